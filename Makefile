@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: MIT
+# msilab: the one build entry point. `make help` lists the targets.
+
+BUILD   := build
+CC      := gcc
+NASM    := nasm
+LD      := ld
+OBJCOPY := objcopy
+QEMU    ?= qemu-system-x86_64
+Q       := $(if $(V),,@)
+
+VERSION := 0.1.0
+
+FW_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. \
+	-ffreestanding -fno-stack-protector -fno-strict-aliasing \
+	-fpic -fvisibility=hidden -include kernel/visibility.h \
+	-mno-red-zone -fshort-wchar -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fcf-protection=none -MMD -MP \
+	-fno-toplevel-reorder
+# Interrupt handlers save only the general registers (arch/x86/entry.asm).
+FW_NOFP   := -mgeneral-regs-only
+EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
+	-maccumulate-outgoing-args
+
+# The order of tests/fw/ is the order of the report.
+FW_SRC := \
+	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
+	kernel/cmdline.c kernel/glob.c kernel/stats.c kernel/memmap.c kernel/pfa.c \
+	kernel/report.c kernel/runner.c kernel/measure.c \
+	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c \
+	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
+	drivers/serial/uart16550.c drivers/acpi/acpi.c \
+	drivers/timer/hpet.c drivers/timer/pmtimer.c \
+	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
+	tests/fw/selftest.c
+FW_ASM := arch/x86/entry.asm
+MB_SRC := boot/multiboot.c boot/multiboot_main.c
+MB_ASM := boot/multiboot.asm
+EFI_SRC := boot/efi_main.c
+
+obj = $(patsubst %,$(BUILD)/obj/%.o,$(1))
+FW_OBJ  := $(call obj,$(FW_SRC) $(FW_ASM))
+MB_OBJ  := $(call obj,$(MB_SRC) $(MB_ASM))
+EFI_OBJ := $(call obj,$(EFI_SRC))
+
+GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
+GNUEFI_LIB  := /usr/lib/libgnuefi.a
+
+.PHONY: all run test host-test qemu-test bench deps help clean
+all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso
+
+help:
+	@echo "make            build build/msilab.{elf,efi,iso}"
+	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report"
+	@echo "make test       host unit tests, then every QEMU configuration (prove)"
+	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
+	@echo "make clean"
+
+# Objects depend on the Makefile too: a changed flag rebuilds everything.
+$(BUILD)/obj/boot/efi_main.c.o: boot/efi_main.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(FW_CFLAGS) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_NOFP) -c $< -o $@
+
+$(BUILD)/obj/%.asm.o: %.asm Makefile
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -g -o $@ $<
+
+$(BUILD)/msilab.elf: $(MB_OBJ) $(FW_OBJ) linker.ld
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld \
+		-o $@ $(MB_OBJ) $(FW_OBJ)
+
+$(BUILD)/msilab.so: $(EFI_OBJ) $(FW_OBJ) boot/efi.lds
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -z noexecstack -T boot/efi.lds \
+		-o $@ $(GNUEFI_CRT0) $(EFI_OBJ) $(FW_OBJ) $(GNUEFI_LIB)
+
+$(BUILD)/msilab.efi: $(BUILD)/msilab.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .reloc --target=efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
+	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/msilab.elf $(BUILD)/iso/boot/msilab.elf
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- host unit tests (cmocka) ---------------------------------------------
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -fsanitize=address,undefined \
+	-fno-omit-frame-pointer
+HOST_TESTS := printf cmdline stats memmap pfa multiboot
+host_src_printf   := kernel/printf.c
+host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
+host_src_stats    := kernel/stats.c
+host_src_memmap   := kernel/memmap.c kernel/stats.c
+host_src_pfa      := kernel/pfa.c
+host_src_multiboot := boot/multiboot.c kernel/printf.c
+HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
+
+$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
+
+.SECONDEXPANSION:
+
+host-test: $(HOST_BIN)
+
+# --- running ----------------------------------------------------------------
+deps:
+	@tools/deps.sh test
+
+run:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
+	@tests/qemu/run.sh ovmf-fat
+
+test:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all host-test
+	@tests/qemu/test.sh
+
+bench:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
+	@tests/qemu/bench.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

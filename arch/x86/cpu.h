@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* Single instructions as inline functions. See Intel SDM Vol. 2. */
+#ifndef ARCH_X86_CPU_H
+#define ARCH_X86_CPU_H
+
+#include <stdint.h>
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+struct cpuid {
+	uint32_t a, b, c, d;
+};
+
+static inline struct cpuid cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct cpuid r;
+
+	asm volatile("cpuid" : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d) : "a"(leaf), "c"(sub));
+	return r;
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void irq_enable(void) { asm volatile("sti" ::: "memory"); }
+static inline void irq_disable(void) { asm volatile("cli" ::: "memory"); }
+static inline void cpu_relax(void) { asm volatile("pause" ::: "memory"); }
+static inline void cpu_halt(void) { asm volatile("hlt" ::: "memory"); }
+static inline void barrier(void) { asm volatile("" ::: "memory"); }
+
+/* A pointer to a fixed physical address (identity mapped), hidden from the
+ * compiler's object-bounds reasoning. */
+static inline void *phys_ptr(uint64_t addr)
+{
+	asm("" : "+r"(addr));
+	return (void *)(uintptr_t)addr;
+}
+
+static inline uint32_t mmio_read32(uint64_t addr)
+{
+	return *(volatile uint32_t *)(uintptr_t)addr;
+}
+
+static inline void mmio_write32(uint64_t addr, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)addr = v;
+}
+
+static inline uint64_t mmio_read64(uint64_t addr)
+{
+	return *(volatile uint64_t *)(uintptr_t)addr;
+}
+
+static inline int irqs_enabled(void)
+{
+	uint64_t f;
+
+	asm volatile("pushfq; popq %0" : "=r"(f));
+	return (f >> 9) & 1;
+}
+
+#endif

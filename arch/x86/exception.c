@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exception dispatch: unwind to the innermost recovery point, or, with none
+ * (a fault while booting), print a TAP "Bail out!" with the dump and stop.
+ * See Intel SDM Vol. 3A, 6.15 (exception and interrupt reference).
+ */
+#include "arch/x86/exception.h"
+#include "arch/x86/cpu.h"
+#include "kernel/console.h"
+#include "kernel/printf.h"
+#include "kernel/report.h"
+
+struct recover *recover_top;
+
+void recover_push(struct recover *r)
+{
+	r->prev = recover_top;
+	recover_top = r;
+}
+
+void recover_pop(struct recover *r)
+{
+	recover_top = r->prev;
+}
+
+void recover_unwind(struct recover *r, enum recover_why why)
+{
+	recover_top = r->prev;
+	ctx_restore(&r->ctx, why);
+}
+
+int cpu_guarded_call(void (*fn)(void *), void *arg, struct recover *r)
+{
+	recover_push(r);
+	if (ctx_save(&r->ctx) == 0) {
+		fn(arg);
+		recover_pop(r);
+		return -1;
+	}
+	return (int)r->frame.vector;
+}
+
+const char *exc_name(uint64_t vector)
+{
+	static const char *const names[32] = {
+		"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+		"#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "reserved",
+		"#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+	};
+
+	return vector < 32 && names[vector] ? names[vector] : "reserved";
+}
+
+void exc_dump_yaml(const struct exc_frame *f, uint64_t cr2, const char *in,
+		   char *buf, size_t size)
+{
+	ksnprintf(buf, size,
+		  "%sexception: {vector: %lu, name: \"%s\", error: 0x%lx}\n"
+		  "%srip: 0x%lx\n%srsp: 0x%lx\n%srflags: 0x%lx\n%scr2: 0x%lx\n"
+		  "%sregisters: {rax: 0x%lx, rbx: 0x%lx, rcx: 0x%lx, rdx: 0x%lx, "
+		  "rsi: 0x%lx, rdi: 0x%lx, rbp: 0x%lx, r8: 0x%lx, r9: 0x%lx, "
+		  "r10: 0x%lx, r11: 0x%lx, r12: 0x%lx, r13: 0x%lx, r14: 0x%lx, r15: 0x%lx}\n",
+		  in, f->vector, exc_name(f->vector), f->error,
+		  in, f->rip, in, f->rsp, in, f->rflags, in, cr2,
+		  in, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp,
+		  f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15);
+}
+
+void exception_handler(struct exc_frame *f)
+{
+	char dump[768];
+
+	if (recover_top) {
+		recover_top->frame = *f;
+		recover_top->cr2 = read_cr2();
+		recover_unwind(recover_top, RECOVER_EXCEPTION);
+	}
+	exc_dump_yaml(f, read_cr2(), "  ", dump, sizeof(dump));
+	kprintf("Bail out! exception %s (vector %lu) at rip 0x%lx outside any test\n",
+		exc_name(f->vector), f->vector, f->rip);
+	kprintf("  ---\n%s  ...\n", dump);
+	report_exit(1);
+}

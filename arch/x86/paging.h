@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef ARCH_X86_PAGING_H
+#define ARCH_X86_PAGING_H
+
+#include <stdint.h>
+#include "boot/boot_info.h"
+
+/*
+ * Build and load our own identity map: RAM write-back, everything else
+ * uncached, page 0 not present (a NULL dereference faults). Returns 0, or
+ * -1 when page-table memory ran out (the loader's tables stay in use).
+ */
+int paging_init(const struct mem_region *map, uint32_t n);
+
+/* Top of the identity map (exclusive). */
+uint64_t paging_mapped_top(void);
+
+#endif

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+/*
+ * HPET main counter, for TSC calibration. See IA-PC HPET Specification
+ * 1.0a, 2.3.4 (GCAP_ID: period in femtoseconds, at most 0x05F5E100),
+ * 2.3.5 (GEN_CONF.ENABLE_CNF), 3.2.4 (ACPI table: base address at offset 44).
+ */
+#include "drivers/timer/hpet.h"
+#include "drivers/acpi/acpi.h"
+#include "arch/x86/cpu.h"
+#include "kernel/string.h"
+
+#define HPET_TABLE_BASE		44	/* address field of the GAS at offset 40 */
+#define HPET_PERIOD_MAX		0x05f5e100ull	/* 100 ns */
+
+static uint64_t base, hz, mask;
+
+int hpet_init(void)
+{
+	const struct acpi_header *t = acpi_find("HPET", 0);
+	uint64_t cap, period;
+
+	if (!t || t->length < 56)
+		return -1;
+	memcpy(&base, (const uint8_t *)t + HPET_TABLE_BASE, 8);
+	if (!base)
+		return -1;
+	cap = mmio_read64(base + HPET_GCAP_ID);
+	period = HPET_GCAP_PERIOD(cap);
+	if (cap == ~0ull || period == 0 || period > HPET_PERIOD_MAX) {
+		base = 0;
+		return -1;
+	}
+	hz = 1000000000000000ull / period;
+	mask = (cap & HPET_GCAP_64BIT) ? ~0ull : 0xffffffffull;
+	*(volatile uint64_t *)(uintptr_t)(base + HPET_GEN_CONF) |= HPET_CONF_ENABLE;
+	return 0;
+}
+
+uint64_t hpet_read(void)
+{
+	return mmio_read64(base + HPET_MAIN_COUNTER);
+}
+
+uint64_t hpet_hz(void)
+{
+	return hz;
+}
+
+uint64_t hpet_base(void)
+{
+	return base;
+}
+
+uint64_t hpet_mask(void)
+{
+	return mask;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-firmware tests. Each TEST() lands in the msilab_tests linker section;
+ * the runner (kernel/runner.c) selects them with tests=<glob>,... and prints
+ * one TAP test point each (docs/report-format.md).
+ */
+#ifndef KERNEL_TEST_H
+#define KERNEL_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernel/printf.h"
+
+#define TEST_BUDGET_MS	10000	/* default watchdog budget */
+#define TEST_MANUAL	(1u << 0)	/* runs only when a glob names its suite */
+
+struct test_ctx;
+
+struct test {
+	const char *suite;
+	const char *name;
+	void (*fn)(struct test_ctx *t);
+	uint32_t budget_ms;	/* 0: TEST_BUDGET_MS */
+	uint32_t flags;
+};
+
+#define TEST_SECTION __attribute__((used, section(".data.msilab_tests"), aligned(8)))
+
+#define TEST_FULL(suite_, name_, budget_, flags_)				\
+	static void test_##suite_##_##name_(struct test_ctx *t);		\
+	static const struct test test_desc_##suite_##_##name_ TEST_SECTION = {	\
+		#suite_, #name_, test_##suite_##_##name_, budget_, flags_ };	\
+	static void test_##suite_##_##name_(struct test_ctx *t)
+
+#define TEST(suite_, name_) TEST_FULL(suite_, name_, 0, 0)
+
+#define TEST_YAML_MAX	4096
+#define TEST_ALLOCS	4
+
+struct test_ctx {
+	const struct test *test;
+	int failed;
+	int skipped;
+	char reason[160];		/* SKIP reason */
+	size_t ylen;
+	char yaml[TEST_YAML_MAX];	/* the YAML block's lines, indented */
+	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
+	uint32_t samples;		/* samples= from the command line */
+};
+
+/* Mark the test failed; the first call's text becomes `message:`. */
+void t_fail(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Mark the test skipped with a reason (TAP "# SKIP reason"). */
+void t_skip(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append one "key: value" line to the YAML block. */
+void t_yaml(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Fail with the message when cond is false; returns cond. */
+#define t_check(t, cond, ...) ((cond) ? 1 : (t_fail((t), __VA_ARGS__), 0))
+
+/* Zeroed memory for samples, freed when the test ends; NULL if none left. */
+void *t_alloc(struct test_ctx *t, size_t bytes);
+
+/* Interrupt accounting for a latency run. */
+struct irq_tally {
+	uint64_t triggers;
+	uint64_t delivered;
+	uint64_t lost;
+	uint64_t duplicates;
+	uint64_t spurious;
+};
+
+/*
+ * Report a latency distribution: samples[0..n) in TSC cycles (overwritten:
+ * converted to ns and sorted). samples[0] is the cold first sample, reported
+ * apart. With a tally, also lost/duplicates/spurious; the test fails unless
+ * all three are zero.
+ */
+void t_latency(struct test_ctx *t, uint64_t *samples, uint32_t n,
+	       const struct irq_tally *tally);
+
+#endif

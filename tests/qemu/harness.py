@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Boot msilab under QEMU in one configuration and check its report.
+
+    harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
+    harness.py --run CONFIG    run with the serial console on stdout (make run)
+    harness.py --list          list the configurations
+
+The firmware's own test points are passed through (renumbered, prefixed
+with the configuration), followed by the harness's checks of the stream:
+valid TAP, plan and done line agree with the points, the exit status agrees,
+the expected tests ran. Each run leaves build/qemu/CONFIG/{serial.log,
+qemu.stderr,summary.json}. QEMU=path picks another QEMU binary.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.join(ROOT, "build")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
+
+# The tests every default run must contain: a test that vanishes is a failure.
+DEFAULT_TESTS = [
+    "boot.memmap_sane", "boot.rsdp_found", "boot.cmdline_seen", "boot.page_allocator",
+    "cpu.exception_recovery", "timer.tsc_calibration", "timer.timestamp_overhead",
+    "lapic.self_ipi_latency",
+]
+
+# name: how to boot, the command line (None: what the loader's config gives),
+# the loader the header must name, and what the report must contain.
+CONFIGS = {
+    "kernel": dict(boot="kernel", cmdline="samples=10000", loader="multiboot1",
+                   doc="QEMU -kernel (Multiboot v1, a.out kludge), SeaBIOS: the fast path"),
+    "ovmf-fat": dict(boot="ovmf-fat", cmdline=None, loader="uefi",
+                     doc="OVMF boots EFI/BOOT/BOOTX64.EFI from a FAT drive, no shell"),
+    "ovmf-kernel": dict(boot="ovmf-kernel", cmdline="samples=2000 console=ttyS0,115200",
+                        loader="uefi",
+                        doc="OVMF loads the .efi with -kernel; command line as load options"),
+    "ovmf-grub": dict(boot="ovmf-grub", cmdline=None, loader="multiboot2",
+                      doc="OVMF boots the GRUB hybrid image from a USB stick (xHCI)"),
+    "bios-grub": dict(boot="bios-grub", cmdline=None, loader="multiboot2",
+                      doc="SeaBIOS boots the GRUB hybrid image from a USB stick (xHCI)"),
+    "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
+                         serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
+    "selftest": dict(boot="kernel", cmdline="tests=selftest.* bogus=1", loader="multiboot1",
+                     tests=["selftest.unguarded_ud", "selftest.unguarded_pf", "selftest.hang",
+                            "selftest.explicit_fail", "selftest.skip", "selftest.after"],
+                     expect={"selftest.unguarded_ud": ("not ok", r"exception #UD \(vector 6\).*rip: 0x.*registers: \{rax"),
+                             "selftest.unguarded_pf": ("not ok", r"exception #PF \(vector 14\).*cr2: 0x20\b"),
+                             "selftest.hang": ("not ok", r"timeout"),
+                             "selftest.explicit_fail": ("not ok", r"on purpose"),
+                             "selftest.skip": ("skip", r"on purpose"),
+                             "selftest.after": ("ok", None)},
+                     warnings=[r"unknown option 'bogus'"],
+                     doc="the runner's failure paths: exceptions, a hang, a failure, a skip"),
+}
+
+
+def ovmf():
+    for p in OVMF:
+        if os.path.exists(p):
+            return p
+    sys.exit("harness: OVMF not found (apt-get install ovmf)")
+
+
+def qemu_command(name, cfg, serial):
+    """The QEMU command line for a configuration; serial is a -serial value."""
+    cmd = [QEMU, "-M", "q35", "-cpu", "max", "-m", "512", "-smp", "1",
+           "-display", "none", "-no-reboot", "-net", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if cfg.get("serial_port", 0) == 1:
+        com1 = os.path.join(BUILD, "qemu", name, "com1.log")
+        cmd += ["-serial", "file:" + com1 if serial.startswith("file:") else "null", "-serial", serial]
+    else:
+        cmd += ["-serial", serial]
+    boot = cfg["boot"]
+    if boot == "kernel":
+        cmd += ["-kernel", os.path.join(BUILD, "msilab.elf"), "-append", cfg["cmdline"] or ""]
+    elif boot == "ovmf-kernel":
+        cmd += ["-bios", ovmf(), "-kernel", os.path.join(BUILD, "msilab.efi"),
+                "-append", cfg["cmdline"] or ""]
+    elif boot == "ovmf-fat":
+        esp = os.path.join(BUILD, "qemu", name, "esp")
+        os.makedirs(os.path.join(esp, "EFI", "BOOT"), exist_ok=True)
+        shutil.copy(os.path.join(BUILD, "msilab.efi"), os.path.join(esp, "EFI", "BOOT", "BOOTX64.EFI"))
+        cmd += ["-bios", ovmf(),
+                "-drive", "file=fat:%s,format=raw,if=virtio,readonly=on" % esp]
+    elif boot in ("ovmf-grub", "bios-grub"):
+        if boot == "ovmf-grub":
+            cmd += ["-bios", ovmf()]
+        cmd += ["-device", "qemu-xhci,id=xhci",
+                "-drive", "if=none,id=stick,format=raw,readonly=on,file=%s"
+                % os.path.join(BUILD, "msilab.iso"),
+                "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=1"]
+    else:
+        raise ValueError(boot)
+    return cmd
+
+
+TEST_RE = re.compile(r"^(ok|not ok) (\d+) - (\S+)(?: # (SKIP|timeout)\b ?(.*))?$")
+
+
+def parse(lines):
+    """Split the firmware's TAP stream into its parts."""
+    r = dict(version=None, header=None, header_fields={}, tests=[], plan=None,
+             done=None, bailout=None, warnings=[], junk_before=0, errors=[])
+    start = None
+    for i, line in enumerate(lines):
+        if line == "TAP version 14":
+            start = i
+            break
+    if start is None:
+        r["errors"].append("no 'TAP version 14' line")
+        return r
+    r["version"] = 14
+    r["junk_before"] = start
+    cur = None
+    in_yaml = False
+    for line in lines[start + 1:]:
+        if in_yaml:
+            if line == "  ...":
+                in_yaml = False
+            elif cur is not None:
+                cur["yaml"].append(line[2:])
+            continue
+        if line == "  ---":
+            in_yaml = True
+            continue
+        m = TEST_RE.match(line)
+        if m:
+            status = m.group(1)
+            if m.group(4) == "SKIP":
+                status = "skip"
+            cur = dict(num=int(m.group(2)), name=m.group(3), status=status,
+                       directive=m.group(4), reason=m.group(5) or "", yaml=[])
+            r["tests"].append(cur)
+            continue
+        if line.startswith("# msilab done:"):
+            r["done"] = line
+        elif line.startswith("# msilab "):
+            r["header"] = line
+            for k, v in re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)', line):
+                r["header_fields"][k] = v[1:-1] if v.startswith('"') else v
+        elif line.startswith("# warning: "):
+            r["warnings"].append(line[len("# warning: "):])
+        elif re.match(r"^1\.\.\d+$", line):
+            r["plan"] = int(line[3:])
+        elif line.startswith("Bail out!"):
+            r["bailout"] = line
+    return r
+
+
+def yaml_fields(yaml_lines):
+    """Top-level 'key: value' pairs of a YAML block (values kept as text)."""
+    out = {}
+    for line in yaml_lines:
+        m = re.match(r"^(\w+): (.*)$", line)
+        if m:
+            v = m.group(2)
+            out[m.group(1)] = int(v) if re.fullmatch(r"-?\d+", v) else v.strip('"')
+    return out
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def point(self, ok, desc, diag=(), directive=None):
+        self.n += 1
+        self.failed += 0 if ok else 1
+        d = " # " + directive if directive else ""
+        print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, desc, d))
+        for line in diag if not ok else ():
+            print("# " + line)
+        sys.stdout.flush()
+
+
+def qemu_version():
+    try:
+        out = subprocess.run([QEMU, "--version"], capture_output=True, text=True).stdout
+        return out.splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+
+
+def run_check(name, timeout):
+    cfg = CONFIGS[name]
+    outdir = os.path.join(BUILD, "qemu", name)
+    os.makedirs(outdir, exist_ok=True)
+    log = os.path.join(outdir, "serial.log")
+    if os.path.exists(log):
+        os.unlink(log)
+    cmd = qemu_command(name, cfg, "file:" + log)
+    t0 = time.monotonic()
+    timed_out = False
+    with open(os.path.join(outdir, "qemu.stderr"), "w") as err:
+        try:
+            status = subprocess.run(cmd, stdout=err, stderr=err, stdin=subprocess.DEVNULL,
+                                    timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            status, timed_out = None, True
+    wall = time.monotonic() - t0
+    raw = open(log, "rb").read().decode("utf-8", "replace") if os.path.exists(log) else ""
+    lines = [l.rstrip("\r") for l in raw.replace("\r\n", "\n").split("\n")]
+    rep = parse(lines)
+
+    print("TAP version 13")
+    print("# %s: %s" % (name, cfg["doc"]))
+    print("# %s" % qemu_version())
+    print("# %s" % " ".join(cmd))
+    print("# wall %.2f s, exit status %s%s" % (wall, status, " (timed out)" if timed_out else ""))
+    tap = Tap()
+    expect = cfg.get("expect", {})
+    for t in rep["tests"]:
+        fields = yaml_fields(t["yaml"])
+        diag = ["%s: %s" % (k, v) for k, v in fields.items() if k in ("message", "also")]
+        desc = "%s: %s" % (name, t["name"])
+        if t["name"] in expect:
+            want, pattern = expect[t["name"]]
+            text = " ".join([t["reason"], t["directive"] or ""] + t["yaml"])
+            ok = t["status"] == want and (pattern is None or re.search(pattern, text))
+            tap.point(ok, "%s is %s as expected" % (desc, want),
+                      [] if ok else ["got %s: %s" % (t["status"], text)])
+        elif t["status"] == "skip":
+            tap.point(True, desc, directive="SKIP " + t["reason"])
+        else:
+            tap.point(t["status"] == "ok", desc, diag)
+
+    # The harness's own checks of the stream.
+    tap.point(rep["version"] == 14 and not rep["errors"], "%s: report starts with 'TAP version 14'" % name,
+              rep["errors"])
+    hf = rep["header_fields"]
+    tap.point(rep["header"] is not None and all(k in hf for k in ("boot", "cpus", "tsc_hz", "tsc_source", "cmdline")),
+              "%s: header line names boot, cpus, tsc_hz, tsc_source, cmdline" % name, [str(rep["header"])])
+    tap.point(hf.get("boot") == cfg["loader"], "%s: header says boot=%s" % (name, cfg["loader"]),
+              ["header boot=%s" % hf.get("boot")])
+    if cfg["cmdline"] is not None:
+        tap.point(hf.get("cmdline") == cfg["cmdline"], "%s: header echoes the command line" % name,
+                  ["passed %r, header %r" % (cfg["cmdline"], hf.get("cmdline"))])
+    nums = [t["num"] for t in rep["tests"]]
+    tap.point(rep["plan"] is not None and rep["plan"] == len(nums) and nums == list(range(1, len(nums) + 1)),
+              "%s: plan 1..%s matches %d test points numbered in order" % (name, rep["plan"], len(nums)))
+    counts = dict(passed=sum(t["status"] == "ok" for t in rep["tests"]),
+                  failed=sum(t["status"] == "not ok" for t in rep["tests"]),
+                  skipped=sum(t["status"] == "skip" for t in rep["tests"]))
+    want_done = "# msilab done: %(passed)d passed, %(failed)d failed, %(skipped)d skipped" % counts
+    tap.point(rep["done"] == want_done, "%s: done line agrees with the points" % name,
+              ["expected %r, got %r" % (want_done, rep["done"])])
+    want_status = 3 if counts["failed"] else 1
+    tap.point(status == want_status and rep["done"] is not None,
+              "%s: QEMU exit status %s agrees (isa-debug-exit %d)"
+              % (name, status, want_status >> 1),
+              ["timed out after %d s" % timeout] if timed_out else [])
+    tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
+    want_tests = cfg.get("tests", DEFAULT_TESTS)
+    missing = [t for t in want_tests if t not in [x["name"] for x in rep["tests"]]]
+    tap.point(not missing, "%s: the expected tests ran" % name, ["missing: " + ", ".join(missing)] if missing else [])
+    if cfg.get("serial_port", 0) == 1:
+        com1 = os.path.join(outdir, "com1.log")
+        quiet = not os.path.exists(com1) or "TAP version" not in open(com1, errors="replace").read()
+        tap.point(quiet, "%s: nothing of the report on COM1" % name)
+    for w in cfg.get("warnings", []):
+        tap.point(any(re.search(w, x) for x in rep["warnings"]), "%s: warning /%s/ printed" % (name, w),
+                  rep["warnings"])
+    print("1..%d" % tap.n)
+
+    summary = dict(config=name, doc=cfg["doc"], qemu=qemu_version(), command=cmd,
+                   wall_seconds=round(wall, 3), exit_status=status, timed_out=timed_out,
+                   header=rep["header"], header_fields=hf, warnings=rep["warnings"],
+                   plan=rep["plan"], done=rep["done"], counts=counts, bailout=rep["bailout"],
+                   harness_points=tap.n, harness_failed=tap.failed,
+                   tests=[dict(num=t["num"], name=t["name"], status=t["status"],
+                               reason=t["reason"], fields=yaml_fields(t["yaml"]), yaml=t["yaml"])
+                          for t in rep["tests"]])
+    with open(os.path.join(outdir, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    return 0
+
+
+def run_live(name):
+    cfg = CONFIGS[name]
+    cmd = qemu_command(name, cfg, "stdio")
+    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
+    status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
+    verdict = {1: "nothing failed", 3: "some tests failed"}.get(status, "QEMU did not exit through isa-debug-exit")
+    print("# QEMU exit status %d: %s" % (status, verdict), file=sys.stderr)
+    return 0 if status == 1 else 1
+
+
+def main(argv):
+    if argv[:1] == ["--list"]:
+        for k, v in CONFIGS.items():
+            print("%-14s %s" % (k, v["doc"]))
+        return 0
+    if argv[:1] == ["--run"] and len(argv) == 2 and argv[1] in CONFIGS:
+        return run_live(argv[1])
+    if len(argv) == 1 and argv[0] in CONFIGS:
+        return run_check(argv[0], int(os.environ.get("MSILAB_TIMEOUT", "300")))
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
