@@ -6,7 +6,7 @@ CC      := gcc
 NASM    := nasm
 LD      := ld
 OBJCOPY := objcopy
-QEMU    ?= qemu-system-x86_64
+PROVE_FLAGS ?= --timer
 Q       := $(if $(V),,@)
 
 VERSION := 0.1.0
@@ -52,6 +52,7 @@ all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso
 help:
 	@echo "make            build build/msilab.{elf,efi,iso}"
 	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report"
+	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
 	@echo "make clean"
@@ -92,7 +93,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- host unit tests (cmocka) ---------------------------------------------
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -fsanitize=address,undefined \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_TESTS := printf cmdline stats memmap pfa multiboot
 host_src_printf   := kernel/printf.c
@@ -103,11 +104,10 @@ host_src_pfa      := kernel/pfa.c
 host_src_multiboot := boot/multiboot.c kernel/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
+.SECONDEXPANSION:
 $(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
-
-.SECONDEXPANSION:
 
 host-test: $(HOST_BIN)
 
@@ -118,17 +118,17 @@ deps:
 run:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
-	@tests/qemu/run.sh ovmf-fat
+	@python3 tests/qemu/harness.py --run "$(ARGS)"
 
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all host-test
-	@tests/qemu/test.sh
+	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) $(HOST_BIN) tests/qemu/*.t
 
 bench:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
-	@tests/qemu/bench.sh
+	@python3 tests/qemu/harness.py --bench
 
 clean:
 	rm -rf $(BUILD)

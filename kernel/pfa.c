@@ -52,6 +52,7 @@ void pfa_init(struct pfa *a, const struct mem_region *map, uint32_t n)
 		if (map[i].type == MEM_USABLE && hi > lo)
 			insert(a, lo, (hi - lo) / PAGE_SIZE);
 	}
+	pfa_reserve(a, 0, PAGE_SIZE);	/* 0 means "no page" to callers */
 }
 
 void pfa_reserve(struct pfa *a, uint64_t base, uint64_t size)

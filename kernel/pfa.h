@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Page-frame allocator: a sorted list of free ranges of 4 KiB pages, built
- * from the usable entries of the sanitized memory map.
+ * from the usable entries of the sanitized memory map. Page 0 is never
+ * handed out: an address of 0 means "none".
  */
 #ifndef KERNEL_PFA_H
 #define KERNEL_PFA_H

@@ -142,7 +142,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case '%':
 			put(&o, '%');
 			break;
-		case 0:
+		case 0:		/* a lone '%' at the end */
+			put(&o, '%');
 			fmt--;
 			break;
 		default:

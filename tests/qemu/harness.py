@@ -3,7 +3,8 @@
 """Boot msilab under QEMU in one configuration and check its report.
 
     harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
-    harness.py --run CONFIG    run with the serial console on stdout (make run)
+    harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run)
+    harness.py --bench         boot times and the -icount latency figures (make bench)
     harness.py --list          list the configurations
 
 The firmware's own test points are passed through (renumbered, prefixed
@@ -15,6 +16,7 @@ qemu.stderr,summary.json}. QEMU=path picks another QEMU binary.
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -76,7 +78,7 @@ def qemu_command(name, cfg, serial):
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if cfg.get("serial_port", 0) == 1:
         com1 = os.path.join(BUILD, "qemu", name, "com1.log")
-        cmd += ["-serial", "file:" + com1 if serial.startswith("file:") else "null", "-serial", serial]
+        cmd += ["-serial", "file:" + com1, "-serial", serial]
     else:
         cmd += ["-serial", serial]
     boot = cfg["boot"]
@@ -190,32 +192,75 @@ def qemu_version():
         return "unknown"
 
 
+def boot(cmd, timeout, log):
+    """Run QEMU with the serial console on a pipe. Returns the serial lines,
+    the exit status (None on timeout) and when (seconds after start) the
+    TAP line, the first test point and the done line arrived."""
+    t0 = time.monotonic()
+    marks = {}
+    chunks = []
+    with open(os.path.join(os.path.dirname(log), "qemu.stderr"), "w") as err:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+        pending = b""
+        while True:
+            left = t0 + timeout - time.monotonic()
+            if left <= 0:
+                p.kill()
+                p.wait()
+                status = None
+                break
+            r, _, _ = select.select([p.stdout], [], [], min(left, 1.0))
+            if not r:
+                continue
+            data = os.read(p.stdout.fileno(), 65536)
+            if not data:
+                status = p.wait()
+                break
+            chunks.append(data)
+            pending += data
+            now = time.monotonic() - t0
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                line = line.rstrip(b"\r")
+                if line == b"TAP version 14":
+                    marks.setdefault("tap", now)
+                elif TEST_RE.match(line.decode("utf-8", "replace")):
+                    marks.setdefault("first_point", now)
+                elif line.startswith(b"# msilab done:"):
+                    marks.setdefault("done", now)
+    raw = b"".join(chunks)
+    with open(log, "wb") as f:
+        f.write(raw)
+    text = raw.decode("utf-8", "replace").replace("\r\n", "\n")
+    marks["exit"] = time.monotonic() - t0
+    return [l.rstrip("\r") for l in text.split("\n")], status, marks
+
+
+def fmt_mark(marks, key):
+    return "%.2f" % marks[key] if key in marks else "-"
+
+
 def run_check(name, timeout):
     cfg = CONFIGS[name]
     outdir = os.path.join(BUILD, "qemu", name)
     os.makedirs(outdir, exist_ok=True)
     log = os.path.join(outdir, "serial.log")
-    if os.path.exists(log):
-        os.unlink(log)
-    cmd = qemu_command(name, cfg, "file:" + log)
-    t0 = time.monotonic()
-    timed_out = False
-    with open(os.path.join(outdir, "qemu.stderr"), "w") as err:
-        try:
-            status = subprocess.run(cmd, stdout=err, stderr=err, stdin=subprocess.DEVNULL,
-                                    timeout=timeout).returncode
-        except subprocess.TimeoutExpired:
-            status, timed_out = None, True
-    wall = time.monotonic() - t0
-    raw = open(log, "rb").read().decode("utf-8", "replace") if os.path.exists(log) else ""
-    lines = [l.rstrip("\r") for l in raw.replace("\r\n", "\n").split("\n")]
+    for old in ("com1.log",):
+        if os.path.exists(os.path.join(outdir, old)):
+            os.unlink(os.path.join(outdir, old))
+    cmd = qemu_command(name, cfg, "stdio")
+    lines, status, marks = boot(cmd, timeout, log)
+    timed_out = status is None
+    wall = marks["exit"]
     rep = parse(lines)
 
     print("TAP version 13")
     print("# %s: %s" % (name, cfg["doc"]))
     print("# %s" % qemu_version())
     print("# %s" % " ".join(cmd))
-    print("# wall %.2f s, exit status %s%s" % (wall, status, " (timed out)" if timed_out else ""))
+    print("# wall %.2f s (TAP line %s s, first test point %s s, done line %s s), exit status %s%s"
+          % (wall, fmt_mark(marks, "tap"), fmt_mark(marks, "first_point"), fmt_mark(marks, "done"),
+             status, " (timed out)" if timed_out else ""))
     tap = Tap()
     expect = cfg.get("expect", {})
     for t in rep["tests"]:
@@ -272,7 +317,8 @@ def run_check(name, timeout):
     print("1..%d" % tap.n)
 
     summary = dict(config=name, doc=cfg["doc"], qemu=qemu_version(), command=cmd,
-                   wall_seconds=round(wall, 3), exit_status=status, timed_out=timed_out,
+                   wall_seconds=round(wall, 3),
+                   seconds_to={k: round(v, 3) for k, v in marks.items()}, exit_status=status, timed_out=timed_out,
                    header=rep["header"], header_fields=hf, warnings=rep["warnings"],
                    plan=rep["plan"], done=rep["done"], counts=counts, bailout=rep["bailout"],
                    harness_points=tap.n, harness_failed=tap.failed,
@@ -284,14 +330,62 @@ def run_check(name, timeout):
     return 0
 
 
-def run_live(name):
-    cfg = CONFIGS[name]
-    cmd = qemu_command(name, cfg, "stdio")
+def run_live(cmdline):
+    """make run: OVMF loads the .efi with the given command line; the serial
+    console goes straight to stdout."""
+    cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline)
+    cmd = qemu_command("run", cfg, "stdio")
     print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
-    verdict = {1: "nothing failed", 3: "some tests failed"}.get(status, "QEMU did not exit through isa-debug-exit")
+    verdict = {1: "nothing failed", 3: "some tests failed"}.get(
+        status, "QEMU did not exit through isa-debug-exit: see the output above")
     print("# QEMU exit status %d: %s" % (status, verdict), file=sys.stderr)
     return 0 if status == 1 else 1
+
+
+BENCH_TESTS = "timer.timestamp_overhead,lapic.*"
+
+
+def bench():
+    """make bench: boot-time figures, then the latency tests twice under
+    -icount shift=0,sleep=off (1 ns of virtual time per instruction)."""
+    outdir = os.path.join(BUILD, "qemu", "bench")
+    os.makedirs(outdir, exist_ok=True)
+    print("# %s" % qemu_version())
+    walls = {}
+    for name, cmdline in (("kernel", "tests=none"), ("ovmf-kernel", "tests=none")):
+        cfg = dict(CONFIGS[name], cmdline=cmdline)
+        _, status, marks = boot(qemu_command(name, cfg, "stdio"), 300,
+                                os.path.join(outdir, name + ".log"))
+        walls[name] = marks
+        print("boot %-12s TAP line %5s s, done line %5s s, QEMU exit %5.2f s (status %s)"
+              % (name, fmt_mark(marks, "tap"), fmt_mark(marks, "done"), marks["exit"], status))
+    if "done" in walls["kernel"] and "done" in walls["ovmf-kernel"]:
+        print("OVMF costs %.2f s over the -kernel fast path (to the done line)"
+              % (walls["ovmf-kernel"]["done"] - walls["kernel"]["done"]))
+    cfg = dict(CONFIGS["kernel"], cmdline="tests=%s" % BENCH_TESTS)
+    _, _, marks = boot(qemu_command("kernel", cfg, "stdio"), 300, os.path.join(outdir, "tcg.log"))
+    print("fast path, all latency tests: first test point at %s s" % fmt_mark(marks, "first_point"))
+    runs = []
+    for i in range(2):
+        cmd = qemu_command("kernel", cfg, "stdio") + ["-icount", "shift=0,sleep=off"]
+        lines, status, marks = boot(cmd, 600, os.path.join(outdir, "icount%d.log" % i))
+        rep = parse(lines)
+        runs.append({t["name"]: yaml_fields(t["yaml"]) for t in rep["tests"]})
+        if i == 0:
+            print("# %s" % " ".join(cmd))
+            print("# %s" % rep["header"])
+    cols = ("min", "p50", "p90", "p99", "p999", "max", "mean", "cold")
+    print("%-28s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
+    for name, f in runs[0].items():
+        if "p50" not in f:
+            continue
+        print("%-28s %s" % (name, " ".join("%7s" % f.get(c, "-") for c in cols)))
+    same = all(runs[0][n].get(c) == runs[1].get(n, {}).get(c) for n in runs[0] for c in cols)
+    print("icount figures identical across two runs: %s" % ("yes" if same else "no"))
+    with open(os.path.join(outdir, "bench.json"), "w") as f:
+        json.dump(dict(qemu=qemu_version(), boot=walls, icount=runs, identical=same), f, indent=1)
+    return 0
 
 
 def main(argv):
@@ -299,8 +393,10 @@ def main(argv):
         for k, v in CONFIGS.items():
             print("%-14s %s" % (k, v["doc"]))
         return 0
-    if argv[:1] == ["--run"] and len(argv) == 2 and argv[1] in CONFIGS:
-        return run_live(argv[1])
+    if argv[:1] == ["--run"] and len(argv) <= 2:
+        return run_live(argv[1] if len(argv) == 2 else "")
+    if argv == ["--bench"]:
+        return bench()
     if len(argv) == 1 and argv[0] in CONFIGS:
         return run_check(argv[0], int(os.environ.get("MSILAB_TIMEOUT", "300")))
     print(__doc__, file=sys.stderr)

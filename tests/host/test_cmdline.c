@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/* kernel/cmdline.c and kernel/glob.c: options, warnings, test selection. */
+#include "tests/host/host.h"
+#include "kernel/cmdline.h"
+#include "kernel/glob.h"
+
+static struct config c;
+
+static void defaults(void **state)
+{
+	(void)state;
+	config_parse("", &c);
+	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console_baud, 115200);
+	assert_string_equal(c.tests, "*");
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_int_equal(c.exit, EXIT_AUTO);
+	assert_int_equal(c.nwarnings, 0);
+	config_parse(NULL, &c);
+	assert_string_equal(c.options, "");
+}
+
+static void consoles(void **state)
+{
+	(void)state;
+	config_parse("console=ttyS1", &c);
+	assert_int_equal(c.console_port, 0x2f8);
+	config_parse("console=ttyS0,57600", &c);
+	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console_baud, 57600);
+	config_parse("console=io:0x2f8", &c);
+	assert_int_equal(c.console_port, 0x2f8);
+	config_parse("console=io:0x3e8,9600", &c);
+	assert_int_equal(c.console_port, 0x3e8);
+	assert_int_equal(c.console_baud, 9600);
+	assert_int_equal(c.nwarnings, 0);
+}
+
+static void bad_values_warn_and_keep_defaults(void **state)
+{
+	(void)state;
+	config_parse("console=ttyS7 console=io:zz samples=0 samples=999999999 exit=later "
+		     "console=ttyS0,1000000 tests= samples", &c);
+	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console_baud, 115200);
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_int_equal(c.exit, EXIT_AUTO);
+	assert_string_equal(c.tests, "*");
+	assert_int_equal(c.nwarnings, 8);
+	assert_string_equal(c.warnings[0], "option 'console': bad value 'ttyS7', ignored");
+	assert_string_equal(c.warnings[7], "option 'samples' needs a value");
+}
+
+static void unknown_keys_warn(void **state)
+{
+	(void)state;
+	config_parse("quiet foo=bar samples=5", &c);
+	assert_int_equal(c.nwarnings, 2);
+	assert_string_equal(c.warnings[0], "unknown option 'quiet', ignored");
+	assert_string_equal(c.warnings[1], "unknown option 'foo', ignored");
+	assert_int_equal(c.samples, 5);
+}
+
+static void too_many_warnings_are_counted(void **state)
+{
+	(void)state;
+	config_parse("a b c d e f g h i j", &c);
+	assert_int_equal(c.nwarnings, 10);
+	assert_string_equal(c.warnings[CONFIG_WARN_MAX - 1], "unknown option 'h', ignored");
+}
+
+static void image_path_is_not_an_option(void **state)
+{
+	(void)state;
+	config_parse("/boot/msilab.elf  tests=lapic.* exit=qemu", &c);
+	assert_int_equal(c.nwarnings, 0);
+	assert_string_equal(c.options, "tests=lapic.* exit=qemu");
+	assert_string_equal(c.tests, "lapic.*");
+	assert_int_equal(c.exit, EXIT_QEMU);
+	config_parse("msilab.efi samples=7", &c);
+	assert_string_equal(c.options, "samples=7");
+	config_parse("\\EFI\\BOOT\\BOOTX64.EFI", &c);
+	assert_string_equal(c.options, "");
+	/* Only the first word may be the image. */
+	config_parse("samples=7 /boot/x.elf", &c);
+	assert_int_equal(c.nwarnings, 1);
+}
+
+static void exit_modes(void **state)
+{
+	(void)state;
+	config_parse("exit=halt", &c);
+	assert_int_equal(c.exit, EXIT_HALT);
+	config_parse("exit=reboot", &c);
+	assert_int_equal(c.exit, EXIT_REBOOT);
+	assert_string_equal(exit_mode_name(EXIT_REBOOT), "reboot");
+}
+
+static void globs(void **state)
+{
+	(void)state;
+	assert_true(glob_match("*", 1, "lapic.self_ipi_latency"));
+	assert_true(glob_match("lapic.*", 7, "lapic.x"));
+	assert_false(glob_match("lapic.*", 7, "lapi.x"));
+	assert_true(glob_match("*.tsc_*", 7, "timer.tsc_calibration"));
+	assert_true(glob_match("b?ot.*", 6, "boot.rsdp_found"));
+	assert_false(glob_match("boot", 4, "boot.rsdp_found"));
+	assert_true(glob_match("", 0, ""));
+	assert_true(glob_match("a*b*c", 5, "aXXbYYc"));
+	assert_false(glob_match("a*b*c", 5, "aXXbYY"));
+}
+
+static void selection(void **state)
+{
+	(void)state;
+	assert_true(glob_select("*", "boot", "rsdp_found", 0));
+	assert_true(glob_select("cpu.*,boot.rsdp_found", "boot", "rsdp_found", 0));
+	assert_false(glob_select("cpu.*,lapic.*", "boot", "rsdp_found", 0));
+	assert_false(glob_select(",,", "boot", "rsdp_found", 0));
+	/* Manual tests need their suite named. */
+	assert_false(glob_select("*", "selftest", "hang", 1));
+	assert_false(glob_select("self*", "selftest", "hang", 1));
+	assert_true(glob_select("selftest.*", "selftest", "hang", 1));
+	assert_true(glob_select("boot.*,selftest.hang", "selftest", "hang", 1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults),
+		cmocka_unit_test(consoles),
+		cmocka_unit_test(bad_values_warn_and_keep_defaults),
+		cmocka_unit_test(unknown_keys_warn),
+		cmocka_unit_test(too_many_warnings_are_counted),
+		cmocka_unit_test(image_path_is_not_an_option),
+		cmocka_unit_test(exit_modes),
+		cmocka_unit_test(globs),
+		cmocka_unit_test(selection),
+	};
+	return RUN(tests);
+}
