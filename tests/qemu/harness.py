@@ -374,7 +374,7 @@ def bench():
         runs.append({t["name"]: yaml_fields(t["yaml"]) for t in rep["tests"]})
         if i == 0:
             print("# %s" % " ".join(cmd))
-            print("# %s" % rep["header"])
+            print(rep["header"])
     cols = ("min", "p50", "p90", "p99", "p999", "max", "mean", "cold")
     print("%-28s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
     for name, f in runs[0].items():
