@@ -12,7 +12,9 @@
 #include "kernel/printf.h"
 #include "kernel/stats.h"
 
-#define WINDOW_MS	25
+#define WINDOW_MS	15
+#define WINDOWS		3	/* the median of three is kept */
+#define PAIR_TRIES	8	/* a read pair interrupted by the host is retried */
 #define SPIN_MAX	50000000u	/* bound on reads of a reference counter */
 #define GUESS_HZ	2000000000ull
 
@@ -64,19 +66,28 @@ static void from_cpuid(struct tsc_calibration *c)
 		ksnprintf(c->fig[TSC_CPUID16].note, 80, "leaf 0x16 reports no base frequency");
 }
 
-/* TSC at the midpoint of one reference read. */
+/* TSC at the midpoint of one reference read: of a few tries, the one
+ * bracketed most tightly (a vCPU preempted mid-pair would skew it). */
 static uint64_t paired(uint64_t (*read)(void), uint64_t *ref)
 {
-	uint64_t a = rdtsc();
+	uint64_t best = ~0ull, mid = 0;
 
-	*ref = read();
-	return a + (rdtsc() - a) / 2;
+	for (int i = 0; i < PAIR_TRIES; i++) {
+		uint64_t a = rdtsc(), r = read(), b = rdtsc();
+
+		if (b - a < best) {
+			best = b - a;
+			mid = a + (b - a) / 2;
+			*ref = r;
+		}
+	}
+	return mid;
 }
 
-static void measure(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_hz,
-		    uint64_t mask)
+static uint64_t window(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_hz,
+		       uint64_t mask)
 {
-	uint64_t window = ref_hz * WINDOW_MS / 1000, r0, r1, t0, t1, d = 0;
+	uint64_t window = ref_hz * WINDOW_MS / 1000, r0, r1 = 0, t0, t1 = 0, d = 0;
 	uint32_t i;
 
 	/* Start on a fresh tick of the reference. */
@@ -85,7 +96,7 @@ static void measure(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_h
 		cpu_relax();
 	if (i == SPIN_MAX) {
 		ksnprintf(f->note, sizeof(f->note), "counter did not advance in %u reads", SPIN_MAX);
-		return;
+		return 0;
 	}
 	t0 = paired(read, &r0);
 	for (i = 0; i < SPIN_MAX; i++) {
@@ -97,11 +108,24 @@ static void measure(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_h
 	if (i == SPIN_MAX) {
 		ksnprintf(f->note, sizeof(f->note), "window of %lu ticks not reached in %u reads",
 			  window, SPIN_MAX);
-		return;
+		return 0;
 	}
+	return mul_div_u64(t1 - t0, ref_hz, d);
+}
+
+static void measure(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_hz,
+		    uint64_t mask)
+{
+	uint64_t hz[WINDOWS];
+
+	for (int i = 0; i < WINDOWS; i++)
+		if (!(hz[i] = window(f, read, ref_hz, mask)))
+			return;
+	stats_sort(hz, WINDOWS);
 	/* Rounded to the kHz: finer digits are read noise. */
-	f->hz = (mul_div_u64(t1 - t0, ref_hz, d) + 500) / 1000 * 1000;
-	ksnprintf(f->note, sizeof(f->note), "%lu reference ticks in %d ms window", d, WINDOW_MS);
+	f->hz = (hz[WINDOWS / 2] + 500) / 1000 * 1000;
+	ksnprintf(f->note, sizeof(f->note), "median of %d windows of %d ms, spread %lu ppm",
+		  WINDOWS, WINDOW_MS, (hz[WINDOWS - 1] - hz[0]) * 1000000 / hz[WINDOWS / 2]);
 }
 
 static uint64_t read_pm(void) { return pmtimer_read(); }

@@ -11,12 +11,14 @@ The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
 valid TAP, plan and done line agree with the points, the exit status agrees,
 the expected tests ran. Each run leaves build/qemu/CONFIG/{serial.log,
-qemu.stderr,summary.json}. QEMU=path picks another QEMU binary.
+qemu.stderr,summary.json}. QEMU=path picks another QEMU binary and
+QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
 """
 import json
 import os
 import re
 import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,6 +27,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build")
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+QEMU_ARGS = shlex.split(os.environ.get("QEMU_ARGS", ""))   # e.g. -L for another QEMU's data
 OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 
 # The tests every default run must contain: a test that vanishes is a failure.
@@ -73,7 +76,7 @@ def ovmf():
 
 def qemu_command(name, cfg, serial):
     """The QEMU command line for a configuration; serial is a -serial value."""
-    cmd = [QEMU, "-M", "q35", "-cpu", "max", "-m", "512", "-smp", "1",
+    cmd = [QEMU] + QEMU_ARGS + ["-M", "q35", "-cpu", "max", "-m", "512", "-smp", "1",
            "-display", "none", "-no-reboot", "-net", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if cfg.get("serial_port", 0) == 1:
