@@ -15,11 +15,13 @@ void t_latency(struct test_ctx *t, uint64_t *samples, uint32_t n,
 		t_fail(t, "%u samples: too few for a distribution", n);
 		return;
 	}
-	for (uint32_t i = 0; i < n; i++)
-		samples[i] = tsc_to_ns(samples[i]);
+	/* Without a TSC frequency source, ns would be a guess: stay in cycles. */
+	if (tsc.source >= 0)
+		for (uint32_t i = 0; i < n; i++)
+			samples[i] = tsc_to_ns(samples[i]);
 	stats_compute(samples + 1, n - 1, &s);
 
-	t_yaml(t, "unit: ns");
+	t_yaml(t, "unit: %s", tsc.source >= 0 ? "ns" : "tsc_cycles");
 	t_yaml(t, "samples: %u", s.n);
 	t_yaml(t, "cold: %lu", samples[0]);
 	t_yaml(t, "min: %lu", s.min);

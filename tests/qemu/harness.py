@@ -53,6 +53,12 @@ CONFIGS = {
                       doc="SeaBIOS boots the GRUB hybrid image from a USB stick (xHCI)"),
     "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
                          serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
+    "no-acpi": dict(boot="kernel", cmdline="samples=1000", loader="multiboot1", machine="pc,acpi=off",
+                    expect={"boot.rsdp_found": ("not ok", r"no ACPI RSDP"),
+                            "timer.tsc_calibration": ("not ok", r"no TSC frequency source"),
+                            "lapic.self_ipi_latency": ("ok", r"unit: tsc_cycles")},
+                    warnings=[r"acpi: no ACPI RSDP", r"tsc: no frequency source"],
+                    doc="bad input: a PC without ACPI (-M pc,acpi=off); the run goes on"),
     "selftest": dict(boot="kernel", cmdline="tests=selftest.* bogus=1", loader="multiboot1",
                      tests=["selftest.unguarded_ud", "selftest.unguarded_pf", "selftest.hang",
                             "selftest.explicit_fail", "selftest.skip", "selftest.after"],
@@ -76,7 +82,7 @@ def ovmf():
 
 def qemu_command(name, cfg, serial):
     """The QEMU command line for a configuration; serial is a -serial value."""
-    cmd = [QEMU] + QEMU_ARGS + ["-M", "q35", "-cpu", "max", "-m", "512", "-smp", "1",
+    cmd = [QEMU] + QEMU_ARGS + ["-M", cfg.get("machine", "q35"), "-cpu", "max", "-m", "512", "-smp", "1",
            "-display", "none", "-no-reboot", "-net", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if cfg.get("serial_port", 0) == 1:
