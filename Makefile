@@ -29,11 +29,13 @@ FW_SRC := \
 	kernel/report.c kernel/runner.c kernel/measure.c \
 	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
+	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c drivers/acpi/madt.c \
 	drivers/serial/uart16550.c drivers/acpi/acpi.c \
 	drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
+	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c \
 	tests/fw/selftest.c
-FW_ASM := arch/x86/entry.asm
+FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
 MB_SRC := boot/multiboot.c boot/multiboot_main.c
 MB_ASM := boot/multiboot.asm
 EFI_SRC := boot/efi_main.c
@@ -93,19 +95,22 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # --- host unit tests (cmocka) ---------------------------------------------
-HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -fsanitize=address,undefined -fno-sanitize-recover=all \
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot
+HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector
 host_src_printf   := kernel/printf.c
 host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
 host_src_stats    := kernel/stats.c
 host_src_memmap   := kernel/memmap.c kernel/stats.c
 host_src_pfa      := kernel/pfa.c
 host_src_multiboot := boot/multiboot.c kernel/printf.c
+host_src_madt     := drivers/acpi/madt.c kernel/printf.c
+host_src_vector   := arch/x86/vector.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h
+$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h tests/host/fixture.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
 

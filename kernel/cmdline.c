@@ -93,6 +93,8 @@ static int opt_samples(struct config *cfg, const char *v, int n)
 	return 0;
 }
 
+static int pick(const char *const *names, int count, const char *v, int n);
+
 static const char *const exit_names[] = {
 	[EXIT_AUTO] = "auto", [EXIT_QEMU] = "qemu",
 	[EXIT_HALT] = "halt", [EXIT_REBOOT] = "reboot",
@@ -105,13 +107,41 @@ const char *exit_mode_name(enum exit_mode m)
 
 static int opt_exit(struct config *cfg, const char *v, int n)
 {
-	for (unsigned i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++) {
-		if ((int)strlen(exit_names[i]) == n && !strncmp(v, exit_names[i], n)) {
-			cfg->exit = (enum exit_mode)i;
-			return 0;
-		}
-	}
+	int i = pick(exit_names, sizeof(exit_names) / sizeof(exit_names[0]), v, n);
+
+	if (i < 0)
+		return -1;
+	cfg->exit = (enum exit_mode)i;
+	return 0;
+}
+
+static int opt_cpus(struct config *cfg, const char *v, int n)
+{
+	uint64_t c;
+
+	if (parse_u64(v, n, &c) || c < 1 || c > CONFIG_CPUS_MAX)
+		return -1;
+	cfg->cpus = (uint32_t)c;
+	return 0;
+}
+
+static int pick(const char *const *names, int count, const char *v, int n)
+{
+	for (int i = 0; i < count; i++)
+		if ((int)strlen(names[i]) == n && !strncmp(v, names[i], n))
+			return i;
 	return -1;
+}
+
+static int opt_apic(struct config *cfg, const char *v, int n)
+{
+	static const char *const names[] = { "auto", "xapic", "x2apic" };
+	int i = pick(names, 3, v, n);
+
+	if (i < 0)
+		return -1;
+	cfg->apic = (enum apic_choice)i;
+	return 0;
 }
 
 static const struct option {
@@ -122,6 +152,8 @@ static const struct option {
 	{ "tests", opt_tests },
 	{ "samples", opt_samples },
 	{ "exit", opt_exit },
+	{ "cpus", opt_cpus },
+	{ "apic", opt_apic },
 };
 
 static void apply(struct config *cfg, const struct token *t)
@@ -166,6 +198,8 @@ void config_parse(const char *cmdline, struct config *cfg)
 	memcpy(cfg->tests, "*", 2);
 	cfg->samples = CONFIG_SAMPLES_DEFAULT;
 	cfg->exit = EXIT_AUTO;
+	cfg->apic = APIC_AUTO;
+	cfg->cpus = CONFIG_CPUS_MAX;
 
 	while (*p == ' ' || *p == '\t')
 		p++;

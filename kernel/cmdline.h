@@ -15,11 +15,18 @@ enum exit_mode {
 	EXIT_REBOOT,
 };
 
+enum apic_choice {
+	APIC_AUTO,	/* x2APIC where the CPU has it */
+	APIC_XAPIC,
+	APIC_X2APIC,
+};
+
 #define CONFIG_WARN_MAX		8
 #define CONFIG_WARN_LEN		120
 #define CONFIG_TESTS_LEN	256
 #define CONFIG_SAMPLES_DEFAULT	10000
 #define CONFIG_SAMPLES_MAX	100000
+#define CONFIG_CPUS_MAX		64
 
 struct config {
 	uint16_t console_port;
@@ -27,6 +34,8 @@ struct config {
 	char tests[CONFIG_TESTS_LEN];	/* comma-separated globs */
 	uint32_t samples;
 	enum exit_mode exit;
+	enum apic_choice apic;
+	uint32_t cpus;			/* at most this many CPUs, the boot CPU included */
 	const char *options;		/* the command line less a leading image path */
 	int nwarnings;
 	char warnings[CONFIG_WARN_MAX][CONFIG_WARN_LEN];

@@ -6,10 +6,13 @@
 #include "boot/boot_info.h"
 #include "kernel/cmdline.h"
 #include "kernel/memmap.h"
+#include "drivers/acpi/madt.h"
 
 extern const struct boot_info *kernel_boot;
 extern struct config kernel_config;
 extern struct memmap_fixes kernel_memmap_fixes;
 extern char kernel_acpi_error[128];	/* empty when ACPI is usable */
+extern struct madt kernel_madt;
+extern int kernel_madt_ok;		/* parsed without a problem */
 
 #endif

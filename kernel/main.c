@@ -7,11 +7,17 @@
 #include "kernel/report.h"
 #include "kernel/runner.h"
 #include "arch/x86/desc.h"
+#include "arch/x86/ioapic.h"
+#include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/vector.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/pic.h"
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/acpi/madt.h"
+#include "kernel/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
 
@@ -19,6 +25,8 @@ const struct boot_info *kernel_boot;
 struct config kernel_config;
 struct memmap_fixes kernel_memmap_fixes;
 char kernel_acpi_error[128];
+struct madt kernel_madt;
+int kernel_madt_ok;
 
 const char *boot_loader_name(enum boot_loader l)
 {
@@ -50,6 +58,39 @@ static void memory_init(struct boot_info *bi)
 			    pfa.lost_pages);
 	if (paging_init(bi->memmap, bi->nregions))
 		report_warn("paging: out of page-table memory; the loader's map stays in use");
+}
+
+/* The local APIC, the MADT, the IO-APICs, the other CPUs, the vectors. */
+static void cpus_init(const struct config *cfg)
+{
+	const struct acpi_header *t = acpi_find("APIC", 0);
+	uint64_t table = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
+	int bad;
+
+	if (lapic_init((enum lapic_request)cfg->apic) == -ENODEV)
+		report_warn("apic=x2apic: this CPU has no x2APIC; using xAPIC");
+	if (table)
+		irq_cpu_init((struct irq_handler *)(uintptr_t)table);
+	lapic_timer_calibrate();
+
+	if (!t) {
+		report_warn("acpi: no MADT; only the boot CPU is used");
+	} else {
+		kernel_madt_ok = madt_parse(t, t->length, lapic_mode() == LAPIC_X2APIC,
+					    &kernel_madt) == 0;
+		for (uint32_t i = 0; i < kernel_madt.nerrors && i < MADT_ERRORS_MAX; i++)
+			report_warn("madt: %s", kernel_madt.errors[i]);
+		if ((bad = ioapic_init(&kernel_madt)))
+			report_warn("ioapic: %d IO-APICs read all-ones and are not used", bad);
+	}
+	/* Without a MADT (kernel_madt empty) only the boot CPU is set up. */
+	smp_init(&kernel_madt, cfg->cpus, kernel_boot->memmap, kernel_boot->nregions);
+	if (smp_report.error[0])
+		report_warn("smp: %s", smp_report.error);
+	for (uint32_t i = 0; i < smp_report.failed && i < 8; i++)
+		report_warn("smp: CPU with APIC ID %u did not come up; going on without it",
+			    smp_report.failed_apic_id[i]);
+	vector_pool_init(&vectors, cpus_online);
 }
 
 void kernel_main(struct boot_info *bi)
@@ -87,8 +128,7 @@ void kernel_main(struct boot_info *bi)
 	if (tsc.source < 0)
 		report_warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong",
 			    tsc.hz);
-	lapic_init();
-	lapic_timer_calibrate(tsc.hz);
+	cpus_init(cfg);
 	report_header(bi, cfg);
 	report_exit(runner_run(cfg));
 }

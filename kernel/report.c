@@ -8,6 +8,7 @@
 #include "kernel/report.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
 #include "kernel/console.h"
@@ -72,10 +73,9 @@ static void print_quoted(const char *s)
 
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
-	kprintf("# msilab %s boot=%s cpus=1 tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s cmdline=",
-		MSILAB_VERSION, boot_loader_name(bi->loader), tsc.hz,
-		tsc_source_name(tsc.source),
-		lapic_mode() == LAPIC_X2APIC ? "x2apic" : "xapic",
+	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s cmdline=",
+		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
+		tsc_source_name(tsc.source), lapic_mode_name(),
 		acpi_root_name(), platform_is_qemu() ? "qemu" : "bare");
 	print_quoted(cfg->options);
 	kprintf("\n");

@@ -4,6 +4,7 @@
  * the TAP 14 output of docs/report-format.md.
  */
 #include "kernel/runner.h"
+#include "kernel/console.h"
 #include "kernel/glob.h"
 #include "kernel/pfa.h"
 #include "kernel/string.h"
@@ -27,6 +28,12 @@ static void watchdog_fire(uint64_t tsc_now, void *arg)
 		return;
 	lapic_eoi();	/* we leave the handler without returning to irq_dispatch */
 	recover_unwind(runner_point, RECOVER_TIMEOUT);
+}
+
+void t_watchdog_restart(struct test_ctx *t)
+{
+	lapic_timer_oneshot_ms(t->test->budget_ms ? t->test->budget_ms : TEST_BUDGET_MS,
+			       VEC_WATCHDOG);
 }
 
 static void yaml_vappend(struct test_ctx *t, const char *prefix, const char *fmt, va_list ap)
@@ -167,15 +174,19 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	} else {
 		kprintf("ok %d - %s.%s\n", num, test->suite, test->name);
 	}
-	if (ctx.ylen)
-		kprintf("  ---\n%s  ...\n", ctx.yaml);
+	if (ctx.ylen) {
+		/* Not kprintf: its line buffer is smaller than a YAML block. */
+		console_write("  ---\n", 6);
+		console_write(ctx.yaml, ctx.ylen);
+		console_write("  ...\n", 6);
+	}
 }
 
 int runner_run(const struct config *cfg)
 {
 	int num = 0, failed = 0, skipped = 0;
 
-	if (irq_register(VEC_WATCHDOG, watchdog_fire, NULL))
+	if (irq_register(0, VEC_WATCHDOG, watchdog_fire, NULL))
 		kprintf("# warning: watchdog vector 0x%x taken; tests run without it\n",
 			VEC_WATCHDOG);
 	for (const struct test *t = __tests_start; t < __tests_end; t++) {

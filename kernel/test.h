@@ -34,7 +34,7 @@ struct test {
 
 #define TEST(suite_, name_) TEST_FULL(suite_, name_, 0, 0)
 
-#define TEST_YAML_MAX	4096
+#define TEST_YAML_MAX	32768	/* room for a figure per CPU */
 #define TEST_ALLOCS	4
 
 struct test_ctx {
@@ -74,9 +74,32 @@ struct irq_tally {
  * Report a latency distribution: samples[0..n) in TSC cycles (overwritten:
  * converted to ns and sorted). samples[0] is the cold first sample, reported
  * apart. With a tally, also lost/duplicates/spurious; the test fails unless
- * all three are zero.
+ * all three are zero. With a label the figure is a nested YAML map under
+ * `label:` (for tests with several figures), else its keys are top level.
  */
-void t_latency(struct test_ctx *t, uint64_t *samples, uint32_t n,
+void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
 	       const struct irq_tally *tally);
+
+/* Restart the watchdog with the test's full budget (for tests that used
+ * the local APIC timer themselves). */
+void t_watchdog_restart(struct test_ctx *t);
+
+/*
+ * Interrupt latency, the generic loop: n times, trigger() fires one
+ * interrupt and returns the TSC just before the write that causes it (or,
+ * for a timer, the TSC at which it is due); the
+ * handler (irq_probe_handler with the probe as its argument) stamps it.
+ * samples[k] = stamp - trigger time for each delivery within `wait` TSC
+ * cycles; triggers with none are lost (after 10 lost in a row the loop
+ * gives up: the source is dead). Returns k, the samples taken.
+ */
+struct irq_probe {
+	volatile uint64_t stamp;
+	volatile uint64_t count;
+};
+
+void irq_probe_handler(uint64_t tsc, void *arg);
+uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
+		     uint32_t n, uint64_t wait, uint64_t *samples, struct irq_tally *tally);
 
 #endif

@@ -19,6 +19,7 @@
 #define VEC_MC		18
 
 void gdt_init(void);
-void idt_init(void);
+void idt_init(void);	/* build the IDT and load it */
+void idt_load(void);	/* load it on another CPU */
 
 #endif

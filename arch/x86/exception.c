@@ -10,8 +10,6 @@
 #include "kernel/printf.h"
 #include "kernel/report.h"
 
-struct recover *recover_top;
-
 void recover_push(struct recover *r)
 {
 	r->prev = recover_top;

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "arch/x86/percpu.h"
 
 /* What exc_common pushes, lowest address first (arch/x86/entry.asm). */
 struct exc_frame {
@@ -39,7 +40,8 @@ struct recover {
 	uint64_t cr2;
 };
 
-extern struct recover *recover_top;
+/* The innermost recovery point of the running CPU. */
+#define recover_top (this_cpu()->recover)
 
 void recover_push(struct recover *r);
 void recover_pop(struct recover *r);

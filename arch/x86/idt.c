@@ -27,9 +27,15 @@ struct idtr {
 extern const char isr_stubs[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct idtr r = { sizeof(idt) - 1, (uintptr_t)idt };
+
+	asm volatile("lidt %0" : : "m"(r));
+}
+
+void idt_init(void)
+{
 
 	for (int v = 0; v < 256; v++) {
 		uint64_t off = (uintptr_t)(isr_stubs + v * STUB_SIZE);
@@ -44,5 +50,5 @@ void idt_init(void)
 			.off_hi = off >> 32,
 		};
 	}
-	asm volatile("lidt %0" : : "m"(r));
+	idt_load();
 }

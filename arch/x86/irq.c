@@ -2,48 +2,59 @@
 /* The C side of interrupt entry (arch/x86/entry.asm irq_common). */
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
+#include "kernel/errno.h"
+#include "kernel/string.h"
 
-struct handler {
-	irq_fn fn;
-	void *arg;
-};
-
-static struct handler handlers[256];
 volatile struct irq_counts irq_counts;
 
-int irq_register(uint8_t vector, irq_fn fn, void *arg)
+void irq_cpu_init(struct irq_handler *table)
 {
-	if (handlers[vector].fn)
-		return -1;
-	handlers[vector].arg = arg;
-	handlers[vector].fn = fn;
+	memset(table, 0, 256 * sizeof(*table));
+	this_cpu()->handlers = table;
+}
+
+int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg)
+{
+	struct irq_handler *h;
+
+	if (cpu >= CPUS_MAX || !cpus[cpu].handlers)
+		return -EINVAL;
+	h = &cpus[cpu].handlers[vector];
+	if (h->fn)
+		return -EBUSY;
+	h->arg = arg;
+	__atomic_store_n(&h->fn, fn, __ATOMIC_RELEASE);
 	return 0;
 }
 
-void irq_unregister(uint8_t vector)
+void irq_unregister(uint32_t cpu, uint8_t vector)
 {
-	handlers[vector].fn = 0;
-	handlers[vector].arg = 0;
+	if (cpu < CPUS_MAX && cpus[cpu].handlers)
+		__atomic_store_n(&cpus[cpu].handlers[vector].fn, (irq_fn)0, __ATOMIC_RELEASE);
 }
 
 void irq_unregister_all_dynamic(void)
 {
-	for (int v = VEC_FIRST_FREE; v <= VEC_LAST_FREE; v++)
-		irq_unregister((uint8_t)v);
+	for (uint32_t c = 0; c < CPUS_MAX; c++)
+		for (int v = VEC_FIRST_FREE; v <= VEC_LAST_FREE; v++)
+			irq_unregister(c, (uint8_t)v);
 }
 
 void irq_dispatch(uint64_t vector, uint64_t tsc)
 {
-	struct handler *h = &handlers[vector];
+	struct irq_handler *h = &this_cpu()->handlers[vector];
+	irq_fn fn = __atomic_load_n(&h->fn, __ATOMIC_ACQUIRE);
 
 	if (vector == VEC_SPURIOUS) {
-		irq_counts.spurious++;	/* no EOI for the spurious vector (SDM 10.9) */
+		/* No EOI for the spurious vector (SDM Vol. 3A 10.9). */
+		__atomic_fetch_add(&irq_counts.spurious, 1, __ATOMIC_RELAXED);
 		return;
 	}
-	if (h->fn) {
-		h->fn(tsc, h->arg);
+	if (fn) {
+		fn(tsc, h->arg);
 	} else {
-		irq_counts.unowned++;
+		__atomic_fetch_add(&irq_counts.unowned, 1, __ATOMIC_RELAXED);
 		irq_counts.last_unowned = (uint8_t)vector;
 	}
 	lapic_eoi();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Vector-level interrupt handlers. The entry stub passes the TSC value it
- * took first thing; handlers run with interrupts off and must not print.
+ * Vector-level interrupt handlers, per CPU (a vector is allocated on one
+ * CPU: arch/x86/vector.h). The entry stub passes the TSC value it took
+ * first thing; handlers run with interrupts off and must not print.
  */
 #ifndef ARCH_X86_IRQ_H
 #define ARCH_X86_IRQ_H
@@ -13,15 +14,25 @@
 #define VEC_SPURIOUS	0xff	/* local APIC spurious vector (SVR) */
 #define VEC_WATCHDOG	0xfe	/* test watchdog, local APIC timer */
 #define VEC_LAPIC_ERROR	0xfd
+#define VEC_SMP_CALL	0xfc	/* wakes a CPU for smp_call() */
 #define VEC_FIRST_FREE	0x30	/* below: exceptions and the masked 8259 */
-#define VEC_LAST_FREE	0xef
+#define VEC_LAST_FREE	0xef	/* the range of arch/x86/vector.c */
 
 typedef void (*irq_fn)(uint64_t tsc, void *arg);
 
-/* Returns 0, or -1 when the vector already has a handler. */
-int irq_register(uint8_t vector, irq_fn fn, void *arg);
-void irq_unregister(uint8_t vector);
-/* Drop every handler that tests registered (after a test was aborted). */
+struct irq_handler {
+	irq_fn fn;
+	void *arg;
+};
+
+/* The handler table a CPU starts with (4 KiB, zeroed). */
+void irq_cpu_init(struct irq_handler *table);
+
+/* Install fn for `vector` on CPU `cpu` (an index). 0, -EBUSY when the
+ * vector already has a handler there, -EINVAL for a CPU that is not set up. */
+int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg);
+void irq_unregister(uint32_t cpu, uint8_t vector);
+/* Drop every handler tests registered (vectors 0x30-0xef, every CPU). */
 void irq_unregister_all_dynamic(void);
 
 struct irq_counts {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Local APIC basics: enable, EOI, self-IPI, one-shot timer.
- * See Intel SDM Vol. 3A, 10.4 (enabling), 10.5.4 (timer), 10.6.1 (ICR),
- * 10.12 (x2APIC: MSR 0x800 + offset/16, ICR as one 64-bit MSR 0x830).
+ * Local APIC: enable in xAPIC or x2APIC mode, EOI, IPIs, one-shot and
+ * TSC-deadline timer. See Intel SDM Vol. 3A, 10.4 (enabling), 10.5.4
+ * (timer, 10.5.4.1 TSC-deadline), 10.6.1 (ICR), 10.12 (x2APIC: MSR 0x800 +
+ * offset/16, ICR as one 64-bit MSR 0x830, 10.12.5 mode transitions).
  */
 #include "arch/x86/lapic.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/tsc.h"
+#include "kernel/errno.h"
 
 static enum lapic_mode mode;
 static uint64_t mmio_base = 0xfee00000;
@@ -15,6 +18,21 @@ static uint64_t timer_hz;	/* timer ticks per second at divide-by-16 */
 enum lapic_mode lapic_mode(void)
 {
 	return mode;
+}
+
+const char *lapic_mode_name(void)
+{
+	return mode == LAPIC_X2APIC ? "x2apic" : "xapic";
+}
+
+int lapic_has_x2apic(void)
+{
+	return !!(cpuid(1, 0).c & CPUID1_ECX_X2APIC);
+}
+
+int lapic_has_tsc_deadline(void)
+{
+	return !!(cpuid(1, 0).c & CPUID1_ECX_TSC_DEADLINE);
 }
 
 uint32_t lapic_read(uint32_t reg)
@@ -39,14 +57,30 @@ uint32_t lapic_id(void)
 	return mode == LAPIC_X2APIC ? id : id >> 24;
 }
 
-void lapic_init(void)
+int lapic_init(enum lapic_request req)
 {
+	static int chosen;
 	uint64_t base = rdmsr(MSR_APIC_BASE);
+	int ret = 0;
 
-	mode = (base & APIC_BASE_X2APIC) ? LAPIC_X2APIC : LAPIC_XAPIC;
-	mmio_base = base & 0xffffff000ull;
-	if (!(base & APIC_BASE_ENABLE))
+	if (!chosen) {	/* the first CPU decides; the others follow */
+		if (req == LAPIC_WANT_X2APIC && !lapic_has_x2apic())
+			ret = -ENODEV;
+		mode = lapic_has_x2apic() && req != LAPIC_WANT_XAPIC ? LAPIC_X2APIC : LAPIC_XAPIC;
+		chosen = 1;
+	}
+	if (mode == LAPIC_X2APIC) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+	} else {
+		/* x2APIC to xAPIC only through disabled (SDM 10.12.5). */
+		if (base & APIC_BASE_X2APIC)
+			wrmsr(MSR_APIC_BASE, base & ~(uint64_t)(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+		base &= ~(uint64_t)APIC_BASE_X2APIC;
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+		mmio_base = base & 0xffffff000ull;
+	}
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VEC_WATCHDOG);
 	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
@@ -55,20 +89,49 @@ void lapic_init(void)
 	lapic_write(LAPIC_ESR, 0);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_eoi();
+	return ret;
 }
 
 void lapic_self_ipi(uint8_t vector)
 {
-	if (mode == LAPIC_X2APIC)
-		wrmsr(MSR_X2APIC_BASE + (LAPIC_ICR_LO >> 4),
-		      LAPIC_ICR_ASSERT | LAPIC_ICR_SELF | vector);
-	else
-		lapic_write(LAPIC_ICR_LO, LAPIC_ICR_ASSERT | LAPIC_ICR_SELF | vector);
+	lapic_write(LAPIC_ICR_LO, LAPIC_ICR_ASSERT | LAPIC_ICR_SELF | vector);
 }
 
-void lapic_timer_calibrate(uint64_t tsc_hz)
+static int icr_write(uint32_t apic_id, uint32_t lo)
 {
-	uint64_t t0, window = tsc_hz / 100;	/* 10 ms */
+	uint64_t t0;
+
+	if (mode == LAPIC_X2APIC) {
+		wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | lo);
+		return 0;
+	}
+	lapic_write(LAPIC_ICR_HI, apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, lo);
+	t0 = rdtsc();
+	while (lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING)
+		if (rdtsc() - t0 > ms_to_tsc(1))
+			return -ETIMEDOUT;
+	return 0;
+}
+
+int lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	return icr_write(apic_id, LAPIC_ICR_ASSERT | vector);
+}
+
+int lapic_send_init(uint32_t apic_id)
+{
+	return icr_write(apic_id, LAPIC_ICR_INIT | LAPIC_ICR_ASSERT);
+}
+
+int lapic_send_startup(uint32_t apic_id, uint8_t page)
+{
+	return icr_write(apic_id, LAPIC_ICR_STARTUP | LAPIC_ICR_ASSERT | page);
+}
+
+void lapic_timer_calibrate(void)
+{
+	uint64_t t0, window = ms_to_tsc(10);
 	uint32_t left;
 
 	lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_16);
@@ -87,21 +150,32 @@ uint64_t lapic_timer_hz(void)
 	return timer_hz;
 }
 
+void lapic_timer_oneshot_ticks(uint32_t ticks, uint8_t vector)
+{
+	lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, vector);	/* one-shot, unmasked */
+	lapic_write(LAPIC_TIMER_INIT, ticks ? ticks : 1);
+}
+
 void lapic_timer_oneshot_ms(uint32_t ms, uint8_t vector)
 {
 	uint64_t count = timer_hz * ms / 1000;
 
-	if (count > 0xffffffffu)
-		count = 0xffffffffu;
-	if (count == 0)
-		count = 1;
-	lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, vector);	/* one-shot, unmasked */
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+	lapic_timer_oneshot_ticks(count > 0xffffffffu ? 0xffffffffu : (uint32_t)count, vector);
 }
 
 void lapic_timer_stop(void)
 {
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VEC_WATCHDOG);
 	lapic_write(LAPIC_TIMER_INIT, 0);
+	if (lapic_has_tsc_deadline())
+		wrmsr(MSR_TSC_DEADLINE, 0);
+}
+
+void lapic_timer_deadline(uint64_t tsc_deadline, uint8_t vector)
+{
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_TSC_DEADLINE | vector);
+	/* Order the LVT write before the MSR write (SDM 10.5.4.1). */
+	asm volatile("mfence" ::: "memory");
+	wrmsr(MSR_TSC_DEADLINE, tsc_deadline);
 }

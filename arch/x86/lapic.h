@@ -13,12 +13,15 @@
 # define LAPIC_SVR_ENABLE	(1u << 8)
 #define LAPIC_ESR		0x280	/* error status */
 #define LAPIC_ICR_LO		0x300	/* interrupt command */
+# define LAPIC_ICR_INIT		(5u << 8)	/* delivery mode INIT */
+# define LAPIC_ICR_STARTUP	(6u << 8)	/* delivery mode start-up */
 # define LAPIC_ICR_PENDING	(1u << 12)	/* xAPIC delivery status */
 # define LAPIC_ICR_ASSERT	(1u << 14)
 # define LAPIC_ICR_SELF		(1u << 18)	/* destination shorthand 01 */
 #define LAPIC_ICR_HI		0x310
 #define LAPIC_LVT_TIMER		0x320
 # define LAPIC_LVT_MASKED	(1u << 16)
+# define LAPIC_TIMER_TSC_DEADLINE (2u << 17)
 #define LAPIC_LVT_LINT0		0x350
 #define LAPIC_LVT_LINT1		0x360
 # define LAPIC_LVT_NMI		(4u << 8)	/* delivery mode NMI */
@@ -31,14 +34,27 @@
 #define MSR_APIC_BASE		0x1b
 # define APIC_BASE_X2APIC	(1u << 10)
 # define APIC_BASE_ENABLE	(1u << 11)
+#define MSR_TSC_DEADLINE	0x6e0
 #define MSR_X2APIC_BASE		0x800	/* + xAPIC offset / 16 */
+#define MSR_X2APIC_ICR		0x830
+
+#define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
 
 enum lapic_mode { LAPIC_XAPIC, LAPIC_X2APIC };
+enum lapic_request { LAPIC_AUTO, LAPIC_WANT_XAPIC, LAPIC_WANT_X2APIC };
 
-/* Enable the local APIC in the mode the firmware left it, spurious vector
- * set, LVTs masked but LINT1 (NMI). */
-void lapic_init(void);
+/*
+ * Enable this CPU's local APIC: in x2APIC mode when asked or (auto) when
+ * the CPU has it, else xAPIC; spurious vector set, LVTs masked but LINT1
+ * (NMI). Returns 0, or -ENODEV when x2APIC was asked for and the CPU lacks
+ * it (xAPIC is used then). Every CPU must use the mode the first one chose.
+ */
+int lapic_init(enum lapic_request req);
 enum lapic_mode lapic_mode(void);
+const char *lapic_mode_name(void);
+int lapic_has_x2apic(void);
+int lapic_has_tsc_deadline(void);
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);
 uint32_t lapic_id(void);
@@ -49,11 +65,19 @@ static inline void lapic_eoi(void)
 }
 
 void lapic_self_ipi(uint8_t vector);
+/* Fixed IPI to a physical APIC ID. 0, or -ETIMEDOUT when an xAPIC's
+ * delivery status stays busy for 1 ms. */
+int lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+int lapic_send_init(uint32_t apic_id);
+int lapic_send_startup(uint32_t apic_id, uint8_t page);
 
 /* One-shot timer. lapic_timer_calibrate() measures its rate against the TSC. */
-void lapic_timer_calibrate(uint64_t tsc_hz);
+void lapic_timer_calibrate(void);
 void lapic_timer_oneshot_ms(uint32_t ms, uint8_t vector);
+void lapic_timer_oneshot_ticks(uint32_t ticks, uint8_t vector);
 void lapic_timer_stop(void);
 uint64_t lapic_timer_hz(void);
+/* TSC-deadline mode (only where lapic_has_tsc_deadline()). */
+void lapic_timer_deadline(uint64_t tsc, uint8_t vector);
 
 #endif

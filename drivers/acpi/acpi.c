@@ -152,3 +152,15 @@ const struct acpi_header *acpi_find(const char sig[4], int index)
 	}
 	return NULL;
 }
+
+uint32_t acpi_table_count(void)
+{
+	return root ? entries() : 0;
+}
+
+const struct acpi_header *acpi_table_at(uint32_t i)
+{
+	const struct acpi_header *h = entry(i);
+
+	return table_ok(h) ? h : NULL;
+}

@@ -49,6 +49,9 @@ const char *acpi_root_name(void);	/* "XSDT", "RSDT" or "none" */
  * valid, or NULL. Tables that fail the checks are counted, never returned. */
 const struct acpi_header *acpi_find(const char sig[4], int index);
 uint32_t acpi_bad_tables(void);
+/* Every entry of the root table, valid or not (NULL for a bad address). */
+uint32_t acpi_table_count(void);
+const struct acpi_header *acpi_table_at(uint32_t i);
 
 int acpi_checksum_ok(const void *p, size_t len);
 

@@ -59,5 +59,5 @@ TEST(timer, timestamp_overhead)
 
 		s[i] = rdtsc() - a;
 	}
-	t_latency(t, s, n, NULL);
+	t_latency(t, NULL, s, n, NULL);
 }

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SMP bring-up with INIT-SIPI-SIPI and a real-mode trampoline, and a
+ * per-CPU mailbox for running functions elsewhere. See Intel SDM Vol. 3A,
+ * 8.4.4.1 (INIT, 10 ms, SIPI, 200 us, SIPI) and the MultiProcessor
+ * Specification 1.4, B.4.
+ */
+#include "arch/x86/smp.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/exception.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/tsc.h"
+#include "kernel/errno.h"
+#include "kernel/pfa.h"
+#include "kernel/stats.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+
+#define AP_STACK_PAGES	4
+#define IST_PAGES	1
+#define AP_WAIT_MS	500	/* TCG can take a while to start a vCPU */
+#define LOW_LIMIT	0xa0000	/* the trampoline page must be below this */
+
+extern const char trampoline_start[], trampoline_end[];
+extern const char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_entry[];
+
+struct smp_report smp_report;
+
+static void on_call_ipi(uint64_t tsc, void *arg)
+{
+	(void)tsc;
+	(void)arg;	/* waking the CPU from hlt is all it takes */
+}
+
+static void run_call(struct cpu *c)
+{
+	struct recover r;
+	int v = cpu_guarded_call(c->call_fn, c->call_arg, &r);
+
+	c->call_vector = v;
+	c->call_rip = v >= 0 ? r.frame.rip : 0;
+	barrier();
+	c->done_seq = c->call_seq;
+}
+
+static void ap_main(void *arg) __attribute__((noreturn));
+
+static void ap_main(void *arg)
+{
+	struct cpu *c = arg;
+	uint64_t ist[3];
+
+	for (int i = 0; i < 3; i++)
+		ist[i] = c->tss.ist[i];
+	cpu_desc_init(c, ist);
+	idt_load();
+	lapic_init(LAPIC_AUTO);		/* the boot CPU's choice */
+	irq_cpu_init(c->handlers);
+	irq_register(c->index, VEC_SMP_CALL, on_call_ipi, NULL);
+	if (lapic_id() != c->apic_id) {
+		/* Not the CPU these parameters were for (a late starter): stop. */
+		for (;;)
+			asm volatile("cli; hlt");
+	}
+	c->online = 1;
+	for (;;) {
+		irq_disable();
+		if (c->done_seq != c->call_seq) {
+			irq_enable();
+			run_call(c);
+			continue;
+		}
+		asm volatile("sti; hlt" ::: "memory");	/* sti shadow: no lost wakeup */
+	}
+}
+
+static uint64_t find_trampoline_page(const struct mem_region *map, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t lo = (map[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		uint64_t hi = map[i].base + map[i].size;
+
+		if (lo < 0x1000)
+			lo = 0x1000;	/* keep the real-mode IVT and BDA */
+		if (map[i].type == MEM_USABLE && lo + PAGE_SIZE <= hi && lo + PAGE_SIZE <= LOW_LIMIT)
+			return lo;
+	}
+	return 0;
+}
+
+static void param(uint64_t page, const char *field, uint64_t v)
+{
+	memcpy((void *)(uintptr_t)(page + (field - trampoline_start)), &v, 8);
+}
+
+static int wait_online(struct cpu *c, uint64_t ms)
+{
+	uint64_t t0 = rdtsc();
+
+	while (!c->online)
+		if (rdtsc() - t0 > ms_to_tsc(ms))
+			return -ETIMEDOUT;
+	return 0;
+}
+
+static void delay_us(uint64_t us)
+{
+	uint64_t t0 = rdtsc(), d = mul_div_u64(us, tsc.hz, 1000000);
+
+	while (rdtsc() - t0 < d)
+		cpu_relax();
+}
+
+static int start_ap(uint64_t page, struct cpu *c)
+{
+	uint64_t stack = pfa_alloc(&pfa, AP_STACK_PAGES, PAGE_SIZE, ~0ull);
+	uint64_t ist = pfa_alloc(&pfa, 3 * IST_PAGES, PAGE_SIZE, ~0ull);
+	uint64_t handlers = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
+
+	if (!stack || !ist || !handlers)
+		return -ENOSPC;
+	c->handlers = (struct irq_handler *)(uintptr_t)handlers;
+	for (int i = 0; i < 3; i++)
+		c->tss.ist[i] = ist + (i + 1) * IST_PAGES * PAGE_SIZE;
+	param(page, tramp_stack, stack + AP_STACK_PAGES * PAGE_SIZE);
+	param(page, tramp_arg, (uintptr_t)c);
+	param(page, tramp_entry, (uintptr_t)ap_main);
+	barrier();
+	lapic_send_init(c->apic_id);
+	delay_us(10000);
+	lapic_send_startup(c->apic_id, (uint8_t)(page >> 12));
+	delay_us(200);
+	if (!c->online)
+		lapic_send_startup(c->apic_id, (uint8_t)(page >> 12));
+	if (wait_online(c, AP_WAIT_MS)) {
+		lapic_send_init(c->apic_id);	/* park it: it must not run late */
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *map,
+	      uint32_t nregions)
+{
+	struct smp_report *r = &smp_report;
+	uint64_t page, t0;
+	uint32_t bsp = lapic_id();
+
+	cpus[0].apic_id = bsp;
+	cpus[0].online = 1;
+	cpus_online = 1;
+	irq_register(0, VEC_SMP_CALL, on_call_ipi, NULL);
+	r->listed = madt_usable_cpus(m);
+	r->wanted = r->listed < max_cpus ? r->listed : max_cpus;
+	if (r->wanted > CPUS_MAX)
+		r->wanted = CPUS_MAX;
+	if (r->wanted <= 1)
+		return;
+	page = find_trampoline_page(map, nregions);
+	if (!page) {
+		ksnprintf(r->error, sizeof(r->error), "no free page below 640 KiB for the trampoline");
+		return;
+	}
+	r->trampoline = page;
+	memcpy((void *)(uintptr_t)page, trampoline_start, trampoline_end - trampoline_start);
+	param(page, tramp_cr3, read_cr3());
+
+	t0 = rdtsc();
+	for (uint32_t i = 0; i < m->ncpus && cpus_online < r->wanted; i++) {
+		struct cpu *c = &cpus[cpus_online];
+
+		if (m->cpus[i].apic_id == bsp)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->index = cpus_online;
+		c->apic_id = m->cpus[i].apic_id;
+		if (start_ap(page, c) == 0) {
+			cpus_online++;
+			continue;
+		}
+		if (r->failed < 8)
+			r->failed_apic_id[r->failed] = c->apic_id;
+		r->failed++;
+	}
+	r->bringup_ns = tsc_to_ns(rdtsc() - t0);
+}
+
+int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg)
+{
+	struct cpu *c = &cpus[cpu];
+
+	if (cpu >= cpus_online || !c->online)
+		return -ENODEV;
+	if (c->done_seq != c->call_seq)
+		return -EBUSY;
+	c->call_fn = fn;
+	c->call_arg = arg;
+	c->call_vector = -1;
+	barrier();
+	c->call_seq++;
+	return lapic_send_ipi(c->apic_id, VEC_SMP_CALL);
+}
+
+int smp_call_wait(uint32_t cpu, uint32_t timeout_ms)
+{
+	struct cpu *c = &cpus[cpu];
+	uint64_t t0 = rdtsc();
+
+	while (c->done_seq != c->call_seq) {
+		if (rdtsc() - t0 > ms_to_tsc(timeout_ms))
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return c->call_vector >= 0 ? -EIO : 0;
+}
+
+int smp_call(uint32_t cpu, void (*fn)(void *), void *arg, uint32_t timeout_ms)
+{
+	int e;
+
+	if (cpu < cpus_online && &cpus[cpu] == this_cpu()) {
+		fn(arg);
+		return 0;
+	}
+	e = smp_call_async(cpu, fn, arg);
+	return e ? e : smp_call_wait(cpu, timeout_ms);
+}
+
+static struct {
+	volatile uint32_t ping __attribute__((aligned(64)));
+	volatile uint32_t ack __attribute__((aligned(64)));
+	volatile uint64_t remote_tsc;
+	uint32_t rounds;
+	volatile uint32_t abort;
+} pp;
+
+static void pong(void *arg)
+{
+	(void)arg;
+	for (uint32_t k = 1; k <= pp.rounds && !pp.abort; k++) {
+		while (pp.ping != k && !pp.abort)
+			cpu_relax();
+		pp.remote_tsc = rdtsc();
+		pp.ack = k;
+	}
+}
+
+int smp_tsc_offset(uint32_t cpu, uint32_t rounds, struct tsc_offset *out)
+{
+	/* A hang guard, not a measurement: an overcommitted host can hold a
+	 * vCPU off its core for many milliseconds. */
+	uint64_t best = ~0ull, wait = ms_to_tsc(1000);
+	int e;
+
+	pp.ping = pp.ack = 0;
+	pp.abort = 0;
+	pp.rounds = rounds;
+	if ((e = smp_call_async(cpu, pong, NULL)))
+		return e;
+	for (uint32_t k = 1; k <= rounds; k++) {
+		uint64_t t0 = rdtsc(), t2;
+
+		pp.ping = k;
+		while (pp.ack != k) {
+			if (rdtsc() - t0 > wait) {
+				pp.abort = 1;
+				smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS);
+				return -ETIMEDOUT;
+			}
+		}
+		t2 = rdtsc();
+		if (t2 - t0 < best) {
+			best = t2 - t0;
+			out->offset = (int64_t)(pp.remote_tsc - (t0 + (t2 - t0) / 2));
+		}
+	}
+	out->min_rtt = best;
+	out->uncertainty = best / 2;
+	return smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* Application-processor bring-up and running functions on other CPUs. */
+#ifndef ARCH_X86_SMP_H
+#define ARCH_X86_SMP_H
+
+#include <stdint.h>
+#include "boot/boot_info.h"
+#include "arch/x86/percpu.h"
+#include "drivers/acpi/madt.h"
+
+#define SMP_CALL_TIMEOUT_MS 1000
+
+struct smp_report {
+	uint32_t listed;	/* usable CPUs in the MADT */
+	uint32_t wanted;	/* after cpus= */
+	uint64_t bringup_ns;	/* first INIT to the last CPU online */
+	uint32_t failed;	/* CPUs that did not come up */
+	uint32_t failed_apic_id[8];
+	uint64_t trampoline;	/* physical address used, 0 if none found */
+	char error[96];
+};
+
+extern struct smp_report smp_report;
+
+/* Bring every usable CPU of the MADT online, at most max_cpus in all (the
+ * boot CPU included). A CPU that does not answer within a bound is
+ * reported (and sent INIT again, to park it) and the others go on. */
+void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *map,
+	      uint32_t nregions);
+
+/* Run fn(arg) on CPU `cpu` (an index) and wait for it: 0, -ENODEV (not
+ * online), -ETIMEDOUT, or -EIO if it raised an exception (this_cpu's
+ * call_vector/call_rip of the target say which). */
+int smp_call(uint32_t cpu, void (*fn)(void *), void *arg, uint32_t timeout_ms);
+/* Start fn(arg) on `cpu` without waiting; smp_call_wait() collects it. */
+int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg);
+int smp_call_wait(uint32_t cpu, uint32_t timeout_ms);
+
+/* How far CPU `cpu`'s TSC is ahead of this CPU's: ping-pong over `rounds`
+ * round trips; the tightest one gives offset = t_remote - (t_send + t_back)/2
+ * with an uncertainty of half its round trip (TSC cycles). */
+struct tsc_offset {
+	int64_t offset;
+	uint64_t uncertainty;
+	uint64_t min_rtt;
+};
+
+int smp_tsc_offset(uint32_t cpu, uint32_t rounds, struct tsc_offset *out);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vector allocator: per-CPU bitmaps of the 256 IDT vectors. It is the
+ * root (vector) domain of the irq hierarchy: alloc picks a vector on a CPU,
+ * activate composes the compatibility-format MSI message that reaches it.
+ * See Intel SDM Vol. 3A, 6.2 (vectors 0-31 are exceptions), 10.11.1-2 (MSI
+ * address and data), 10.8.3.1 (priority class = vector >> 4).
+ */
+#ifndef ARCH_X86_VECTOR_H
+#define ARCH_X86_VECTOR_H
+
+#include <stdint.h>
+
+#define VEC_CPUS_MAX	64
+
+/* Allocatable range: below are exceptions and the (masked) 8259 at
+ * 0x20-0x2f; above are the system vectors of arch/x86/irq.h. */
+#define VEC_ALLOC_FIRST	0x30
+#define VEC_ALLOC_LAST	0xef
+#define VEC_ALLOC_COUNT	(VEC_ALLOC_LAST - VEC_ALLOC_FIRST + 1)
+
+struct vector_pool {
+	uint32_t ncpus;
+	uint64_t used[VEC_CPUS_MAX][4];
+	uint32_t count[VEC_CPUS_MAX];	/* allocated vectors per CPU */
+};
+
+struct vector_assign {
+	uint32_t cpu;
+	uint8_t vector;
+};
+
+/* A message-signalled interrupt: what a device writes, and where. */
+struct msi_msg {
+	uint32_t address_lo;
+	uint32_t address_hi;
+	uint32_t data;
+};
+
+#define MSI_ADDR_BASE		0xfee00000u
+#define MSI_ADDR_DEST(id)	((uint32_t)(id) << 12)	/* bits 19:12, physical mode */
+#define MSI_DATA_VECTOR(v)	((uint32_t)(v))		/* fixed delivery, edge */
+
+extern struct vector_pool vectors;	/* the firmware's */
+
+void vector_pool_init(struct vector_pool *p, uint32_t ncpus);
+/* Allocate a vector on `cpu`, or on the least loaded CPU when cpu < 0.
+ * 0, -EINVAL (no such CPU) or -ENOSPC (none left). */
+int vector_alloc(struct vector_pool *p, int cpu, struct vector_assign *out);
+/* 0, or -EINVAL when the vector is not allocated (double free, reserved). */
+int vector_free(struct vector_pool *p, const struct vector_assign *a);
+int vector_is_allocated(const struct vector_pool *p, uint32_t cpu, uint8_t vector);
+
+/* Compatibility-format message to `vector` on the CPU with `apic_id`:
+ * 0, or -ERANGE when the APIC ID needs more than the 8 destination bits
+ * (only interrupt remapping reaches such CPUs). */
+int vector_compose_msi(uint32_t apic_id, uint8_t vector, struct msi_msg *msg);
+
+#endif

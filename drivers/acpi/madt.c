@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * MADT parsing: pure, host-tested (tests/host/test_madt.c).
+ * See ACPI Specification 6.5, 5.2.12: the header is followed by the local
+ * APIC address (u32, offset 36) and flags (u32, offset 40); structures
+ * start at offset 44, each with type (u8) and length (u8).
+ */
+#include "drivers/acpi/madt.h"
+#include "drivers/acpi/acpi.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+
+#define MADT_HEADER_LEN 44
+
+static void err(struct madt *m, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void err(struct madt *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->nerrors < MADT_ERRORS_MAX) {
+		va_start(ap, fmt);
+		kvsnprintf(m->errors[m->nerrors], sizeof(m->errors[0]), fmt, ap);
+		va_end(ap);
+	}
+	m->nerrors++;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t flags,
+		    int x2entry, int x2apic)
+{
+	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
+		return;		/* not present: not an error */
+	for (uint32_t i = 0; i < m->ncpus; i++) {
+		if (m->cpus[i].apic_id == apic_id) {
+			err(m, "duplicate APIC ID %u (uid %u); the first is kept", apic_id, uid);
+			return;
+		}
+	}
+	if (!x2apic && apic_id > 254) {
+		err(m, "APIC ID %u above 254 is unusable in xAPIC mode; CPU left out", apic_id);
+		return;
+	}
+	if (m->ncpus == MADT_CPUS_MAX) {
+		err(m, "more than %d CPUs; the rest left out", MADT_CPUS_MAX);
+		return;
+	}
+	m->cpus[m->ncpus++] = (struct madt_cpu){ apic_id, uid, flags, (uint8_t)x2entry };
+}
+
+/* Minimum length of each structure type this parser reads. */
+static unsigned min_len(uint8_t type)
+{
+	switch (type) {
+	case MADT_TYPE_LAPIC: return 8;
+	case MADT_TYPE_IOAPIC: return 12;
+	case MADT_TYPE_OVERRIDE: return 10;
+	case MADT_TYPE_LAPIC_NMI: return 6;
+	case MADT_TYPE_LAPIC_ADDR: return 12;
+	case MADT_TYPE_X2APIC: return 16;
+	case MADT_TYPE_X2APIC_NMI: return 12;
+	default: return 2;
+	}
+}
+
+static void entry(struct madt *m, const uint8_t *e, int x2apic)
+{
+	switch (e[0]) {
+	case MADT_TYPE_LAPIC:
+		add_cpu(m, e[3], e[2], rd32(e + 4), 0, x2apic);
+		break;
+	case MADT_TYPE_X2APIC:
+		add_cpu(m, rd32(e + 4), rd32(e + 12), rd32(e + 8), 1, x2apic);
+		break;
+	case MADT_TYPE_IOAPIC:
+		if (m->nioapics == MADT_IOAPICS_MAX) {
+			err(m, "more than %d IO-APICs", MADT_IOAPICS_MAX);
+			break;
+		}
+		m->ioapics[m->nioapics++] = (struct madt_ioapic){ e[2], rd32(e + 4), rd32(e + 8) };
+		break;
+	case MADT_TYPE_OVERRIDE:
+		if (m->noverrides == MADT_OVERRIDES_MAX) {
+			err(m, "more than %d interrupt source overrides", MADT_OVERRIDES_MAX);
+			break;
+		}
+		m->overrides[m->noverrides++] =
+			(struct madt_override){ e[2], e[3], rd32(e + 4), rd16(e + 8) };
+		break;
+	case MADT_TYPE_LAPIC_NMI:
+	case MADT_TYPE_X2APIC_NMI:
+		if (m->nnmis == MADT_NMIS_MAX) {
+			err(m, "more than %d local APIC NMI entries", MADT_NMIS_MAX);
+			break;
+		}
+		if (e[0] == MADT_TYPE_LAPIC_NMI)
+			m->nmis[m->nnmis++] = (struct madt_lapic_nmi){
+				e[2] == 0xff ? 0xffffffffu : e[2], rd16(e + 3), e[5] };
+		else
+			m->nmis[m->nnmis++] = (struct madt_lapic_nmi){
+				rd32(e + 4), rd16(e + 2), e[8] };
+		break;
+	case MADT_TYPE_LAPIC_ADDR:
+		memcpy(&m->lapic_addr, e + 4, 8);
+		break;
+	default:
+		break;	/* other structures: not used here */
+	}
+}
+
+int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
+{
+	const uint8_t *t = table;
+	const struct acpi_header *h = table;
+	size_t off;
+
+	memset(m, 0, sizeof(*m));
+	if (len < MADT_HEADER_LEN) {
+		err(m, "MADT of %zu bytes is shorter than its %d-byte header", len, MADT_HEADER_LEN);
+		return -1;
+	}
+	if (memcmp(h->signature, "APIC", 4))
+		err(m, "signature is not APIC");
+	if (h->length > len)
+		err(m, "length field %u runs past the %zu bytes available", h->length, len);
+	else
+		len = h->length;
+	m->lapic_addr = rd32(t + 36);
+	m->flags = rd32(t + 40);
+	for (off = MADT_HEADER_LEN; off + 2 <= len;) {
+		uint8_t type = t[off], elen = t[off + 1];
+
+		if (elen < 2) {
+			err(m, "structure type %u at offset %zu has length %u", type, off, elen);
+			break;
+		}
+		if (off + elen > len) {
+			err(m, "structure type %u at offset %zu (length %u) runs past the table end %zu",
+			    type, off, elen, len);
+			break;
+		}
+		if (elen < min_len(type))
+			err(m, "structure type %u at offset %zu: length %u < %u, skipped",
+			    type, off, elen, min_len(type));
+		else
+			entry(m, t + off, x2apic);
+		off += elen;
+	}
+	if (off < len && off + 2 > len)
+		err(m, "%zu stray bytes at the end", len - off);
+	if (madt_usable_cpus(m) == 0)
+		err(m, "no usable CPU");
+	return m->nerrors ? -1 : 0;
+}
+
+uint32_t madt_usable_cpus(const struct madt *m)
+{
+	return m->ncpus;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MADT (APIC) parsing. See ACPI Specification 6.5, 5.2.12 (MADT) and
+ * tables 5.44-5.53 (the structures used here).
+ */
+#ifndef DRIVERS_ACPI_MADT_H
+#define DRIVERS_ACPI_MADT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MADT_CPUS_MAX		256
+#define MADT_IOAPICS_MAX	16
+#define MADT_OVERRIDES_MAX	32
+#define MADT_NMIS_MAX		16
+#define MADT_ERRORS_MAX		8
+
+#define MADT_TYPE_LAPIC		0
+#define MADT_TYPE_IOAPIC	1
+#define MADT_TYPE_OVERRIDE	2
+#define MADT_TYPE_NMI_SOURCE	3
+#define MADT_TYPE_LAPIC_NMI	4
+#define MADT_TYPE_LAPIC_ADDR	5
+#define MADT_TYPE_X2APIC	9
+#define MADT_TYPE_X2APIC_NMI	10
+
+#define MADT_CPU_ENABLED	(1u << 0)
+#define MADT_CPU_ONLINE_CAPABLE	(1u << 1)
+
+struct madt_cpu {
+	uint32_t apic_id;
+	uint32_t uid;
+	uint32_t flags;		/* MADT_CPU_* */
+	uint8_t x2apic_entry;	/* from a type 9 entry */
+};
+
+struct madt_ioapic {
+	uint8_t id;
+	uint32_t addr;
+	uint32_t gsi_base;
+};
+
+struct madt_override {
+	uint8_t bus, source;
+	uint32_t gsi;
+	uint16_t flags;		/* MPS INTI flags: polarity bits 1:0, trigger 3:2 */
+};
+
+struct madt_lapic_nmi {
+	uint32_t uid;		/* 0xff / 0xffffffff: all processors */
+	uint16_t flags;
+	uint8_t lint;
+};
+
+struct madt {
+	uint64_t lapic_addr;
+	uint32_t flags;		/* bit 0: PC-AT compatible dual 8259 */
+	uint32_t ncpus, nioapics, noverrides, nnmis;
+	struct madt_cpu cpus[MADT_CPUS_MAX];
+	struct madt_ioapic ioapics[MADT_IOAPICS_MAX];
+	struct madt_override overrides[MADT_OVERRIDES_MAX];
+	struct madt_lapic_nmi nmis[MADT_NMIS_MAX];
+	uint32_t nerrors;		/* every problem found; the first few described */
+	char errors[MADT_ERRORS_MAX][96];
+};
+
+/*
+ * Parse a MADT of `len` bytes (the table's own length field is checked
+ * against it). Returns 0 when the table is well formed; otherwise -1, with
+ * everything valid that could be read kept and the problems in m->errors.
+ * Entries are never read past the table. Duplicate APIC IDs keep the first;
+ * xAPIC-only systems (x2apic=0) cannot use APIC IDs above 254, and those
+ * CPUs are left out.
+ */
+int madt_parse(const void *table, size_t len, int x2apic, struct madt *m);
+
+/* CPUs that are enabled (or online-capable) and usable. */
+uint32_t madt_usable_cpus(const struct madt *m);
+
+#endif

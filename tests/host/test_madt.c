@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/* drivers/acpi/madt.c on QEMU's real MADT and on broken copies of it. */
+#include "tests/host/host.h"
+#include "tests/host/fixture.h"
+#include "drivers/acpi/madt.h"
+
+#define QEMU_MADT "qemu-q35-smp4-iommu/APIC.bin"
+
+static struct madt m;
+
+static void qemu_q35_smp4(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	assert_int_equal(madt_parse(t, len, 0, &m), 0);
+	assert_int_equal(m.nerrors, 0);
+	assert_int_equal(m.lapic_addr, 0xfee00000);
+	assert_int_equal(m.flags & 1, 1);		/* PC-AT dual 8259 */
+	assert_int_equal(m.ncpus, 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(m.cpus[i].apic_id, i);
+		assert_int_equal(m.cpus[i].flags & MADT_CPU_ENABLED, 1);
+	}
+	assert_int_equal(m.nioapics, 1);
+	assert_int_equal(m.ioapics[0].addr, 0xfec00000);
+	assert_int_equal(m.ioapics[0].gsi_base, 0);
+	assert_int_equal(m.noverrides, 5);
+	assert_int_equal(m.overrides[0].source, 0);	/* the PIT: IRQ 0 -> GSI 2 */
+	assert_int_equal(m.overrides[0].gsi, 2);
+	assert_int_equal(m.overrides[1].flags, 0xd);	/* IRQ 5: level, active high */
+	assert_int_equal(m.nnmis, 1);
+	assert_int_equal(m.nmis[0].uid, 0xffffffffu);	/* all processors */
+	assert_int_equal(m.nmis[0].lint, 1);
+	free(t);
+}
+
+static void truncated_everywhere(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	/* Every shorter buffer: never a read past it (ASan watches), always
+	 * an error, and what fits is kept. */
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+
+		memcpy(copy, t, n);
+		assert_int_equal(madt_parse(copy, n, 0, &m), -1);
+		assert_true(m.nerrors > 0);
+		assert_true(m.ncpus <= 4);
+		free(copy);
+	}
+	free(t);
+}
+
+static void entry_runs_past_end(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	t[44 + 1] = 200;	/* first LAPIC entry claims 200 bytes */
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);
+	assert_non_null(strstr(m.errors[0], "runs past the table end"));
+	assert_int_equal(m.ncpus, 0);
+	assert_non_null(strstr(m.errors[1], "no usable CPU"));
+	free(t);
+}
+
+static void zero_length_entry_stops(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	t[44 + 8 + 1] = 0;	/* second entry: length 0 would loop forever */
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);
+	assert_int_equal(m.ncpus, 1);
+	assert_non_null(strstr(m.errors[0], "has length 0"));
+	free(t);
+}
+
+static void length_field_past_buffer(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+	uint32_t big = 4096;
+
+	(void)state;
+	memcpy(t + 4, &big, 4);
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);
+	assert_non_null(strstr(m.errors[0], "runs past"));
+	assert_int_equal(m.ncpus, 4);	/* the buffer's own length bounds the walk */
+	free(t);
+}
+
+static void short_entry_skipped(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	/* The IO-APIC entry (offset 44 + 32) claims 6 bytes: too short for one.
+	 * Its remaining 6 bytes are then read as a structure of their own. */
+	t[44 + 32 + 1] = 6;
+	madt_parse(t, len, 0, &m);
+	assert_int_equal(m.nioapics, 0);
+	assert_non_null(strstr(m.errors[0], "length 6 < 12, skipped"));
+	free(t);
+}
+
+static void duplicate_and_big_apic_ids(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	t[44 + 8 + 3] = 0;	/* CPU 1 claims APIC ID 0 */
+	t[44 + 16 + 3] = 255;	/* CPU 2 claims APIC ID 255 */
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);
+	assert_int_equal(m.ncpus, 2);
+	assert_non_null(strstr(m.errors[0], "duplicate APIC ID 0"));
+	assert_non_null(strstr(m.errors[1], "above 254"));
+	/* In x2APIC mode 255 is a valid ID. */
+	madt_parse(t, len, 1, &m);
+	assert_int_equal(m.ncpus, 3);
+	free(t);
+}
+
+static void x2apic_entries(void **state)
+{
+	uint8_t t[44 + 16 + 16] = "APIC";
+	uint32_t len = sizeof(t), id = 300, flags = 1, uid = 7;
+
+	(void)state;
+	memcpy(t + 4, &len, 4);
+	t[44] = MADT_TYPE_X2APIC;
+	t[45] = 16;
+	memcpy(t + 48, &id, 4);
+	memcpy(t + 52, &flags, 4);
+	memcpy(t + 56, &uid, 4);
+	memcpy(t + 60, t + 44, 16);
+	flags = 0;		/* second one: disabled, not online capable */
+	id = 301;
+	memcpy(t + 64, &id, 4);
+	memcpy(t + 68, &flags, 4);
+	assert_int_equal(madt_parse(t, len, 1, &m), 0);
+	assert_int_equal(m.ncpus, 1);
+	assert_int_equal(m.cpus[0].apic_id, 300);
+	assert_int_equal(m.cpus[0].uid, 7);
+	assert_int_equal(m.cpus[0].x2apic_entry, 1);
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);	/* xAPIC cannot use 300 */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(qemu_q35_smp4),
+		cmocka_unit_test(truncated_everywhere),
+		cmocka_unit_test(entry_runs_past_end),
+		cmocka_unit_test(zero_length_entry_stops),
+		cmocka_unit_test(length_field_past_buffer),
+		cmocka_unit_test(short_entry_skipped),
+		cmocka_unit_test(duplicate_and_big_apic_ids),
+		cmocka_unit_test(x2apic_entries),
+	};
+	return RUN(tests);
+}
