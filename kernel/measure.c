@@ -56,7 +56,9 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 }
 
 /* Give up after this many triggers in a row were lost: the source is dead. */
-#define LOST_IN_A_ROW_MAX 10
+#define LOST_IN_A_ROW_MAX 3
+/* How long to watch for duplicates after the last trigger. */
+#define TAIL_MS 20
 
 void irq_probe_handler(uint64_t tsc_now, void *arg)
 {
@@ -89,8 +91,8 @@ uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx
 		in_a_row = 0;
 		samples[k++] = p->stamp - t0;
 	}
-	/* Late deliveries after the last trigger count as duplicates too. */
-	for (uint64_t t0 = rdtsc(); rdtsc() - t0 < wait;)
+	/* Deliveries after the last trigger's count as duplicates too. */
+	for (uint64_t t0 = rdtsc(); rdtsc() - t0 < ms_to_tsc(TAIL_MS);)
 		cpu_relax();
 	tally->delivered = p->count;
 	if (p->count > tally->triggers - tally->lost)

@@ -13,6 +13,7 @@
 #include "arch/x86/exception.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 
 extern const struct test __tests_start[], __tests_end[];
@@ -157,8 +158,13 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	} else if (why == RECOVER_TIMEOUT) {
 		t_fail(&ctx, "timeout: still running after its budget of %u ms", budget);
 	}
-	if (why)
+	if (why) {
+		uint32_t restarted = smp_restart_busy();
+
 		irq_unregister_all_dynamic();
+		if (restarted)
+			t_yaml(&ctx, "restarted_cpus: %u  # their calls were still running", restarted);
+	}
 	release(&ctx);
 	if (irq_counts.unowned != unowned0)
 		t_yaml(&ctx, "unowned_interrupts: %lu  # last on vector 0x%x",

@@ -90,8 +90,10 @@ void t_watchdog_restart(struct test_ctx *t);
  * for a timer, the TSC at which it is due); the
  * handler (irq_probe_handler with the probe as its argument) stamps it.
  * samples[k] = stamp - trigger time for each delivery within `wait` TSC
- * cycles; triggers with none are lost (after 10 lost in a row the loop
- * gives up: the source is dead). Returns k, the samples taken.
+ * cycles; triggers with none are lost (after 3 lost in a row the loop
+ * gives up: the source is dead). `wait` is a bound for calling a delivery
+ * lost, not a latency limit: make it generous (TCG on a busy host can hold
+ * a vCPU off its core for a long time). Returns k, the samples taken.
  */
 struct irq_probe {
 	volatile uint64_t stamp;

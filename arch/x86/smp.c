@@ -27,6 +27,7 @@ extern const char trampoline_start[], trampoline_end[];
 extern const char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_entry[];
 
 struct smp_report smp_report;
+static uint64_t tramp_page;
 
 static void on_call_ipi(uint64_t tsc, void *arg)
 {
@@ -117,7 +118,7 @@ static int start_ap(uint64_t page, struct cpu *c)
 {
 	uint64_t stack = pfa_alloc(&pfa, AP_STACK_PAGES, PAGE_SIZE, ~0ull);
 	uint64_t ist = pfa_alloc(&pfa, 3 * IST_PAGES, PAGE_SIZE, ~0ull);
-	uint64_t handlers = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
+	uint64_t handlers = c->handlers ? (uintptr_t)c->handlers : pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
 
 	if (!stack || !ist || !handlers)
 		return -ENOSPC;
@@ -163,7 +164,7 @@ void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *
 		ksnprintf(r->error, sizeof(r->error), "no free page below 640 KiB for the trampoline");
 		return;
 	}
-	r->trampoline = page;
+	r->trampoline = tramp_page = page;
 	memcpy((void *)(uintptr_t)page, trampoline_start, trampoline_end - trampoline_start);
 	param(page, tramp_cr3, read_cr3());
 
@@ -185,6 +186,32 @@ void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *
 		r->failed++;
 	}
 	r->bringup_ns = tsc_to_ns(rdtsc() - t0);
+}
+
+int smp_restart(uint32_t cpu)
+{
+	struct cpu *c = &cpus[cpu];
+
+	if (cpu == 0 || cpu >= cpus_online || !tramp_page)
+		return -EINVAL;
+	c->online = 0;
+	c->call_fn = 0;
+	c->call_seq = c->done_seq = 0;
+	/* Its old stacks are abandoned: a few pages per aborted test. */
+	return start_ap(tramp_page, c);
+}
+
+uint32_t smp_restart_busy(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 1; i < cpus_online; i++) {
+		if (cpus[i].done_seq != cpus[i].call_seq) {
+			smp_restart(i);
+			n++;
+		}
+	}
+	return n;
 }
 
 int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg)

@@ -36,6 +36,12 @@ int smp_call(uint32_t cpu, void (*fn)(void *), void *arg, uint32_t timeout_ms);
 int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg);
 int smp_call_wait(uint32_t cpu, uint32_t timeout_ms);
 
+/* Restart a CPU through INIT-SIPI-SIPI (its running call is abandoned).
+ * smp_restart_busy() does so for every CPU whose call has not finished, as
+ * after an aborted test, and returns how many. */
+int smp_restart(uint32_t cpu);
+uint32_t smp_restart_busy(void);
+
 /* How far CPU `cpu`'s TSC is ahead of this CPU's: ping-pong over `rounds`
  * round trips; the tightest one gives offset = t_remote - (t_send + t_back)/2
  * with an uncertainty of half its round trip (TSC cycles). */

@@ -7,6 +7,7 @@
  */
 #include "kernel/test.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 
 TEST_FULL(selftest, unguarded_ud, 0, TEST_MANUAL)
 {
@@ -27,6 +28,30 @@ TEST_FULL(selftest, hang, 300, TEST_MANUAL)
 		cpu_relax();
 }
 
+static void spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		cpu_relax();
+}
+
+/* A hang that leaves another CPU busy: the runner restarts that CPU. */
+TEST_FULL(selftest, hang_with_busy_cpu, 300, TEST_MANUAL)
+{
+	if (cpus_online < 2) {
+		t_skip(t, "needs a second CPU");
+		return;
+	}
+	smp_call_async(1, spin_forever, NULL);
+	for (;;)
+		cpu_relax();
+}
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
 TEST_FULL(selftest, explicit_fail, 0, TEST_MANUAL)
 {
 	t_fail(t, "failed on purpose with a \"quoted\" word");
@@ -40,4 +65,8 @@ TEST_FULL(selftest, skip, 0, TEST_MANUAL)
 TEST_FULL(selftest, after, 0, TEST_MANUAL)
 {
 	t_check(t, irqs_enabled(), "interrupts off after the failures before");
+	for (uint32_t cpu = 0; cpu < cpus_online; cpu++)
+		t_check(t, smp_call(cpu, nothing, NULL, SMP_CALL_TIMEOUT_MS) == 0,
+			"cpu%u does not answer after the failures before", cpu);
+	t_yaml(t, "cpus_answering: %u", cpus_online);
 }
