@@ -29,7 +29,9 @@ FW_SRC := \
 	kernel/report.c kernel/runner.c kernel/measure.c \
 	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
-	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c drivers/acpi/madt.c \
+	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c \
+	drivers/acpi/table.c drivers/acpi/madt.c drivers/acpi/tables.c \
+	drivers/acpi/dmar.c drivers/acpi/ivrs.c \
 	drivers/serial/uart16550.c drivers/acpi/acpi.c \
 	drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
@@ -57,6 +59,7 @@ help:
 	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
+	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each)"
 	@echo "make clean"
 
 # Objects depend on the Makefile too: a changed flag rebuilds everything.
@@ -98,15 +101,17 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector
+HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables
 host_src_printf   := kernel/printf.c
 host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
 host_src_stats    := kernel/stats.c
 host_src_memmap   := kernel/memmap.c kernel/stats.c
 host_src_pfa      := kernel/pfa.c
 host_src_multiboot := boot/multiboot.c kernel/printf.c
-host_src_madt     := drivers/acpi/madt.c kernel/printf.c
+host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c kernel/printf.c
 host_src_vector   := arch/x86/vector.c
+ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
+host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
@@ -139,3 +144,41 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- fuzzing (clang libFuzzer) ------------------------------------------------
+FUZZ_TARGETS := madt mcfg hpet fadt spcr dmar ivrs
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(ACPI_PARSERS) drivers/acpi/madt.c kernel/printf.c
+fuzz_seed_madt := qemu-q35-smp4-iommu/APIC.bin
+fuzz_seed_mcfg := qemu-q35-smp4-iommu/MCFG.bin
+fuzz_seed_hpet := ovmf-q35/HPET.bin
+fuzz_seed_fadt := qemu-q35-smp4-iommu/FACP.bin
+fuzz_seed_spcr := qemu-q35-smp4-iommu/WAET.bin
+fuzz_seed_dmar := qemu-q35-smp4-iommu/DMAR.bin
+fuzz_seed_ivrs := qemu-q35-amd-iommu/IVRS.bin
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_acpi.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	$(Q)clang -std=gnu11 -g -O1 -I. -DFUZZ_$(shell echo $* | tr a-z A-Z) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+
+.PHONY: fuzz
+fuzz:
+	@tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory fuzz-run
+
+.PHONY: fuzz-run
+fuzz-run: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus_$$t $(BUILD)/fuzz/seed_$$t; \
+		cp tests/host/fixtures/$$(make -s --no-print-directory fuzz-seed-$$t) $(BUILD)/fuzz/seed_$$t/; \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-artifact_prefix=$(BUILD)/fuzz/crash_$$t- $(BUILD)/fuzz/corpus_$$t \
+			$(BUILD)/fuzz/seed_$$t > $(BUILD)/fuzz/$$t.log 2>&1 \
+			|| { tail -30 $(BUILD)/fuzz/$$t.log; exit 1; }; \
+		grep -E '^#[0-9]+.*(DONE|pulse)' $(BUILD)/fuzz/$$t.log | tail -1; \
+	done
+
+fuzz-seed-%:
+	@echo $(fuzz_seed_$*)

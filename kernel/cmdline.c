@@ -71,6 +71,7 @@ static int opt_console(struct config *cfg, const char *v, int n)
 		return -1;
 	cfg->console_port = (uint16_t)port;
 	cfg->console_baud = (uint32_t)baud;
+	cfg->console_given = 1;
 	return 0;
 }
 

@@ -31,6 +31,7 @@ enum apic_choice {
 struct config {
 	uint16_t console_port;
 	uint32_t console_baud;
+	int console_given;		/* console= was on the command line */
 	char tests[CONFIG_TESTS_LEN];	/* comma-separated globs */
 	uint32_t samples;
 	enum exit_mode exit;

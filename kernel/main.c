@@ -17,6 +17,7 @@
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
+#include "drivers/acpi/tables.h"
 #include "kernel/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
@@ -78,8 +79,8 @@ static void cpus_init(const struct config *cfg)
 	} else {
 		kernel_madt_ok = madt_parse(t, t->length, lapic_mode() == LAPIC_X2APIC,
 					    &kernel_madt) == 0;
-		for (uint32_t i = 0; i < kernel_madt.nerrors && i < MADT_ERRORS_MAX; i++)
-			report_warn("madt: %s", kernel_madt.errors[i]);
+		for (uint32_t i = 0; i < kernel_madt.err.n && i < ACPI_ERRORS_MAX; i++)
+			report_warn("madt: %s", kernel_madt.err.msg[i]);
 		if ((bad = ioapic_init(&kernel_madt)))
 			report_warn("ioapic: %d IO-APICs read all-ones and are not used", bad);
 	}
@@ -93,17 +94,38 @@ static void cpus_init(const struct config *cfg)
 	vector_pool_init(&vectors, cpus_online);
 }
 
+/* The console the SPCR names, unless the command line chose one. */
+static void console_from_spcr(const struct config *cfg)
+{
+	const struct acpi_header *t = acpi_find("SPCR", 0);
+	static struct spcr sp;
+	struct uart u;
+
+	if (!t || cfg->console_given)
+		return;
+	if (spcr_parse(t, t->length, &sp)) {
+		report_warn("spcr: %s; console stays on %s", sp.err.msg[0], console_name());
+		return;
+	}
+	u.mmio = sp.base.space == ACPI_GAS_MEMORY;
+	u.reg_shift = sp.base.access_size == 3 ? 2 : 0;	/* 3: dword access */
+	u.base = sp.base.address;
+	if (console_init(&u, sp.baud))
+		report_warn("spcr: no UART answers at %s", console_name());
+	else
+		report_warn("console: %s at %u baud, as the SPCR table says", console_name(), sp.baud);
+}
+
 void kernel_main(struct boot_info *bi)
 {
 	struct config *cfg = &kernel_config;
+	struct uart com = { 0, 0, 0 };
 
 	kernel_boot = bi;
 	config_parse(bi->cmdline, cfg);
 	report_set_config(cfg);
-	console_init(cfg->console_port, cfg->console_baud);
-	/* The line break ends whatever the loader left on the line (OVMF and
-	 * GRUB leave terminal escapes without one). */
-	kprintf("\nTAP version 14\n");
+	com.base = cfg->console_port;
+	console_init(&com, cfg->console_baud);
 
 	gdt_init();
 	idt_init();
@@ -123,7 +145,12 @@ void kernel_main(struct boot_info *bi)
 	else if (acpi_bad_tables())
 		report_warn("acpi: %u tables with a bad address, length or checksum skipped",
 			    acpi_bad_tables());
+	console_from_spcr(cfg);
 
+	/* The first line: everything before is kept for after the header.
+	 * The line break ends whatever the loader left on the line (OVMF and
+	 * GRUB leave terminal escapes without one). */
+	kprintf("\nTAP version 14\n");
 	tsc_calibrate(&tsc);
 	if (tsc.source < 0)
 		report_warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong",

@@ -73,10 +73,10 @@ static void print_quoted(const char *s)
 
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
-	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s cmdline=",
-		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
-		tsc_source_name(tsc.source), lapic_mode_name(),
-		acpi_root_name(), platform_is_qemu() ? "qemu" : "bare");
+	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s "
+		"console=%s cmdline=", MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online,
+		tsc.hz, tsc_source_name(tsc.source), lapic_mode_name(), acpi_root_name(),
+		platform_is_qemu() ? "qemu" : "bare", console_name());
 	print_quoted(cfg->options);
 	kprintf("\n");
 	header_done = 1;

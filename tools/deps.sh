@@ -1,18 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Check (and, as root, install) what msilab needs to build and test.
-# Usage: tools/deps.sh [build|run|test]   (default: test = everything)
+# Usage: tools/deps.sh [build|run|test|fuzz]   (default: test)
 set -eu
 what=${1:-test}
 
 need_build="gcc make nasm gnu-efi grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools"
 need_run="ovmf seabios"
 need_test="libcmocka-dev perl python3"
+need_fuzz="clang libclang-rt-14-dev"
 case $what in
+  fuzz)  pkgs="$need_fuzz" ;;
   build) pkgs="$need_build" ;;
   run)   pkgs="$need_build $need_run" ;;
   test)  pkgs="$need_build $need_run $need_test" ;;
-  *) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -23,7 +25,7 @@ done
 # remapping faults and has igb; Debian 12's own 7.2 does not (see
 # ../shared/ARCHITECTURE.md). An older QEMU is upgraded when we are root.
 want_qemu=0
-if [ "$what" != build ]; then
+if [ "$what" != build ] && [ "$what" != fuzz ]; then
   qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
   if [ -z "$qv" ]; then
     want_qemu=1

@@ -15,16 +15,6 @@ static const struct acpi_header *root;
 static unsigned entry_size;		/* 8 for the XSDT, 4 for the RSDT */
 static uint32_t bad_tables;
 
-int acpi_checksum_ok(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return sum == 0;
-}
-
 int acpi_rsdp_check(const void *p, char *err, size_t errlen)
 {
 	const struct acpi_rsdp *r = p;

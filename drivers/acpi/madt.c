@@ -6,38 +6,12 @@
  * start at offset 44, each with type (u8) and length (u8).
  */
 #include "drivers/acpi/madt.h"
-#include "drivers/acpi/acpi.h"
-#include "kernel/printf.h"
 #include "kernel/string.h"
 
 #define MADT_HEADER_LEN 44
-
-static void err(struct madt *m, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
-static void err(struct madt *m, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (m->nerrors < MADT_ERRORS_MAX) {
-		va_start(ap, fmt);
-		kvsnprintf(m->errors[m->nerrors], sizeof(m->errors[0]), fmt, ap);
-		va_end(ap);
-	}
-	m->nerrors++;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
+#define rd16 acpi_rd16
+#define rd32 acpi_rd32
+#define err(m, ...) acpi_err(&(m)->err, __VA_ARGS__)
 
 static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t flags,
 		    int x2entry, int x2apic)
@@ -114,7 +88,7 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 				rd32(e + 4), rd16(e + 2), e[8] };
 		break;
 	case MADT_TYPE_LAPIC_ADDR:
-		memcpy(&m->lapic_addr, e + 4, 8);
+		m->lapic_addr = acpi_rd64(e + 4);
 		break;
 	default:
 		break;	/* other structures: not used here */
@@ -124,20 +98,12 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
 {
 	const uint8_t *t = table;
-	const struct acpi_header *h = table;
 	size_t off;
 
 	memset(m, 0, sizeof(*m));
-	if (len < MADT_HEADER_LEN) {
-		err(m, "MADT of %zu bytes is shorter than its %d-byte header", len, MADT_HEADER_LEN);
+	len = acpi_table_check(table, len, "APIC", MADT_HEADER_LEN, &m->err);
+	if (!len)
 		return -1;
-	}
-	if (memcmp(h->signature, "APIC", 4))
-		err(m, "signature is not APIC");
-	if (h->length > len)
-		err(m, "length field %u runs past the %zu bytes available", h->length, len);
-	else
-		len = h->length;
 	m->lapic_addr = rd32(t + 36);
 	m->flags = rd32(t + 40);
 	for (off = MADT_HEADER_LEN; off + 2 <= len;) {
@@ -163,7 +129,7 @@ int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
 		err(m, "%zu stray bytes at the end", len - off);
 	if (madt_usable_cpus(m) == 0)
 		err(m, "no usable CPU");
-	return m->nerrors ? -1 : 0;
+	return m->err.n ? -1 : 0;
 }
 
 uint32_t madt_usable_cpus(const struct madt *m)

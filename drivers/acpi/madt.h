@@ -8,12 +8,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "drivers/acpi/table.h"
 
 #define MADT_CPUS_MAX		256
 #define MADT_IOAPICS_MAX	16
 #define MADT_OVERRIDES_MAX	32
 #define MADT_NMIS_MAX		16
-#define MADT_ERRORS_MAX		8
 
 #define MADT_TYPE_LAPIC		0
 #define MADT_TYPE_IOAPIC	1
@@ -60,14 +60,13 @@ struct madt {
 	struct madt_ioapic ioapics[MADT_IOAPICS_MAX];
 	struct madt_override overrides[MADT_OVERRIDES_MAX];
 	struct madt_lapic_nmi nmis[MADT_NMIS_MAX];
-	uint32_t nerrors;		/* every problem found; the first few described */
-	char errors[MADT_ERRORS_MAX][96];
+	struct acpi_errors err;
 };
 
 /*
  * Parse a MADT of `len` bytes (the table's own length field is checked
  * against it). Returns 0 when the table is well formed; otherwise -1, with
- * everything valid that could be read kept and the problems in m->errors.
+ * everything valid that could be read kept and the problems in m->err.
  * Entries are never read past the table. Duplicate APIC IDs keep the first;
  * xAPIC-only systems (x2apic=0) cannot use APIC IDs above 254, and those
  * CPUs are left out.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * 16550 UART on port I/O, polled transmit only.
+ * 16550 UART, polled transmit only, on port I/O or MMIO.
  * See the TI PC16550D data sheet (SNLS378C), section 8 (registers).
  */
 #include "drivers/serial/uart16550.h"
@@ -22,31 +22,54 @@
 #define UART_SCR	7	/* scratch */
 
 #define UART_CLOCK	115200	/* 1.8432 MHz / 16 */
-/* Bound on the transmit poll: ~1 s at the slowest plausible I/O rate. A
- * character at 9600 baud takes ~1 ms, so only a missing UART gets here. */
+/* Bound on the transmit poll: a character at 9600 baud takes ~1 ms; only a
+ * missing UART gets to the bound. */
 #define UART_POLL_MAX	1000000
 
-int uart_init(uint16_t port, uint32_t baud)
+static uint8_t rd(const struct uart *u, unsigned reg)
+{
+	uint64_t a = u->base + ((uint64_t)reg << u->reg_shift);
+
+	if (!u->mmio)
+		return inb((uint16_t)a);
+	return u->reg_shift == 2 ? (uint8_t)mmio_read32(a) : *(volatile uint8_t *)(uintptr_t)a;
+}
+
+static void wr(const struct uart *u, unsigned reg, uint8_t v)
+{
+	uint64_t a = u->base + ((uint64_t)reg << u->reg_shift);
+
+	if (!u->mmio)
+		outb((uint16_t)a, v);
+	else if (u->reg_shift == 2)
+		mmio_write32(a, v);
+	else
+		*(volatile uint8_t *)(uintptr_t)a = v;
+}
+
+int uart_init(const struct uart *u, uint32_t baud)
 {
 	uint16_t div = (uint16_t)(baud && baud <= UART_CLOCK ? UART_CLOCK / baud : 1);
 
-	outb(port + UART_SCR, 0x5a);
-	if (inb(port + UART_SCR) != 0x5a)
+	wr(u, UART_SCR, 0x5a);
+	if (rd(u, UART_SCR) != 0x5a)
 		return -1;
-	outb(port + UART_IER, 0);
-	outb(port + UART_LCR, UART_LCR_DLAB);
-	outb(port + UART_DLL, div & 0xff);
-	outb(port + UART_DLM, div >> 8);
-	outb(port + UART_LCR, UART_LCR_8N1);
-	outb(port + UART_FCR, UART_FCR_ENABLE_CLEAR);
-	outb(port + UART_MCR, UART_MCR_DTR_RTS);
+	wr(u, UART_IER, 0);
+	if (baud) {
+		wr(u, UART_LCR, UART_LCR_DLAB);
+		wr(u, UART_DLL, div & 0xff);
+		wr(u, UART_DLM, div >> 8);
+	}
+	wr(u, UART_LCR, UART_LCR_8N1);
+	wr(u, UART_FCR, UART_FCR_ENABLE_CLEAR);
+	wr(u, UART_MCR, UART_MCR_DTR_RTS);
 	return 0;
 }
 
-void uart_putc(uint16_t port, char c)
+void uart_putc(const struct uart *u, char c)
 {
 	for (int i = 0; i < UART_POLL_MAX; i++)
-		if (inb(port + UART_LSR) & UART_LSR_THRE)
+		if (rd(u, UART_LSR) & UART_LSR_THRE)
 			break;
-	outb(port + UART_THR, (uint8_t)c);
+	wr(u, UART_THR, (uint8_t)c);
 }

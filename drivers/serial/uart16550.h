@@ -4,9 +4,18 @@
 
 #include <stdint.h>
 
-/* Program the UART at I/O port `port` for `baud` 8N1. Returns 0, or -1 when
- * no UART answers there (its scratch register does not hold a value). */
-int uart_init(uint16_t port, uint32_t baud);
-void uart_putc(uint16_t port, char c);
+/* A 16550 at an I/O port, or memory-mapped with registers 1 << reg_shift
+ * bytes apart (accessed with that width). */
+struct uart {
+	uint8_t mmio;
+	uint8_t reg_shift;
+	uint64_t base;
+};
+
+/* Program the UART for `baud` 8N1 (0: keep the firmware's divisor).
+ * Returns 0, or -1 when no UART answers (its scratch register does not
+ * hold a value). */
+int uart_init(const struct uart *u, uint32_t baud);
+void uart_putc(const struct uart *u, char c);
 
 #endif

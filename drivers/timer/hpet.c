@@ -2,14 +2,14 @@
 /*
  * HPET main counter, for TSC calibration. See IA-PC HPET Specification
  * 1.0a, 2.3.4 (GCAP_ID: period in femtoseconds, at most 0x05F5E100),
- * 2.3.5 (GEN_CONF.ENABLE_CNF), 3.2.4 (ACPI table: base address at offset 44).
+ * 2.3.5 (GEN_CONF.ENABLE_CNF); the base comes from the ACPI HPET table
+ * (drivers/acpi/tables.c).
  */
 #include "drivers/timer/hpet.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/acpi/tables.h"
 #include "arch/x86/cpu.h"
-#include "kernel/string.h"
 
-#define HPET_TABLE_BASE		44	/* address field of the GAS at offset 40 */
 #define HPET_PERIOD_MAX		0x05f5e100ull	/* 100 ns */
 
 static uint64_t base, hz, mask;
@@ -17,13 +17,12 @@ static uint64_t base, hz, mask;
 int hpet_init(void)
 {
 	const struct acpi_header *t = acpi_find("HPET", 0);
+	static struct hpet_table ht;
 	uint64_t cap, period;
 
-	if (!t || t->length < 56)
+	if (!t || hpet_table_parse(t, t->length, &ht))
 		return -1;
-	memcpy(&base, (const uint8_t *)t + HPET_TABLE_BASE, 8);
-	if (!base)
-		return -1;
+	base = ht.base.address;
 	cap = mmio_read64(base + HPET_GCAP_ID);
 	period = HPET_GCAP_PERIOD(cap);
 	if (cap == ~0ull || period == 0 || period > HPET_PERIOD_MAX) {

@@ -1,45 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
  * ACPI PM timer: a 3.579545 MHz counter of 24 or 32 bits at an I/O port.
- * See ACPI Specification 6.5, 4.8.3.3 (PM timer), 5.2.9 table 5.9 (FADT:
- * PM_TMR_BLK at offset 76, flags at 112 with TMR_VAL_EXT bit 8,
- * X_PM_TMR_BLK at 208).
+ * See ACPI Specification 6.5, 4.8.3.3; the port and width come from the
+ * FADT (drivers/acpi/tables.c).
  */
 #include "drivers/timer/pmtimer.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/acpi/tables.h"
 #include "arch/x86/cpu.h"
-#include "kernel/string.h"
-
-#define FADT_PM_TMR_BLK		76
-#define FADT_FLAGS		112
-# define FADT_TMR_VAL_EXT	(1u << 8)
-#define FADT_X_PM_TMR_BLK	208	/* generic address structure */
-#define GAS_SPACE_IO		1
 
 static uint16_t port;
 static uint32_t mask;
 
 int pmtimer_init(void)
 {
-	const struct acpi_header *f = acpi_find("FACP", 0);
-	const uint8_t *b = (const uint8_t *)f;
-	uint32_t blk = 0, flags = 0;
+	const struct acpi_header *h = acpi_find("FACP", 0);
+	static struct fadt f;
 
-	if (!f || f->length < FADT_FLAGS + 4)
+	if (!h)
 		return -1;
-	memcpy(&blk, b + FADT_PM_TMR_BLK, 4);
-	memcpy(&flags, b + FADT_FLAGS, 4);
-	if (f->length >= FADT_X_PM_TMR_BLK + 12 && b[FADT_X_PM_TMR_BLK] == GAS_SPACE_IO) {
-		uint64_t x;
-
-		memcpy(&x, b + FADT_X_PM_TMR_BLK + 4, 8);
-		if (x && x <= 0xffff)
-			blk = (uint32_t)x;
-	}
-	if (!blk || blk > 0xffff)
+	fadt_parse(h, h->length, &f);
+	if (!f.pm_timer_port)
 		return -1;
-	port = (uint16_t)blk;
-	mask = (flags & FADT_TMR_VAL_EXT) ? 0xffffffffu : 0xffffffu;
+	port = (uint16_t)f.pm_timer_port;
+	mask = f.pm_timer_32bit ? 0xffffffffu : 0xffffffu;
 	return 0;
 }
 

@@ -7,6 +7,10 @@
  */
 #include "kernel/test.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/acpi/dmar.h"
+#include "drivers/acpi/ivrs.h"
+#include "drivers/acpi/madt.h"
+#include "drivers/acpi/tables.h"
 #include "kernel/string.h"
 
 static void dump(const struct acpi_header *h)
@@ -53,4 +57,83 @@ TEST_FULL(acpi, dump, 60000, TEST_MANUAL)
 	}
 	t_yaml(t, "tables: %u", shown);
 	t_yaml(t, "bad: %u", acpi_bad_tables());
+}
+
+static union {
+	struct madt madt;
+	struct mcfg mcfg;
+	struct hpet_table hpet;
+	struct fadt fadt;
+	struct spcr spcr;
+	struct dmar dmar;
+	struct ivrs ivrs;
+} parsed;
+
+static void check_errors(struct test_ctx *t, const char *sig, const struct acpi_errors *e)
+{
+	for (uint32_t i = 0; i < e->n && i < ACPI_ERRORS_MAX; i++)
+		t_fail(t, "%s: %s", sig, e->msg[i]);
+}
+
+/* Every table msilab reads, through its parser: a summary, or what is wrong. */
+TEST(acpi, tables_parse)
+{
+	const struct acpi_header *h;
+
+	if (!acpi_present()) {
+		t_skip(t, "no ACPI root table");
+		return;
+	}
+	t_yaml(t, "root: %s", acpi_root_name());
+	t_yaml(t, "tables: %u", acpi_table_count());
+	t_yaml(t, "bad_tables: %u", acpi_bad_tables());
+	if ((h = acpi_find("APIC", 0))) {
+		madt_parse(h, h->length, 1, &parsed.madt);
+		t_yaml(t, "APIC: {cpus: %u, ioapics: %u, overrides: %u, nmis: %u}", parsed.madt.ncpus,
+		       parsed.madt.nioapics, parsed.madt.noverrides, parsed.madt.nnmis);
+		check_errors(t, "APIC", &parsed.madt.err);
+	}
+	if ((h = acpi_find("MCFG", 0))) {
+		mcfg_parse(h, h->length, &parsed.mcfg);
+		for (uint32_t i = 0; i < parsed.mcfg.n; i++)
+			t_yaml(t, "MCFG%u: {segment: %u, buses: %u-%u, base: 0x%lx}", i,
+			       parsed.mcfg.seg[i].segment, parsed.mcfg.seg[i].bus_start,
+			       parsed.mcfg.seg[i].bus_end, parsed.mcfg.seg[i].base);
+		check_errors(t, "MCFG", &parsed.mcfg.err);
+	}
+	if ((h = acpi_find("HPET", 0))) {
+		hpet_table_parse(h, h->length, &parsed.hpet);
+		t_yaml(t, "HPET: {base: 0x%lx, number: %u}", parsed.hpet.base.address,
+		       parsed.hpet.number);
+		check_errors(t, "HPET", &parsed.hpet.err);
+	}
+	if ((h = acpi_find("FACP", 0))) {
+		fadt_parse(h, h->length, &parsed.fadt);
+		t_yaml(t, "FACP: {revision: %u, pm_timer: 0x%x, pm_timer_bits: %d, hw_reduced: %s, "
+		       "msi_not_supported: %s}", parsed.fadt.revision, parsed.fadt.pm_timer_port,
+		       parsed.fadt.pm_timer_32bit ? 32 : 24,
+		       parsed.fadt.flags & FADT_FLAG_HW_REDUCED ? "true" : "false",
+		       parsed.fadt.boot_arch & FADT_BOOT_NO_MSI ? "true" : "false");
+		check_errors(t, "FACP", &parsed.fadt.err);
+	}
+	if ((h = acpi_find("SPCR", 0))) {
+		spcr_parse(h, h->length, &parsed.spcr);
+		t_yaml(t, "SPCR: {interface: %u, space: %u, address: 0x%lx, baud: %u}",
+		       parsed.spcr.interface, parsed.spcr.base.space, parsed.spcr.base.address,
+		       parsed.spcr.baud);
+		check_errors(t, "SPCR", &parsed.spcr.err);
+	}
+	if ((h = acpi_find("DMAR", 0))) {
+		dmar_parse(h, h->length, &parsed.dmar);
+		t_yaml(t, "DMAR: {units: %u, scopes: %u, rmrr: %u, intr_remap: %s}", parsed.dmar.nunits,
+		       parsed.dmar.nscopes, parsed.dmar.nrmrr,
+		       parsed.dmar.flags & DMAR_FLAG_INTR_REMAP ? "true" : "false");
+		check_errors(t, "DMAR", &parsed.dmar.err);
+	}
+	if ((h = acpi_find("IVRS", 0))) {
+		ivrs_parse(h, h->length, &parsed.ivrs);
+		t_yaml(t, "IVRS: {ivhd: %u, specials: %u, ivmd: %u}", parsed.ivrs.nunits,
+		       parsed.ivrs.nspecials, parsed.ivrs.nivmd);
+		check_errors(t, "IVRS", &parsed.ivrs.err);
+	}
 }

@@ -15,7 +15,7 @@ static void qemu_q35_smp4(void **state)
 
 	(void)state;
 	assert_int_equal(madt_parse(t, len, 0, &m), 0);
-	assert_int_equal(m.nerrors, 0);
+	assert_int_equal(m.err.n, 0);
 	assert_int_equal(m.lapic_addr, 0xfee00000);
 	assert_int_equal(m.flags & 1, 1);		/* PC-AT dual 8259 */
 	assert_int_equal(m.ncpus, 4);
@@ -49,7 +49,7 @@ static void truncated_everywhere(void **state)
 
 		memcpy(copy, t, n);
 		assert_int_equal(madt_parse(copy, n, 0, &m), -1);
-		assert_true(m.nerrors > 0);
+		assert_true(m.err.n > 0);
 		assert_true(m.ncpus <= 4);
 		free(copy);
 	}
@@ -63,10 +63,11 @@ static void entry_runs_past_end(void **state)
 
 	(void)state;
 	t[44 + 1] = 200;	/* first LAPIC entry claims 200 bytes */
+	fixture_checksum(t, len);
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);
-	assert_non_null(strstr(m.errors[0], "runs past the table end"));
+	assert_non_null(strstr(m.err.msg[0], "runs past the table end"));
 	assert_int_equal(m.ncpus, 0);
-	assert_non_null(strstr(m.errors[1], "no usable CPU"));
+	assert_non_null(strstr(m.err.msg[1], "no usable CPU"));
 	free(t);
 }
 
@@ -77,9 +78,10 @@ static void zero_length_entry_stops(void **state)
 
 	(void)state;
 	t[44 + 8 + 1] = 0;	/* second entry: length 0 would loop forever */
+	fixture_checksum(t, len);
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);
 	assert_int_equal(m.ncpus, 1);
-	assert_non_null(strstr(m.errors[0], "has length 0"));
+	assert_non_null(strstr(m.err.msg[0], "has length 0"));
 	free(t);
 }
 
@@ -91,8 +93,9 @@ static void length_field_past_buffer(void **state)
 
 	(void)state;
 	memcpy(t + 4, &big, 4);
+	fixture_checksum(t, len);
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);
-	assert_non_null(strstr(m.errors[0], "runs past"));
+	assert_non_null(strstr(m.err.msg[0], "runs past"));
 	assert_int_equal(m.ncpus, 4);	/* the buffer's own length bounds the walk */
 	free(t);
 }
@@ -106,9 +109,10 @@ static void short_entry_skipped(void **state)
 	/* The IO-APIC entry (offset 44 + 32) claims 6 bytes: too short for one.
 	 * Its remaining 6 bytes are then read as a structure of their own. */
 	t[44 + 32 + 1] = 6;
+	fixture_checksum(t, len);
 	madt_parse(t, len, 0, &m);
 	assert_int_equal(m.nioapics, 0);
-	assert_non_null(strstr(m.errors[0], "length 6 < 12, skipped"));
+	assert_non_null(strstr(m.err.msg[0], "length 6 < 12, skipped"));
 	free(t);
 }
 
@@ -120,13 +124,26 @@ static void duplicate_and_big_apic_ids(void **state)
 	(void)state;
 	t[44 + 8 + 3] = 0;	/* CPU 1 claims APIC ID 0 */
 	t[44 + 16 + 3] = 255;	/* CPU 2 claims APIC ID 255 */
+	fixture_checksum(t, len);
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);
 	assert_int_equal(m.ncpus, 2);
-	assert_non_null(strstr(m.errors[0], "duplicate APIC ID 0"));
-	assert_non_null(strstr(m.errors[1], "above 254"));
+	assert_non_null(strstr(m.err.msg[0], "duplicate APIC ID 0"));
+	assert_non_null(strstr(m.err.msg[1], "above 254"));
 	/* In x2APIC mode 255 is a valid ID. */
 	madt_parse(t, len, 1, &m);
 	assert_int_equal(m.ncpus, 3);
+	free(t);
+}
+
+static void bad_checksum_reported(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture(QEMU_MADT, &len);
+
+	(void)state;
+	t[50] ^= 1;
+	assert_int_equal(madt_parse(t, len, 0, &m), -1);
+	assert_non_null(strstr(m.err.msg[0], "checksum bad"));
 	free(t);
 }
 
@@ -147,6 +164,7 @@ static void x2apic_entries(void **state)
 	id = 301;
 	memcpy(t + 64, &id, 4);
 	memcpy(t + 68, &flags, 4);
+	fixture_checksum(t, len);
 	assert_int_equal(madt_parse(t, len, 1, &m), 0);
 	assert_int_equal(m.ncpus, 1);
 	assert_int_equal(m.cpus[0].apic_id, 300);
@@ -165,6 +183,7 @@ int main(void)
 		cmocka_unit_test(length_field_past_buffer),
 		cmocka_unit_test(short_entry_skipped),
 		cmocka_unit_test(duplicate_and_big_apic_ids),
+		cmocka_unit_test(bad_checksum_reported),
 		cmocka_unit_test(x2apic_entries),
 	};
 	return RUN(tests);

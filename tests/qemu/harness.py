@@ -34,7 +34,7 @@ OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 DEFAULT_TESTS = [
     "boot.memmap_sane", "boot.rsdp_found", "boot.cmdline_seen", "boot.page_allocator",
     "cpu.exception_recovery", "timer.tsc_calibration", "timer.timestamp_overhead",
-    "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
+    "acpi.tables_parse", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
     "smp.all_cpus_online", "smp.tsc_skew", "smp.call_on_each_cpu", "lapic.mode",
     "vector.alloc_free_exhaustion", "ioapic.all_pins_masked", "ioapic.route_roundtrip",
 ]
@@ -62,6 +62,18 @@ CONFIGS = {
                         qemu7_header={"cpus": "3", "apic": "xapic"},
                         qemu7_expect={"lapic.mode": ("skip", r"no x2APIC")},
                         doc="4 CPUs, 3 used (cpus=3), x2APIC (QEMU 10; 7.2 has none under TCG)"),
+    "spcr-com2": dict(boot="kernel", cmdline="tests=boot.*,acpi.*", loader="multiboot1", serial_port=1,
+                      acpitable=dict(port=0x2f8), header={"console": "io:0x2f8"},
+                      tests=["boot.memmap_sane", "acpi.tables_parse"],
+                      warnings=[r"console: io:0x2f8 at 115200 baud, as the SPCR table says"],
+                      doc="an SPCR table (-acpitable) names COM2: the report goes there"),
+    "acpi-bad-table": dict(boot="kernel", cmdline="tests=boot.*,acpi.*", loader="multiboot1",
+                           acpitable=dict(port=0x2f8, interface=0x0e), header={"console": "io:0x3f8"},
+                           tests=["boot.memmap_sane", "acpi.tables_parse"],
+                           expect={"acpi.tables_parse": ("not ok", r"SPCR: interface type 0xe is not a 16550")},
+                           warnings=[r"spcr: SPCR: interface type 0xe is not a 16550; console stays on io:0x3f8"],
+                           doc="bad input: an SPCR naming a UART that is not a 16550 is refused; "
+                               "the report stays on COM1"),
     "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
                          serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
     "no-acpi": dict(boot="kernel", cmdline="samples=1000", loader="multiboot1", machine="pc,acpi=off",
@@ -104,6 +116,14 @@ def qemu_command(name, cfg, serial):
         cmd += ["-serial", "file:" + com1, "-serial", serial]
     else:
         cmd += ["-serial", serial]
+    if "acpitable" in cfg:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import spcr
+        path = os.path.join(BUILD, "qemu", name, "spcr.bin")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(spcr.spcr(**cfg["acpitable"]))
+        cmd += ["-acpitable", "file=" + path]
     boot = cfg["boot"]
     if boot == "kernel":
         cmd += ["-kernel", os.path.join(BUILD, "msilab.elf"), "-append", cfg["cmdline"] or ""]

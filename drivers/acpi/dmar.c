@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMAR parsing: pure, host-tested and fuzzed. See Intel VT-d Specification
+ * 4.1: 8.1 (header: host address width at 36, flags at 37, remapping
+ * structures from 48, each with type u16 and length u16), 8.3 (DRHD: flags
+ * at 4, size at 5, segment at 6, register base at 8, device scopes from 16),
+ * 8.3.1 (device scope: type, length, enumeration ID at 4, start bus at 5,
+ * path of (device, function) pairs from 6), 8.4 (RMRR), 8.5 (ATSR).
+ */
+#include "drivers/acpi/dmar.h"
+#include "kernel/string.h"
+
+#define DMAR_FIRST	48
+#define DMAR_DRHD	0
+#define DMAR_RMRR	1
+#define DMAR_ATSR	2
+#define DRHD_SCOPES	16
+
+static void scopes(struct dmar *d, struct dmar_unit *u, const uint8_t *b, size_t len)
+{
+	for (size_t off = 0; off + 2 <= len;) {
+		uint8_t type = b[off], slen = b[off + 1];
+		struct dmar_scope s = { type, 0, 0, 0, { { 0 } } };
+
+		if (slen < 6 || off + slen > len || (slen - 6) % 2) {
+			acpi_err(&d->err, "DMAR: device scope at %zu of unit 0x%lx has length %u",
+				 off, u->base, slen);
+			return;
+		}
+		s.enum_id = b[off + 4];
+		s.bus = b[off + 5];
+		s.npath = (uint8_t)((slen - 6) / 2);
+		if (s.npath > DMAR_PATH_MAX || (s.npath == 0 && type != DMAR_SCOPE_NAMESPACE)) {
+			acpi_err(&d->err, "DMAR: device scope with a path of %u steps", s.npath);
+		} else if (d->nscopes == DMAR_SCOPES_MAX) {
+			acpi_err(&d->err, "DMAR: more than %d device scopes", DMAR_SCOPES_MAX);
+			return;
+		} else {
+			memcpy(s.path, b + off + 6, s.npath * 2u);
+			d->scopes[d->nscopes++] = s;
+			u->nscopes++;
+		}
+		off += slen;
+	}
+}
+
+int dmar_parse(const void *t, size_t len, struct dmar *d)
+{
+	const uint8_t *b = t;
+
+	memset(d, 0, sizeof(*d));
+	len = acpi_table_check(t, len, "DMAR", DMAR_FIRST, &d->err);
+	if (!len)
+		return -1;
+	d->haw = b[36];
+	d->flags = b[37];
+	for (size_t off = DMAR_FIRST; off + 4 <= len;) {
+		uint16_t type = acpi_rd16(b + off), slen = acpi_rd16(b + off + 2);
+
+		if (slen < 4 || off + slen > len) {
+			acpi_err(&d->err, "DMAR: structure type %u at %zu (length %u) runs past the end %zu",
+				 type, off, slen, len);
+			break;
+		}
+		if (type == DMAR_DRHD) {
+			struct dmar_unit *u = &d->units[d->nunits];
+
+			if (slen < DRHD_SCOPES) {
+				acpi_err(&d->err, "DMAR: DRHD at %zu of length %u", off, slen);
+			} else if (d->nunits == DMAR_UNITS_MAX) {
+				acpi_err(&d->err, "DMAR: more than %d DRHD units", DMAR_UNITS_MAX);
+			} else {
+				*u = (struct dmar_unit){ acpi_rd64(b + off + 8), acpi_rd16(b + off + 6),
+							 b[off + 4], b[off + 5], d->nscopes, 0 };
+				if (!u->base || (u->base & 0xfff))
+					acpi_err(&d->err, "DMAR: DRHD register base 0x%lx", u->base);
+				scopes(d, u, b + off + DRHD_SCOPES, slen - DRHD_SCOPES);
+				d->nunits++;
+			}
+		} else if (type == DMAR_RMRR) {
+			d->nrmrr++;
+		} else if (type == DMAR_ATSR) {
+			d->natsr++;
+		} else {
+			d->nother++;
+		}
+		off += slen;
+	}
+	if (d->nunits == 0)
+		acpi_err(&d->err, "DMAR: no DRHD unit");
+	return d->err.n ? -1 : 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* DMAR parsing. See Intel VT-d Specification (rev 4.1), chapter 8. */
+#ifndef DRIVERS_ACPI_DMAR_H
+#define DRIVERS_ACPI_DMAR_H
+
+#include "drivers/acpi/table.h"
+
+#define DMAR_UNITS_MAX		16
+#define DMAR_SCOPES_MAX		128
+#define DMAR_PATH_MAX		8
+
+#define DMAR_FLAG_INTR_REMAP	(1u << 0)
+#define DMAR_FLAG_X2APIC_OPT_OUT (1u << 1)
+#define DRHD_INCLUDE_PCI_ALL	(1u << 0)
+
+/* Device scope types (8.3.1). */
+#define DMAR_SCOPE_ENDPOINT	1
+#define DMAR_SCOPE_BRIDGE	2	/* the bridge and everything below it */
+#define DMAR_SCOPE_IOAPIC	3
+#define DMAR_SCOPE_HPET		4
+#define DMAR_SCOPE_NAMESPACE	5
+
+struct dmar_scope {
+	uint8_t type;
+	uint8_t enum_id;	/* IO-APIC ID or HPET number */
+	uint8_t bus;		/* start bus */
+	uint8_t npath;
+	uint8_t path[DMAR_PATH_MAX][2];	/* (device, function) from the start bus down */
+};
+
+struct dmar_unit {		/* a DRHD: one remapping hardware unit */
+	uint64_t base;
+	uint16_t segment;
+	uint8_t flags;		/* DRHD_INCLUDE_PCI_ALL */
+	uint8_t size;		/* register set: 2^size pages */
+	uint32_t first_scope, nscopes;	/* into struct dmar.scopes */
+};
+
+struct dmar {
+	uint8_t haw;		/* host address width - 1 */
+	uint8_t flags;		/* DMAR_FLAG_* */
+	uint32_t nunits, nscopes, nrmrr, natsr, nother;
+	struct dmar_unit units[DMAR_UNITS_MAX];
+	struct dmar_scope scopes[DMAR_SCOPES_MAX];
+	struct acpi_errors err;
+};
+
+int dmar_parse(const void *t, size_t len, struct dmar *d);
+
+#endif

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IVRS parsing: pure, host-tested and fuzzed. See AMD IOMMU Specification
+ * 48882 rev 3.08: 5.2.1 (IVinfo at 36, blocks from 48, each with type u8,
+ * flags u8, length u16), 5.2.2.1-2 (IVHD: device ID at 4, capability offset
+ * at 6, base at 8, segment at 16, info at 18; type 0x10 entries start at 24,
+ * types 0x11 and 0x40 at 40), 5.2.2.3 (device entries: types 0-63 take 4
+ * bytes, 64-127 take 8, 0xF0 takes 22 plus its UID length at byte 21;
+ * 0x48 special: handle at 4, device ID at 5, variety at 7).
+ */
+#include "drivers/acpi/ivrs.h"
+#include "kernel/string.h"
+
+#define IVRS_FIRST	48
+#define IVHD_10		0x10
+#define IVHD_11		0x11
+#define IVHD_40		0x40
+#define IVMD_FIRST	0x20
+#define IVMD_LAST	0x22
+#define ENTRY_SPECIAL	0x48
+#define ENTRY_ACPI_HID	0xf0
+
+static size_t entry_len(const uint8_t *e, size_t room)
+{
+	if (e[0] < 64)
+		return 4;
+	if (e[0] < 128)
+		return 8;
+	if (e[0] == ENTRY_ACPI_HID && room >= 22)
+		return 22u + e[21];
+	return 0;	/* unknown variable-length entry: its length cannot be known */
+}
+
+static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		size_t n = entry_len(b + off, len - off);
+
+		if (n == 0 || off + n > len) {
+			acpi_err(&v->err, "IVRS: device entry type 0x%x at %zu of unit 0x%lx runs past "
+				 "its block", b[off], off, u->base);
+			return;
+		}
+		if (b[off] == ENTRY_SPECIAL) {
+			if (v->nspecials == IVRS_SPECIALS_MAX)
+				acpi_err(&v->err, "IVRS: more than %d special devices", IVRS_SPECIALS_MAX);
+			else
+				v->specials[v->nspecials++] = (struct ivrs_special){
+					b[off + 7], b[off + 4], acpi_rd16(b + off + 5),
+					(uint8_t)(u - v->units) };
+		}
+		u->nentries++;
+		off += n;
+	}
+}
+
+int ivrs_parse(const void *t, size_t len, struct ivrs *v)
+{
+	const uint8_t *b = t;
+
+	memset(v, 0, sizeof(*v));
+	len = acpi_table_check(t, len, "IVRS", IVRS_FIRST, &v->err);
+	if (!len)
+		return -1;
+	v->ivinfo = acpi_rd32(b + 36);
+	for (size_t off = IVRS_FIRST; off + 4 <= len;) {
+		uint8_t type = b[off];
+		uint16_t blen = acpi_rd16(b + off + 2);
+		size_t first = type == IVHD_10 ? 24 : 40;
+
+		if (blen < 4 || off + blen > len) {
+			acpi_err(&v->err, "IVRS: block type 0x%x at %zu (length %u) runs past the end %zu",
+				 type, off, blen, len);
+			break;
+		}
+		if (type == IVHD_10 || type == IVHD_11 || type == IVHD_40) {
+			struct ivrs_unit *u = &v->units[v->nunits];
+
+			if (blen < first) {
+				acpi_err(&v->err, "IVRS: IVHD type 0x%x of length %u", type, blen);
+			} else if (v->nunits == IVRS_UNITS_MAX) {
+				acpi_err(&v->err, "IVRS: more than %d IVHD blocks", IVRS_UNITS_MAX);
+			} else {
+				*u = (struct ivrs_unit){ type, b[off + 1], acpi_rd16(b + off + 4),
+							 acpi_rd16(b + off + 6), acpi_rd64(b + off + 8),
+							 acpi_rd16(b + off + 16), acpi_rd16(b + off + 18), 0 };
+				entries(v, u, b + off + first, blen - first);
+				v->nunits++;
+			}
+		} else if (type >= IVMD_FIRST && type <= IVMD_LAST) {
+			v->nivmd++;
+		}
+		off += blen;
+	}
+	if (v->nunits == 0)
+		acpi_err(&v->err, "IVRS: no IVHD block");
+	return v->err.n ? -1 : 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* IVRS parsing. See AMD I/O Virtualization Technology (IOMMU) Specification
+ * (48882, rev 3.08), 5.2 (IVRS), 5.2.2 (IVHD), 5.2.2.1-3 (device entries). */
+#ifndef DRIVERS_ACPI_IVRS_H
+#define DRIVERS_ACPI_IVRS_H
+
+#include "drivers/acpi/table.h"
+
+#define IVRS_UNITS_MAX		8
+#define IVRS_SPECIALS_MAX	16
+
+#define IVRS_SPECIAL_IOAPIC	1
+#define IVRS_SPECIAL_HPET	2
+
+struct ivrs_unit {		/* an IVHD block */
+	uint8_t type;		/* 0x10, 0x11 or 0x40 */
+	uint8_t flags;
+	uint16_t devid;		/* the IOMMU's own requester ID */
+	uint16_t cap_offset;
+	uint64_t base;
+	uint16_t segment;
+	uint16_t info;
+	uint32_t nentries;	/* device entries */
+};
+
+struct ivrs_special {		/* device entry 0x48: an IO-APIC or HPET */
+	uint8_t variety;
+	uint8_t handle;
+	uint16_t devid;
+	uint8_t unit;		/* index into units */
+};
+
+struct ivrs {
+	uint32_t ivinfo;
+	uint32_t nunits, nspecials, nivmd;
+	struct ivrs_unit units[IVRS_UNITS_MAX];
+	struct ivrs_special specials[IVRS_SPECIALS_MAX];
+	struct acpi_errors err;
+};
+
+int ivrs_parse(const void *t, size_t len, struct ivrs *v);
+
+#endif

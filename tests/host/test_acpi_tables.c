@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ACPI table parsers (MCFG, HPET, FADT, SPCR, DMAR, IVRS) on tables
+ * QEMU generated (tests/host/fixtures, dumped by tests=acpi.dump), on every
+ * truncation of them, and on corrupted copies. QEMU's x86 machines have no
+ * SPCR: that fixture is built here from the Microsoft SPCR revision 2 layout.
+ */
+#include "tests/host/host.h"
+#include "tests/host/fixture.h"
+#include "drivers/acpi/dmar.h"
+#include "drivers/acpi/ivrs.h"
+#include "drivers/acpi/tables.h"
+
+static struct dmar dm;
+static struct ivrs iv;
+
+typedef int (*parse_fn)(const void *t, size_t len, void *out);
+
+static int p_mcfg(const void *t, size_t len, void *o) { return mcfg_parse(t, len, o); }
+static int p_hpet(const void *t, size_t len, void *o) { return hpet_table_parse(t, len, o); }
+static int p_fadt(const void *t, size_t len, void *o) { return fadt_parse(t, len, o); }
+static int p_spcr(const void *t, size_t len, void *o) { return spcr_parse(t, len, o); }
+static int p_dmar(const void *t, size_t len, void *o) { return dmar_parse(t, len, o); }
+static int p_ivrs(const void *t, size_t len, void *o) { return ivrs_parse(t, len, o); }
+
+static union {
+	struct mcfg mcfg;
+	struct hpet_table hpet;
+	struct fadt fadt;
+	struct spcr spcr;
+	struct dmar dmar;
+	struct ivrs ivrs;
+} out;
+
+/* Every prefix of the table: an error, and no read past it (ASan). */
+static void truncations(const uint8_t *t, size_t len, parse_fn parse)
+{
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+
+		memcpy(copy, t, n);
+		assert_int_equal(parse(copy, n, &out), -1);
+		free(copy);
+	}
+}
+
+/* Bytes flipped at random (seeded, so repeatable), checksum fixed: the
+ * parser may accept or refuse, but must stay inside the buffer. */
+static void corruptions(const uint8_t *t, size_t len, parse_fn parse)
+{
+	uint8_t *copy = malloc(len);
+
+	srand(7);
+	for (int round = 0; round < 2000; round++) {
+		memcpy(copy, t, len);
+		for (int k = 0; k < 1 + round % 4; k++)
+			copy[36 + rand() % (len - 36)] = (uint8_t)rand();
+		fixture_checksum(copy, len);
+		parse(copy, len, &out);
+	}
+	free(copy);
+}
+
+static void sweep(const char *name, parse_fn parse)
+{
+	size_t len;
+	uint8_t *t = fixture(name, &len);
+
+	truncations(t, len, parse);
+	corruptions(t, len, parse);
+	t[len - 1] ^= 0x5a;	/* checksum now wrong */
+	assert_int_equal(parse(t, len, &out), -1);
+	free(t);
+}
+
+static void mcfg_qemu(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-smp4-iommu/MCFG.bin", &len);
+
+	(void)state;
+	assert_int_equal(mcfg_parse(t, len, &out.mcfg), 0);
+	assert_int_equal(out.mcfg.n, 1);
+	assert_int_equal(out.mcfg.seg[0].base, 0xb0000000);
+	assert_int_equal(out.mcfg.seg[0].segment, 0);
+	assert_int_equal(out.mcfg.seg[0].bus_start, 0);
+	assert_int_equal(out.mcfg.seg[0].bus_end, 255);
+	t[44 + 10] = 9;		/* start bus above end bus */
+	t[44 + 11] = 3;
+	fixture_checksum(t, len);
+	assert_int_equal(mcfg_parse(t, len, &out.mcfg), -1);
+	assert_int_equal(out.mcfg.n, 0);
+	free(t);
+	sweep("qemu-q35-smp4-iommu/MCFG.bin", p_mcfg);
+}
+
+static void hpet_qemu(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("ovmf-q35/HPET.bin", &len);
+
+	(void)state;
+	assert_int_equal(hpet_table_parse(t, len, &out.hpet), 0);
+	assert_int_equal(out.hpet.base.address, 0xfed00000);
+	assert_int_equal(out.hpet.base.space, ACPI_GAS_MEMORY);
+	assert_int_equal(out.hpet.block_id & 0xffff0000, 0x80860000);	/* vendor: Intel */
+	free(t);
+	sweep("ovmf-q35/HPET.bin", p_hpet);
+}
+
+static void fadt_qemu(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-smp4-iommu/FACP.bin", &len);
+
+	(void)state;
+	assert_int_equal(fadt_parse(t, len, &out.fadt), 0);
+	assert_int_equal(out.fadt.pm_timer_port, 0x608);
+	assert_false(out.fadt.pm_timer_32bit);	/* QEMU's PM timer has 24 bits */
+	assert_int_equal(out.fadt.boot_arch & FADT_BOOT_NO_MSI, 0);
+	assert_int_equal(out.fadt.reset_reg.space, ACPI_GAS_IO);
+	assert_int_equal(out.fadt.reset_reg.address, 0xcf9);
+	assert_int_equal(out.fadt.reset_value, 0xf);
+	assert_int_not_equal(out.fadt.dsdt, 0);
+	/* An ACPI 1.0 FADT (116 bytes) still gives the PM timer. */
+	t[4] = 116;
+	t[5] = 0;
+	fixture_checksum(t, 116);
+	assert_int_equal(fadt_parse(t, 116, &out.fadt), 0);
+	assert_int_equal(out.fadt.pm_timer_port, 0x608);
+	free(t);
+	sweep("qemu-q35-smp4-iommu/FACP.bin", p_fadt);
+	sweep("ovmf-q35/FACP.bin", p_fadt);
+}
+
+static uint8_t spcr_table[80];
+
+static void build_spcr(uint8_t port_hi)
+{
+	memset(spcr_table, 0, sizeof(spcr_table));
+	memcpy(spcr_table, "SPCR", 4);
+	spcr_table[4] = sizeof(spcr_table);
+	spcr_table[8] = 2;		/* revision */
+	spcr_table[36] = SPCR_IF_16550;
+	spcr_table[40] = ACPI_GAS_IO;	/* base: I/O port 0x2f8 */
+	spcr_table[41] = 8;
+	spcr_table[43] = 1;
+	spcr_table[44] = 0xf8;
+	spcr_table[45] = port_hi;
+	spcr_table[53] = 3;		/* IRQ */
+	spcr_table[58] = 7;		/* 115200 */
+	fixture_checksum(spcr_table, sizeof(spcr_table));
+}
+
+static void spcr_built(void **state)
+{
+	(void)state;
+	build_spcr(0x02);
+	assert_int_equal(spcr_parse(spcr_table, sizeof(spcr_table), &out.spcr), 0);
+	assert_int_equal(out.spcr.base.address, 0x2f8);
+	assert_int_equal(out.spcr.base.space, ACPI_GAS_IO);
+	assert_int_equal(out.spcr.baud, 115200);
+	assert_int_equal(out.spcr.irq, 3);
+	truncations(spcr_table, sizeof(spcr_table), p_spcr);
+	corruptions(spcr_table, sizeof(spcr_table), p_spcr);
+	spcr_table[36] = 0x0e;		/* not a 16550 */
+	fixture_checksum(spcr_table, sizeof(spcr_table));
+	assert_int_equal(spcr_parse(spcr_table, sizeof(spcr_table), &out.spcr), -1);
+	assert_non_null(strstr(out.spcr.err.msg[0], "not a 16550"));
+}
+
+static void dmar_qemu(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-smp4-iommu/DMAR.bin", &len);
+
+	(void)state;
+	assert_int_equal(dmar_parse(t, len, &dm), 0);
+	assert_int_equal(dm.haw, 47);
+	assert_int_equal(dm.flags & DMAR_FLAG_INTR_REMAP, DMAR_FLAG_INTR_REMAP);
+	assert_int_equal(dm.nunits, 1);
+	assert_int_equal(dm.units[0].base, 0xfed90000);
+	assert_int_equal(dm.units[0].flags & DRHD_INCLUDE_PCI_ALL, 0);
+	assert_int_equal(dm.units[0].nscopes, 7);	/* IO-APIC, 00.0 01.0 02.0 1f.0 1f.2 1f.3 */
+	assert_int_equal(dm.scopes[0].type, DMAR_SCOPE_IOAPIC);
+	assert_int_equal(dm.scopes[0].bus, 0xff);	/* QEMU's IO-APIC requester ID: ff:00.0 */
+	assert_int_equal(dm.scopes[1].type, DMAR_SCOPE_ENDPOINT);
+	assert_int_equal(dm.scopes[6].path[0][0], 0x1f);	/* 00:1f.3 */
+	assert_int_equal(dm.scopes[6].path[0][1], 3);
+	/* A device scope whose length runs past its DRHD. */
+	t[48 + 16 + 1] = 200;
+	fixture_checksum(t, len);
+	assert_int_equal(dmar_parse(t, len, &dm), -1);
+	assert_int_equal(dm.nunits, 1);
+	assert_int_equal(dm.nscopes, 0);
+	free(t);
+	sweep("qemu-q35-smp4-iommu/DMAR.bin", p_dmar);
+}
+
+static void ivrs_qemu(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-amd-iommu/IVRS.bin", &len);
+
+	(void)state;
+	assert_int_equal(ivrs_parse(t, len, &iv), 0);
+	/* QEMU describes its one IOMMU twice, as IVHD 0x10 and 0x11. */
+	assert_int_equal(iv.nunits, 2);
+	assert_int_equal(iv.units[0].type, 0x10);
+	assert_int_equal(iv.units[1].type, 0x11);
+	assert_int_equal(iv.units[0].base, 0xfed80000);
+	assert_int_equal(iv.units[0].base, iv.units[1].base);
+	assert_int_equal(iv.nspecials, 2);
+	assert_int_equal(iv.specials[0].variety, IVRS_SPECIAL_IOAPIC);
+	assert_int_equal(iv.specials[0].devid, 0x00a0);	/* 00:14.0 */
+	free(t);
+	sweep("qemu-q35-amd-iommu/IVRS.bin", p_ivrs);
+}
+
+static void header_checks(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-smp4-iommu/MCFG.bin", &len);
+
+	(void)state;
+	assert_int_equal(dmar_parse(t, len, &dm), -1);	/* MCFG is not a DMAR */
+	assert_non_null(strstr(dm.err.msg[0], "signature"));
+	t[4] = 10;	/* length field below the header */
+	fixture_checksum(t, len);
+	assert_int_equal(mcfg_parse(t, len, &out.mcfg), -1);
+	assert_non_null(strstr(out.mcfg.err.msg[0], "below the minimum"));
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mcfg_qemu),
+		cmocka_unit_test(hpet_qemu),
+		cmocka_unit_test(fadt_qemu),
+		cmocka_unit_test(spcr_built),
+		cmocka_unit_test(dmar_qemu),
+		cmocka_unit_test(ivrs_qemu),
+		cmocka_unit_test(header_checks),
+	};
+	return RUN(tests);
+}
