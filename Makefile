@@ -32,10 +32,12 @@ FW_SRC := \
 	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c \
 	drivers/acpi/table.c drivers/acpi/madt.c drivers/acpi/tables.c \
 	drivers/acpi/dmar.c drivers/acpi/ivrs.c \
+	drivers/pci/cfg.c drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c \
+	drivers/pci/msi.c drivers/pci/inventory.c \
 	drivers/serial/uart16550.c drivers/acpi/acpi.c \
 	drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
-	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c \
+	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c \
 	tests/fw/selftest.c
 FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
 MB_SRC := boot/multiboot.c boot/multiboot_main.c
@@ -101,7 +103,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables
+HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci
 host_src_printf   := kernel/printf.c
 host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
 host_src_stats    := kernel/stats.c
@@ -112,6 +114,7 @@ host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c kernel/printf.c
 host_src_vector   := arch/x86/vector.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
+host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c kernel/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:

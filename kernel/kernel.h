@@ -7,6 +7,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/memmap.h"
 #include "drivers/acpi/madt.h"
+#include "drivers/pci/pci.h"
 
 extern const struct boot_info *kernel_boot;
 extern struct config kernel_config;
@@ -14,5 +15,6 @@ extern struct memmap_fixes kernel_memmap_fixes;
 extern char kernel_acpi_error[128];	/* empty when ACPI is usable */
 extern struct madt kernel_madt;
 extern int kernel_madt_ok;		/* parsed without a problem */
+extern struct pci_enum_report kernel_pci;
 
 #endif

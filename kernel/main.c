@@ -18,6 +18,7 @@
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/tables.h"
+#include "drivers/pci/pci.h"
 #include "kernel/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
@@ -27,6 +28,7 @@ struct config kernel_config;
 struct memmap_fixes kernel_memmap_fixes;
 char kernel_acpi_error[128];
 struct madt kernel_madt;
+struct pci_enum_report kernel_pci;
 int kernel_madt_ok;
 
 const char *boot_loader_name(enum boot_loader l)
@@ -94,6 +96,40 @@ static void cpus_init(const struct config *cfg)
 	vector_pool_init(&vectors, cpus_online);
 }
 
+/* PCI: ECAM through the MCFG (checked against the legacy mechanism), then
+ * the walk. */
+static void pci_init(void)
+{
+	const struct acpi_header *t = acpi_find("MCFG", 0);
+	static struct mcfg m;
+	struct pci_dev host = { 0 };
+	uint32_t ecam_id, legacy_id;
+
+	if (t && mcfg_parse(t, t->length, &m))
+		for (uint32_t i = 0; i < m.err.n && i < ACPI_ERRORS_MAX; i++)
+			report_warn("mcfg: %s", m.err.msg[i]);
+	pci_cfg_init(t ? &m : NULL);
+	if (pci_cfg_access() == PCI_ACCESS_ECAM) {
+		ecam_id = pci_read32(&host, PCI_VENDOR);
+		pci_cfg_set_access(PCI_ACCESS_LEGACY);
+		legacy_id = pci_read32(&host, PCI_VENDOR);
+		if ((ecam_id & 0xffff) == 0xffff && (legacy_id & 0xffff) != 0xffff)
+			report_warn("pci: ECAM at 0x%lx reads all-ones where the legacy mechanism "
+				    "finds 0000:00:00.0; using legacy access", m.seg[0].base);
+		else
+			pci_cfg_set_access(PCI_ACCESS_ECAM);
+	} else {
+		report_warn("pci: no usable MCFG; legacy configuration access (no extended space)");
+	}
+	pci_enumerate(&kernel_pci);
+	if (kernel_pci.dropped)
+		report_warn("pci: %u functions beyond %d not recorded", kernel_pci.dropped,
+			    PCI_DEVS_MAX);
+	if (kernel_pci.errors)
+		report_warn("pci: %u functions with a problem (see error= in the inventory)",
+			    kernel_pci.errors);
+}
+
 /* The console the SPCR names, unless the command line chose one. */
 static void console_from_spcr(const struct config *cfg)
 {
@@ -156,6 +192,8 @@ void kernel_main(struct boot_info *bi)
 		report_warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong",
 			    tsc.hz);
 	cpus_init(cfg);
+	pci_init();
 	report_header(bi, cfg);
+	pci_print_inventory();
 	report_exit(runner_run(cfg));
 }

@@ -6,6 +6,7 @@
  */
 #include "arch/x86/paging.h"
 #include "arch/x86/cpu.h"
+#include "kernel/errno.h"
 #include "kernel/pfa.h"
 #include "kernel/string.h"
 
@@ -22,6 +23,7 @@
 #define MAP_MAX		(512ull << 30)	/* one PDPT */
 
 static uint64_t mapped_top;
+static uint64_t *pml4;
 
 uint64_t paging_mapped_top(void)
 {
@@ -53,7 +55,7 @@ static uint64_t *new_table(void)
 
 int paging_init(const struct mem_region *map, uint32_t n)
 {
-	uint64_t top = SZ_4G, *pml4, *pdpt, *pt;
+	uint64_t top = SZ_4G, *root, *pdpt, *pt;
 
 	for (uint32_t i = 0; i < n; i++)
 		if (map[i].base + map[i].size > top)
@@ -62,12 +64,12 @@ int paging_init(const struct mem_region *map, uint32_t n)
 	if (top > MAP_MAX)
 		top = MAP_MAX;
 
-	pml4 = new_table();
+	root = new_table();
 	pdpt = new_table();
 	pt = new_table();
-	if (!pml4 || !pdpt || !pt)
+	if (!root || !pdpt || !pt)
 		return -1;
-	pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_RW;
+	root[0] = (uintptr_t)pdpt | PTE_P | PTE_RW;
 
 	for (uint64_t g = 0; g < top; g += SZ_1G) {
 		uint64_t *pd = new_table();
@@ -88,7 +90,44 @@ int paging_init(const struct mem_region *map, uint32_t n)
 
 		pt[a / PAGE_SIZE] = a | PTE_P | PTE_RW | cache;
 	}
-	write_cr3((uintptr_t)pml4);
+	write_cr3((uintptr_t)root);
+	pml4 = root;
 	mapped_top = top;
+	return 0;
+}
+
+static uint64_t *table_at(uint64_t *parent, unsigned index)
+{
+	uint64_t *t;
+
+	if (parent[index] & PTE_P)
+		return (uint64_t *)(uintptr_t)(parent[index] & 0x000ffffffffff000ull);
+	t = new_table();
+	if (t)
+		parent[index] = (uintptr_t)t | PTE_P | PTE_RW;
+	return t;
+}
+
+int paging_map_uc(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+
+	if (end < base || end > (1ull << 48))
+		return -ERANGE;
+	if (!pml4)
+		return end <= mapped_top ? 0 : -ENOSPC;
+	for (uint64_t a = base & ~(SZ_2M - 1); a < end; a += SZ_2M) {
+		uint64_t *pdpt, *pd;
+
+		if (a < mapped_top)
+			continue;	/* the initial map has it, with its own cache type */
+		pdpt = table_at(pml4, (a >> 39) & 511);
+		pd = pdpt ? table_at(pdpt, (a >> 30) & 511) : 0;
+		if (!pd)
+			return -ENOSPC;
+		if (!(pd[(a >> 21) & 511] & PTE_P))
+			pd[(a >> 21) & 511] = a | PTE_P | PTE_RW | PTE_PS | PTE_UC;
+	}
+	write_cr3(read_cr3());	/* flush: entries went from not-present to present */
 	return 0;
 }

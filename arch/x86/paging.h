@@ -15,4 +15,9 @@ int paging_init(const struct mem_region *map, uint32_t n);
 /* Top of the identity map (exclusive). */
 uint64_t paging_mapped_top(void);
 
+/* Make [base, base + size) reachable, identity-mapped and uncached, also
+ * above the initial map (a 64-bit BAR, an ECAM window high up). 0, or
+ * -ENOSPC when page-table memory ran out, -ERANGE beyond 48 address bits. */
+int paging_map_uc(uint64_t base, uint64_t size);
+
 #endif

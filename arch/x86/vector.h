@@ -10,6 +10,7 @@
 #define ARCH_X86_VECTOR_H
 
 #include <stdint.h>
+#include "msi/msg.h"
 
 #define VEC_CPUS_MAX	64
 
@@ -30,12 +31,6 @@ struct vector_assign {
 	uint8_t vector;
 };
 
-/* A message-signalled interrupt: what a device writes, and where. */
-struct msi_msg {
-	uint32_t address_lo;
-	uint32_t address_hi;
-	uint32_t data;
-};
 
 #define MSI_ADDR_BASE		0xfee00000u
 #define MSI_ADDR_DEST(id)	((uint32_t)(id) << 12)	/* bits 19:12, physical mode */

@@ -34,7 +34,8 @@ OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 DEFAULT_TESTS = [
     "boot.memmap_sane", "boot.rsdp_found", "boot.cmdline_seen", "boot.page_allocator",
     "cpu.exception_recovery", "timer.tsc_calibration", "timer.timestamp_overhead",
-    "acpi.tables_parse", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
+    "acpi.tables_parse", "pci.enumerate", "pci.capabilities", "pci.bars", "pci.access_methods_agree",
+    "pci.msi_message_roundtrip", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
     "smp.all_cpus_online", "smp.tsc_skew", "smp.call_on_each_cpu", "lapic.mode",
     "vector.alloc_free_exhaustion", "ioapic.all_pins_masked", "ioapic.route_roundtrip",
 ]
@@ -74,6 +75,25 @@ CONFIGS = {
                            warnings=[r"spcr: SPCR: interface type 0xe is not a 16550; console stays on io:0x3f8"],
                            doc="bad input: an SPCR naming a UART that is not a 16550 is refused; "
                                "the report stays on COM1"),
+    "pci-topology": dict(boot="kernel", cmdline="tests=pci.*,boot.*", loader="multiboot1",
+                         extra=["-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0",
+                                "-device", "edu,bus=rp1",
+                                "-device", "pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0",
+                                "-device", "x3130-upstream,id=up1,bus=rp2",
+                                "-device", "xio3130-downstream,id=dn1,bus=up1,chassis=3,slot=0",
+                                "-device", "xio3130-downstream,id=dn2,bus=up1,chassis=4,slot=1",
+                                "-device", "e1000e,bus=dn1", "-device", "edu,bus=dn2",
+                                "-device", "pxb-pcie,id=pxb1,bus_nr=128,bus=pcie.0",
+                                "-device", "pcie-root-port,id=rp3,bus=pxb1,chassis=5,slot=0",
+                                "-device", "edu,bus=rp3",
+                                "-device", "edu,bus=pcie.0,addr=0x6.0,multifunction=on",
+                                "-device", "edu,bus=pcie.0,addr=0x6.1"],
+                         tests=["pci.enumerate", "pci.capabilities", "pci.bars",
+                                "pci.access_methods_agree", "pci.msi_message_roundtrip"],
+                         inventory="topology",
+                         doc="devices behind root ports, a switch, a pxb-pcie expander (bus 0x80) "
+                             "and a multifunction slot; the inventory is compared with the QEMU "
+                             "command line"),
     "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
                          serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
     "no-acpi": dict(boot="kernel", cmdline="samples=1000", loader="multiboot1", machine="pc,acpi=off",
@@ -124,6 +144,7 @@ def qemu_command(name, cfg, serial):
         with open(path, "wb") as f:
             f.write(spcr.spcr(**cfg["acpitable"]))
         cmd += ["-acpitable", "file=" + path]
+    cmd += cfg.get("extra", [])
     boot = cfg["boot"]
     if boot == "kernel":
         cmd += ["-kernel", os.path.join(BUILD, "msilab.elf"), "-append", cfg["cmdline"] or ""]
@@ -216,6 +237,51 @@ def yaml_fields(yaml_lines):
             key = parent + "." + key
         if v is not None:
             out[key] = int(v) if re.fullmatch(r"-?\d+", v) else v.strip('"')
+    return out
+
+
+INV_RE = re.compile(r"^# pci (\S+) \[([0-9a-f]{4}):([0-9a-f]{4})\] class (\S+) up=(\S+)(.*)$")
+
+
+def parse_inventory(lines):
+    """The '# pci' lines: {bdf: {id, class, up, rest}}, and the BDFs seen twice."""
+    inv, dup = {}, []
+    for line in lines:
+        m = INV_RE.match(line)
+        if not m:
+            continue
+        bdf = m.group(1)
+        if bdf in inv:
+            dup.append(bdf)
+        inv[bdf] = dict(id="%s:%s" % (m.group(2), m.group(3)), cls=m.group(4), up=m.group(5),
+                        rest=m.group(6))
+    return inv, dup
+
+
+def check_topology(parsed):
+    """What the pci-topology configuration gave QEMU, against the inventory."""
+    inv, dup = parsed
+    EDU, E1000E, RP, UP, DN, PXB = "1234:11e8", "8086:10d3", "1b36:000c", "104c:8232", "104c:8233", "1b36:000b"
+    count = lambda i: sum(1 for d in inv.values() if d["id"] == i)
+    chain = lambda bdf: [] if bdf == "root" or bdf not in inv else [inv[bdf]["id"]] + chain(inv[bdf]["up"])
+    out = [(not dup, "inventory lists every function once", ["twice: " + ", ".join(dup)])]
+    want = {EDU: 5, E1000E: 1, RP: 3, UP: 1, DN: 2, PXB: 1}
+    got = {k: count(k) for k in want}
+    out.append((got == want, "inventory has the devices given to QEMU (%s)" %
+                ", ".join("%s x%d" % kv for kv in want.items()), ["found %s" % got]))
+    nic = [b for b, d in inv.items() if d["id"] == E1000E]
+    out.append((bool(nic) and chain(inv[nic[0]]["up"]) == [DN, UP, RP],
+                "e1000e sits below a switch downstream port, its upstream port and a root port",
+                ["chain %s" % (chain(inv[nic[0]]["up"]) if nic else None)]))
+    pxb_edu = [b for b, d in inv.items() if d["id"] == EDU and int(b.split(":")[1], 16) >= 0x80]
+    out.append((len(pxb_edu) == 1 and chain(inv[pxb_edu[0]]["up"]) == [RP] and
+                inv[inv[pxb_edu[0]]["up"]]["up"] == "root",
+                "an edu on the pxb-pcie root bus range (>= 0x80), below a root port on that root bus",
+                ["found %s" % pxb_edu]))
+    out.append((inv.get("0000:00:06.0", {}).get("id") == EDU and inv.get("0000:00:06.1", {}).get("id") == EDU,
+                "multifunction slot 00:06 has functions 0 and 1", []))
+    out.append((all("error=" not in d["rest"] for d in inv.values()), "no function reports an error",
+                [b + d["rest"] for b, d in inv.items() if "error=" in d["rest"]]))
     return out
 
 
@@ -366,6 +432,9 @@ def run_check(name, timeout):
     want_tests = cfg.get("tests", DEFAULT_TESTS)
     missing = [t for t in want_tests if t not in [x["name"] for x in rep["tests"]]]
     tap.point(not missing, "%s: the expected tests ran" % name, ["missing: " + ", ".join(missing)] if missing else [])
+    if cfg.get("inventory") == "topology":
+        for ok, desc, diag in check_topology(parse_inventory(lines)):
+            tap.point(ok, "%s: %s" % (name, desc), diag)
     if cfg.get("serial_port", 0) == 1:
         com1 = os.path.join(outdir, "com1.log")
         quiet = not os.path.exists(com1) or "TAP version" not in open(com1, errors="replace").read()
