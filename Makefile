@@ -75,10 +75,10 @@ $(BUILD)/obj/%.c.o: %.c Makefile
 	@echo "  CC      $<"
 	$(Q)$(CC) $(FW_CFLAGS) $(FW_NOFP) -c $< -o $@
 
-$(BUILD)/obj/%.asm.o: %.asm Makefile
+$(BUILD)/obj/%.asm.o: %.asm arch/x86/long_mode.inc Makefile
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f elf64 -g -o $@ $<
+	$(Q)$(NASM) -f elf64 -g -I./ -o $@ $<
 
 $(BUILD)/msilab.elf: $(MB_OBJ) $(FW_OBJ) linker.ld
 	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld \

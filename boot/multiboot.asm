@@ -5,6 +5,8 @@
 ; Multiboot2 2.0 section 3.1 (header), and Intel SDM Vol. 3A 9.8.5
 ; (initializing IA-32e mode).
 
+%include "arch/x86/long_mode.inc"
+
 extern mb_main
 extern kernel_stack_top
 extern __image_start, __load_end, __bss_end
@@ -84,17 +86,7 @@ mb_entry32:
 	jb .pd
 
 	mov eax, boot_pml4
-	mov cr3, eax
-	mov eax, cr4
-	or eax, 1 << 5			; PAE
-	mov cr4, eax
-	mov ecx, 0xC0000080		; EFER
-	rdmsr
-	or eax, 1 << 8			; LME
-	wrmsr
-	mov eax, cr0
-	or eax, (1 << 31) | 1		; PG, PE
-	mov cr0, eax
+	ENTER_LONG_MODE
 	lgdt [boot_gdtr]
 	jmp 0x08:mb_entry64
 

@@ -7,6 +7,8 @@
 ; parameter block at the end (arch/x86/smp.c).
 ; See Intel SDM Vol. 3A, 8.4.4 (MP initialization), 9.8.5 (IA-32e mode).
 
+%include "arch/x86/long_mode.inc"
+
 section .rodata
 align 16
 global trampoline_start, trampoline_end
@@ -41,18 +43,8 @@ pm32:
 	mov ds, ax
 	mov es, ax
 	mov ss, ax
-	mov eax, cr4
-	or eax, 1 << 5				; PAE
-	mov cr4, eax
 	mov eax, [ebx + OFF(tramp_cr3)]
-	mov cr3, eax
-	mov ecx, 0xC0000080			; EFER
-	rdmsr
-	or eax, 1 << 8				; LME
-	wrmsr
-	mov eax, cr0
-	or eax, (1 << 31) | 1			; PG, PE
-	mov cr0, eax
+	ENTER_LONG_MODE
 	jmp far [ebx + OFF(lm_ptr)]
 
 bits 64
