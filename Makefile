@@ -34,10 +34,12 @@ FW_SRC := \
 	drivers/acpi/dmar.c drivers/acpi/ivrs.c \
 	drivers/pci/cfg.c drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c \
 	drivers/pci/msi.c drivers/pci/inventory.c \
+	msi/irqdomain.c msi/device.c msi/vector_domain.c msi/pci_msi.c msi/sources.c \
+	drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c drivers/timer/hpet_fsb.c \
 	drivers/serial/uart16550.c drivers/acpi/acpi.c \
 	drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
-	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c \
+	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c \
 	tests/fw/selftest.c
 FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
 MB_SRC := boot/multiboot.c boot/multiboot_main.c

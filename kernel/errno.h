@@ -10,6 +10,7 @@
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
+#define ENOTSUP		95
 #define ETIMEDOUT	110
 
 static inline const char *err_name(int e)
@@ -22,6 +23,7 @@ static inline const char *err_name(int e)
 	case EINVAL: return "EINVAL";
 	case ENOSPC: return "ENOSPC";
 	case ERANGE: return "ERANGE";
+	case ENOTSUP: return "ENOTSUP";
 	case ETIMEDOUT: return "ETIMEDOUT";
 	case 0: return "OK";
 	default: return "E?";

@@ -19,6 +19,7 @@
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/pci/pci.h"
+#include "msi/sources.h"
 #include "kernel/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
@@ -193,6 +194,7 @@ void kernel_main(struct boot_info *bi)
 			    tsc.hz);
 	cpus_init(cfg);
 	pci_init();
+	msi_init();
 	report_header(bi, cfg);
 	pci_print_inventory();
 	report_exit(runner_run(cfg));

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An interrupt source the tests can fire at will: a device with an MSI,
+ * MSI-X or DEV_MSI domain and a register write that raises vector i.
+ */
+#ifndef MSI_SOURCE_H
+#define MSI_SOURCE_H
+
+#include "msi/device.h"
+
+#define SOURCE_VECS_MAX 16
+
+struct irq_source {
+	const char *name;
+	const char *kind;	/* "PCI-MSI", "PCI-MSIX", "DEV-MSI" */
+	struct msi_device dev;
+	uint32_t nvec;		/* vectors it has (all are used) */
+	int has_pending;	/* holds a message raised while masked */
+	/* Under QEMU, why its deliveries cannot be held to exactly-once (the
+	 * figures are reported and the test SKIPs with this), or NULL. */
+	const char *qemu_quirk;
+	char absent[96];	/* why it is not usable here, or "" */
+	/* Raise vector i; return the TSC just before the raising write, or for
+	 * a timer the TSC at which it is due. */
+	uint64_t (*trigger)(struct irq_source *s, uint32_t i);
+	/* Before its interrupts are enabled: nothing stale may fire (an HPET
+	 * comparator that expired earlier fires when enabled). May be NULL. */
+	void (*quiesce)(struct irq_source *s);
+	/* In the handler, after the stamp: what the device needs (edu: ack). */
+	void (*ack)(struct irq_source *s, uint32_t i);
+	void *priv;
+};
+
+/* Find and set up each source (0, or -ENODEV with s->absent saying why). */
+int edu_source(struct irq_source *s);
+int e1000e_source(struct irq_source *s);
+int igb_source(struct irq_source *s);
+int hpet_fsb_source(struct irq_source *s);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef MSI_SOURCES_H
+#define MSI_SOURCES_H
+
+#include "msi/source.h"
+
+#define SOURCES_MAX 4
+
+/* The vector domain, then every source (edu, e1000e, igb, hpet). */
+void msi_init(void);
+/* A source by name; check ->absent before use. */
+struct irq_source *msi_source(const char *name);
+
+#endif

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The root of the hierarchy: a vector on a CPU (arch/x86/vector.c), its
+ * handler (arch/x86/irq.c) and the compatibility-format message that
+ * reaches it (SDM Vol. 3A 10.11.1). hwirq = cpu << 8 | vector.
+ * An affinity move takes a new vector on the new CPU first, lets the level
+ * above rewrite its message, then drains the old vector on the old CPU (an
+ * interrupt already in its IRR is delivered, not lost) before freeing it.
+ */
+#include "msi/vector_domain.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/vector.h"
+#include "kernel/errno.h"
+
+#define LAPIC_IRR	0x200
+#define DRAIN_MS	10
+
+struct irq_domain vector_domain;
+
+static struct {
+	struct vector_assign old;
+	int moving;
+} moves[IRQ_DESCS_MAX];
+
+static void on_vector(uint64_t tsc_now, void *arg)
+{
+	irq_desc_handle(arg, tsc_now);
+}
+
+static struct vector_assign assign_of(const struct irq_data *d)
+{
+	return (struct vector_assign){ d->hwirq >> 8, (uint8_t)d->hwirq };
+}
+
+static int v_compose(struct irq_data *d, struct msi_msg *msg)
+{
+	struct vector_assign a = assign_of(d);
+
+	return vector_compose_msi(cpus[a.cpu].apic_id, a.vector, msg);
+}
+
+static int v_set_affinity(struct irq_data *d, uint32_t cpu)
+{
+	struct vector_assign old = assign_of(d), a;
+	int e;
+
+	if (cpu >= cpus_online)
+		return -EINVAL;
+	if (cpu == old.cpu)
+		return IRQ_AFFINITY_DONE;
+	if ((e = vector_alloc(&vectors, (int)cpu, &a)))
+		return e;
+	if ((e = irq_register(a.cpu, a.vector, on_vector, d->desc))) {
+		vector_free(&vectors, &a);
+		return e;
+	}
+	moves[d->desc->irq].old = old;
+	moves[d->desc->irq].moving = 1;
+	d->hwirq = a.cpu << 8 | a.vector;
+	return IRQ_AFFINITY_PROPAGATE;
+}
+
+/* Runs on the old CPU with interrupts on: whatever is in its IRR for the
+ * old vector is delivered before the vector goes away. */
+static void drain(void *arg)
+{
+	uint8_t v = (uint8_t)(uintptr_t)arg;
+	uint64_t t0 = rdtsc();
+
+	while ((lapic_read(LAPIC_IRR + (v / 32) * 0x10) >> (v % 32)) & 1)
+		if (rdtsc() - t0 > ms_to_tsc(DRAIN_MS))
+			break;
+}
+
+static void v_affinity_done(struct irq_data *d)
+{
+	struct vector_assign old = moves[d->desc->irq].old;
+
+	if (!moves[d->desc->irq].moving)
+		return;
+	moves[d->desc->irq].moving = 0;
+	smp_call(old.cpu, drain, (void *)(uintptr_t)old.vector, SMP_CALL_TIMEOUT_MS);
+	irq_unregister(old.cpu, old.vector);
+	vector_free(&vectors, &old);
+}
+
+static const struct irq_chip vector_chip = {
+	.name = "VECTOR",
+	.set_affinity = v_set_affinity,
+	.affinity_done = v_affinity_done,
+	.compose_msi_msg = v_compose,
+};
+
+static int v_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *info)
+{
+	struct vector_assign a;
+	int e = vector_alloc(&vectors, info->cpu, &a);
+
+	(void)dom;
+	if (e)
+		return e;
+	d->hwirq = a.cpu << 8 | a.vector;
+	d->chip = &vector_chip;
+	return 0;
+}
+
+static void v_free(struct irq_domain *dom, struct irq_data *d)
+{
+	struct vector_assign a = assign_of(d);
+
+	(void)dom;
+	vector_free(&vectors, &a);
+}
+
+static int v_activate(struct irq_domain *dom, struct irq_data *d)
+{
+	struct vector_assign a = assign_of(d);
+
+	(void)dom;
+	return irq_register(a.cpu, a.vector, on_vector, d->desc);
+}
+
+static void v_deactivate(struct irq_domain *dom, struct irq_data *d)
+{
+	struct vector_assign a = assign_of(d);
+
+	(void)dom;
+	irq_unregister(a.cpu, a.vector);
+}
+
+static const struct irq_domain_ops vector_ops = {
+	.alloc = v_alloc,
+	.free = v_free,
+	.activate = v_activate,
+	.deactivate = v_deactivate,
+};
+
+void vector_domain_init(void)
+{
+	vector_domain = (struct irq_domain){ "VECTOR", &vector_ops, 0, 0, 0 };
+	msi_set_root(&vector_domain);
+}

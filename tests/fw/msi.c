@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device interrupt sources through the irq-domain layer: delivery latency
+ * on CPU 0 and another CPU, the cost of masking at the source, a trigger
+ * while masked, affinity moves while the source fires, and allocation
+ * without leaks. One runner per behaviour; each source's tests call them.
+ */
+#include "kernel/test.h"
+#include "msi/sources.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/vector.h"
+#include "kernel/errno.h"
+#include "kernel/report.h"
+#include "kernel/stats.h"
+
+#define WAIT_MS		1000	/* later than this counts as lost */
+#define QUIET_MS	20	/* no delivery expected within this window */
+#define MASK_SAMPLES	2000
+#define MOVE_EVERY	50
+
+static struct irq_probe probe;
+
+struct fire {
+	struct irq_source *src;
+	uint32_t next;		/* the vector the next trigger raises */
+	uint32_t per_vec[SOURCE_VECS_MAX];
+};
+
+struct vec_arg {
+	struct irq_source *src;
+	uint32_t vec;
+	struct fire *fire;
+};
+
+static struct vec_arg args[SOURCE_VECS_MAX];
+
+static void on_irq(uint64_t tsc_now, void *arg)
+{
+	struct vec_arg *a = arg;
+
+	irq_probe_handler(tsc_now, &probe);
+	a->fire->per_vec[a->vec]++;
+	if (a->src->ack)
+		a->src->ack(a->src, a->vec);
+}
+
+static uint64_t trigger_next(void *ctx)
+{
+	struct fire *f = ctx;
+	uint32_t v = f->next;
+
+	f->next = (f->next + 1) % f->src->nvec;
+	return f->src->trigger(f->src, v);
+}
+
+/* A latency figure; under QEMU, for a source whose model delivers more
+ * than once per trigger, the figure is reported and the test SKIPs. */
+static void figure(struct test_ctx *t, struct irq_source *s, const char *label, uint64_t *smp,
+		   uint32_t k, const struct irq_tally *tally)
+{
+	const char *in = label ? "  " : "";
+
+	if (!s->qemu_quirk || !platform_is_qemu()) {
+		t_latency(t, label, smp, k, tally);
+		return;
+	}
+	t_latency(t, label, smp, k, NULL);
+	t_yaml(t, "%striggers: %lu", in, tally->triggers);
+	t_yaml(t, "%sdelivered: %lu", in, tally->delivered);
+	t_yaml(t, "%slost: %lu", in, tally->lost);
+	t_yaml(t, "%sduplicates: %lu", in, tally->duplicates);
+	t_yaml(t, "%sspurious: %lu", in, tally->spurious);
+	t_skip(t, "%s", s->qemu_quirk);
+}
+
+static struct irq_source *source(struct test_ctx *t, const char *name)
+{
+	struct irq_source *s = msi_source(name);
+
+	if (!s || s->absent[0]) {
+		t_skip(t, "%s", s ? s->absent : "unknown source");
+		return 0;
+	}
+	return s;
+}
+
+/* Every vector of s on `cpu`, handlers installed. */
+static int setup(struct test_ctx *t, struct irq_source *s, int cpu, struct fire *f,
+		 struct irq_desc **irqs)
+{
+	int e;
+
+	if (s->quiesce)
+		s->quiesce(s);
+	e = msi_alloc_irqs(&s->dev, 0, s->nvec, cpu, irqs);
+
+	if (!t_check(t, e == 0, "%s: %u interrupts on cpu %d: %s", s->name, s->nvec, cpu,
+		     err_name(e)))
+		return e;
+	*f = (struct fire){ s, 0, { 0 } };
+	for (uint32_t i = 0; i < s->nvec; i++) {
+		args[i] = (struct vec_arg){ s, i, f };
+		irq_request(irqs[i], on_irq, &args[i]);
+	}
+	return 0;
+}
+
+static uint64_t self_vector_trigger(void *ctx)
+{
+	uint64_t t0 = rdtsc();
+
+	lapic_self_ipi((uint8_t)(uintptr_t)ctx);
+	return t0;
+}
+
+/* The self-IPI p50 of this run, for ratios. */
+static uint64_t self_ipi_p50(struct test_ctx *t, uint64_t *s, uint32_t n)
+{
+	struct vector_assign va;
+	struct irq_tally tally = { 0 };
+	struct stats st;
+	uint32_t k;
+
+	if (vector_alloc(&vectors, 0, &va))
+		return 0;
+	irq_register(0, va.vector, irq_probe_handler, &probe);
+	k = measure_irq(&probe, self_vector_trigger, (void *)(uintptr_t)va.vector, n,
+			ms_to_tsc(WAIT_MS), s, &tally);
+	irq_unregister(0, va.vector);
+	vector_free(&vectors, &va);
+	(void)t;
+	for (uint32_t i = 0; i < k; i++)
+		s[i] = tsc_to_ns(s[i]);
+	stats_compute(s, k, &st);
+	return st.p50;
+}
+
+static void run_latency(struct test_ctx *t, const char *name)
+{
+	struct irq_source *s = source(t, name);
+	uint32_t n = t->samples;
+	uint64_t *smp = t_alloc(t, n * sizeof(*smp)), base;
+
+	if (!s || !t_check(t, smp != NULL, "no memory for %u samples", n))
+		return;
+	base = self_ipi_p50(t, smp, n < 2000 ? n : 2000);
+	t_yaml(t, "kind: %s", s->kind);
+	t_yaml(t, "vectors: %u", s->nvec);
+	t_yaml(t, "self_ipi_p50_ns: %lu", base);
+	for (uint32_t cpu = 0; cpu < 2 && cpu < cpus_online; cpu++) {
+		struct irq_desc *irqs[SOURCE_VECS_MAX];
+		struct irq_tally tally = { 0 };
+		static struct fire f;
+		struct stats st;
+		char label[8];
+		uint32_t k;
+
+		if (setup(t, s, (int)cpu, &f, irqs))
+			return;
+		k = measure_irq(&probe, trigger_next, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
+		msi_free_irqs(irqs, s->nvec);
+		ksnprintf(label, sizeof(label), "cpu%u", cpu);
+		figure(t, s, label, smp, k, &tally);
+		for (uint32_t i = 0; i < s->nvec; i++) {
+			t_yaml(t, "  vector%u_deliveries: %u", i, f.per_vec[i]);
+			t_check(t, f.per_vec[i] > 0, "%s vector %u never delivered", label, i);
+		}
+		/* t_latency left smp sorted in ns: the p50 is the middle sample. */
+		if (k > 1 && base) {
+			stats_compute(smp + 1, k - 1, &st);
+			t_yaml(t, "  ratio_to_self_ipi_p50_pct: %lu", st.p50 * 100 / base);
+		}
+	}
+}
+
+/* Masking at the source: each of mask and unmask with its flushing read. */
+static void run_mask_cost(struct test_ctx *t, const char *name)
+{
+	struct irq_source *s = source(t, name);
+	uint32_t n = t->samples < MASK_SAMPLES ? t->samples : MASK_SAMPLES;
+	uint64_t *m = t_alloc(t, n * sizeof(*m)), *u = t_alloc(t, n * sizeof(*u));
+	struct irq_desc *irq;
+	int e;
+
+	if (!s || !t_check(t, m && u, "no memory"))
+		return;
+	if (!t_check(t, (e = msi_alloc_irqs(&s->dev, 0, 1, 0, &irq)) == 0, "alloc: %s", err_name(e)))
+		return;
+	if (irq_mask(irq) == -ENOTSUP) {
+		msi_free_irqs(&irq, 1);
+		t_skip(t, "%s cannot be masked at the source (%s without per-vector masking)",
+		       s->name, s->kind);
+		return;
+	}
+	irq_unmask(irq);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+
+		irq_mask(irq);
+		m[i] = rdtsc() - t0;
+		t0 = rdtsc();
+		irq_unmask(irq);
+		u[i] = rdtsc() - t0;
+	}
+	msi_free_irqs(&irq, 1);
+	t_latency(t, "mask", m, n, NULL);
+	t_latency(t, "unmask", u, n, NULL);
+}
+
+/* Trigger while masked: nothing within a window; where the source keeps a
+ * pending bit it is set and unmasking delivers exactly one message (its
+ * latency from the unmask). Where it keeps none, the test records whether
+ * the message was held or dropped (QEMU's HPET re-checks an expired
+ * comparator when its interrupt is enabled again, and delivers) and allows
+ * at most one delivery. */
+static void run_masked_trigger(struct test_ctx *t, const char *name)
+{
+	struct irq_source *s = source(t, name);
+	uint32_t rounds = t->samples < 200 ? t->samples : 200, k = 0, early = 0, lost = 0,
+		 dup = 0, pend = 0;
+	uint64_t *lat = t_alloc(t, rounds * sizeof(*lat));
+	struct irq_desc *irqs[SOURCE_VECS_MAX];
+	static struct fire f;
+
+	if (!s || !t_check(t, lat != NULL, "no memory") || setup(t, s, 0, &f, irqs))
+		return;
+	if (irq_mask(irqs[0]) == -ENOTSUP) {
+		msi_free_irqs(irqs, s->nvec);
+		t_skip(t, "%s cannot be masked at the source (%s without per-vector masking)",
+		       s->name, s->kind);
+		return;
+	}
+	for (uint32_t r = 0; r < rounds; r++) {
+		uint64_t c0 = probe.count, t0;
+		int p;
+
+		irq_mask(irqs[0]);
+		f.next = 0;
+		trigger_next(&f);
+		for (t0 = rdtsc(); rdtsc() - t0 < ms_to_tsc(QUIET_MS);)
+			cpu_relax();
+		early += probe.count != c0;
+		p = irq_pending(irqs[0]);
+		pend += p == 1;
+		t0 = rdtsc();
+		irq_unmask(irqs[0]);
+		while (probe.count == c0 && rdtsc() - t0 < ms_to_tsc(s->has_pending ? WAIT_MS : QUIET_MS))
+			cpu_relax();
+		if (probe.count != c0)
+			lat[k++] = probe.stamp - t0;
+		for (uint64_t t1 = rdtsc(); rdtsc() - t1 < ms_to_tsc(1);)
+			cpu_relax();
+		lost += probe.count == c0;
+		dup += probe.count - c0 > 1;
+	}
+	msi_free_irqs(irqs, s->nvec);
+	t_yaml(t, "rounds: %u", rounds);
+	t_yaml(t, "source_keeps_pending: %s", s->has_pending ? "true" : "false");
+	t_yaml(t, "delivered_while_masked: %u", early);
+	t_yaml(t, "pending_bit_seen: %u", pend);
+	t_check(t, early == 0, "%u messages got through the mask", early);
+	if (s->has_pending) {
+		t_check(t, pend == rounds, "pending bit set in %u of %u rounds", pend, rounds);
+		t_check(t, lost == 0 && dup == 0, "after unmask: %u rounds without delivery, %u with more "
+			"than one", lost, dup);
+		t_latency(t, "unmask_to_delivery", lat, k, NULL);
+	} else {
+		t_yaml(t, "held_until_unmask: %u", rounds - lost);
+		t_yaml(t, "dropped: %u", lost);
+		t_check(t, dup == 0, "%u rounds with more than one delivery after the unmask", dup);
+		if (k > 1)
+			t_latency(t, "unmask_to_delivery", lat, k, NULL);
+	}
+}
+
+/* Every vector fires in turn while they all move to the next CPU every
+ * MOVE_EVERY triggers: every trigger delivered exactly once. */
+static uint32_t moves_done;
+static struct irq_desc *move_irqs[SOURCE_VECS_MAX];
+static uint32_t move_n, move_count;
+
+static uint64_t trigger_and_move(void *ctx)
+{
+	struct fire *f = ctx;
+
+	if (++move_count % MOVE_EVERY == 0) {
+		uint32_t cpu = (irq_cpu(move_irqs[0]) + 1) % cpus_online;
+
+		for (uint32_t i = 0; i < move_n; i++)
+			irq_set_affinity(move_irqs[i], cpu);
+		moves_done++;
+	}
+	return trigger_next(f);
+}
+
+static void run_affinity(struct test_ctx *t, const char *name)
+{
+	struct irq_source *s = source(t, name);
+	uint32_t n = t->samples < 2000 ? t->samples : 2000, k;
+	uint64_t *smp = t_alloc(t, n * sizeof(*smp));
+	struct irq_tally tally = { 0 };
+	static struct fire f;
+
+	if (!s)
+		return;
+	if (cpus_online < 2) {
+		t_skip(t, "one CPU online: nowhere to move to");
+		return;
+	}
+	if (!t_check(t, smp != NULL, "no memory") || setup(t, s, 0, &f, move_irqs))
+		return;
+	move_n = s->nvec;
+	move_count = moves_done = 0;
+	k = measure_irq(&probe, trigger_and_move, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
+	msi_free_irqs(move_irqs, s->nvec);
+	t_yaml(t, "moves: %u", moves_done);
+	t_yaml(t, "cpus: %u", cpus_online);
+	figure(t, s, NULL, smp, k, &tally);
+}
+
+TEST(edu, msi_latency) { run_latency(t, "edu"); }
+TEST(edu, mask_cost) { run_mask_cost(t, "edu"); }
+TEST(edu, masked_trigger) { run_masked_trigger(t, "edu"); }
+TEST(edu, affinity_moves) { run_affinity(t, "edu"); }
+TEST_FULL(e1000e, msix_latency, 60000, 0) { run_latency(t, "e1000e"); }
+TEST(e1000e, mask_cost) { run_mask_cost(t, "e1000e"); }
+TEST(e1000e, masked_trigger) { run_masked_trigger(t, "e1000e"); }
+TEST(e1000e, affinity_moves) { run_affinity(t, "e1000e"); }
+TEST_FULL(igb, msix_latency, 60000, 0) { run_latency(t, "igb"); }
+TEST(igb, mask_cost) { run_mask_cost(t, "igb"); }
+TEST(igb, masked_trigger) { run_masked_trigger(t, "igb"); }
+TEST(igb, affinity_moves) { run_affinity(t, "igb"); }
+TEST_FULL(hpet, fsb_latency, 60000, 0) { run_latency(t, "hpet"); }
+TEST(hpet, mask_cost) { run_mask_cost(t, "hpet"); }
+TEST(hpet, masked_trigger) { run_masked_trigger(t, "hpet"); }
+TEST(hpet, affinity_moves) { run_affinity(t, "hpet"); }
