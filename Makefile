@@ -105,7 +105,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci
+HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain
 host_src_printf   := kernel/printf.c
 host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
 host_src_stats    := kernel/stats.c
@@ -117,6 +117,7 @@ host_src_vector   := arch/x86/vector.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c kernel/printf.c
+host_src_irqdomain := msi/irqdomain.c msi/device.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:

@@ -338,3 +338,109 @@ TEST_FULL(hpet, fsb_latency, 60000, 0) { run_latency(t, "hpet"); }
 TEST(hpet, mask_cost) { run_mask_cost(t, "hpet"); }
 TEST(hpet, masked_trigger) { run_masked_trigger(t, "hpet"); }
 TEST(hpet, affinity_moves) { run_affinity(t, "hpet"); }
+
+/* --- allocation, freeing and refusals ---------------------------------- */
+
+/* A DEV_MSI domain whose callbacks only count: a software device for the
+ * allocator's limits, not a hardware source. */
+static uint32_t soft_writes;
+static void soft_write(void *ctx, uint32_t slot, const struct msi_msg *m)
+{
+	(void)ctx;
+	(void)slot;
+	(void)m;
+	soft_writes++;
+}
+static void soft_nop(void *ctx, uint32_t slot)
+{
+	(void)ctx;
+	(void)slot;
+}
+static const struct dev_msi_ops soft_ops = { soft_write, soft_nop, soft_nop, 0, 0 };
+
+TEST(msi, alloc_free_no_leak)
+{
+	static struct irq_desc *irqs[DEV_MSI_SLOTS_MAX];
+	static struct msi_device soft = { "soft", 0, 0, 0, 0, 0 };
+	struct irq_source *s = msi_source("e1000e");
+	uint32_t vec0 = vectors.count[0], descs0 = irq_stats.descs_in_use, n = 0;
+	int e;
+
+	if (!soft.domain && !dev_msi_domain_create(&soft, &soft_ops, NULL, DEV_MSI_SLOTS_MAX)) {
+		t_fail(t, "no DEV_MSI domain for the software device");
+		return;
+	}
+	/* Loops on a real device, where there is one. */
+	if (s && !s->absent[0]) {
+		for (int r = 0; r < 200; r++) {
+			e = msi_alloc_irqs(&s->dev, 0, s->nvec, r % (int)cpus_online, irqs);
+			if (!t_check(t, e == 0, "round %d: %s", r, err_name(e)))
+				break;
+			msi_free_irqs(irqs, s->nvec);
+		}
+		e = msi_alloc_irqs(&s->dev, 0, s->nvec + 1, 0, irqs);
+		t_check(t, e == -ENOSPC, "%u interrupts from a %u-entry MSI-X table: %s", s->nvec + 1,
+			s->nvec, err_name(e));
+		t_yaml(t, "e1000e_rounds: 200");
+	}
+	/* More vectors than one CPU has: refused, nothing leaked. */
+	e = msi_alloc_irqs(&soft, 0, VEC_ALLOC_COUNT + 1, 0, irqs);
+	t_check(t, e == -ENOSPC, "%d vectors on one CPU: %s", VEC_ALLOC_COUNT + 1, err_name(e));
+	/* Exactly what is free: every one of them, then all back. */
+	while (n < DEV_MSI_SLOTS_MAX && msi_alloc_irqs(&soft, n, 1, 0, &irqs[n]) == 0)
+		n++;
+	t_yaml(t, "vectors_on_cpu0_until_exhausted: %u", n);
+	t_check(t, n == VEC_ALLOC_COUNT - vec0, "%u allocated, %u were free", n, VEC_ALLOC_COUNT - vec0);
+	msi_free_irqs(irqs, n);
+	t_check(t, vectors.count[0] == vec0, "cpu0 vectors in use: %u, before: %u", vectors.count[0], vec0);
+	t_check(t, irq_stats.descs_in_use == descs0, "descriptors in use: %u, before: %u",
+		irq_stats.descs_in_use, descs0);
+	t_check(t, soft.domain->live == 0, "%u interrupts still live in the domain", soft.domain->live);
+	t_yaml(t, "messages_written: %u", soft_writes);
+}
+
+TEST(msi, refusals_counted)
+{
+	static struct msi_device soft = { "soft-refusals", 0, 0, 0, 0, 0 };
+	struct irq_desc *irq;
+	uint32_t errors0 = irq_stats.errors;
+	int e;
+
+	if (!soft.domain && !dev_msi_domain_create(&soft, &soft_ops, NULL, 4)) {
+		t_fail(t, "no DEV_MSI domain for the software device");
+		return;
+	}
+	e = msi_alloc_irqs(&soft, 0, 1, 0, &irq);
+	if (!t_check(t, e == 0, "alloc: %s", err_name(e)))
+		return;
+	{
+		struct irq_desc *again;
+
+		t_check(t, msi_alloc_irqs(&soft, 0, 1, 0, &again) == -EBUSY, "slot 0 allocated twice");
+	}
+	t_check(t, irq_domain_free(irq) == 0, "free failed");
+	t_check(t, irq_domain_free(irq) == -EINVAL, "double free not refused");
+	t_check(t, irq_unmask(irq) == -EINVAL, "unmask of a freed interrupt not refused");
+	t_check(t, irq_set_affinity(irq, 0) == -EINVAL, "affinity of a freed interrupt not refused");
+	t_check(t, msi_alloc_irqs(&soft, 4, 1, 0, &irq) == -ENOSPC, "slot 4 of 4 not refused");
+	t_yaml(t, "refusals_counted: %u", irq_stats.errors - errors0);
+	t_check(t, irq_stats.errors - errors0 >= 4, "only %u refusals counted",
+		irq_stats.errors - errors0);
+}
+
+/* An interrupt on a vector nobody owns is counted, and nothing breaks. */
+TEST(msi, unowned_vector_counted)
+{
+	uint64_t before = irq_counts.unowned;
+	struct vector_assign va;
+
+	if (!t_check(t, vector_alloc(&vectors, 0, &va) == 0, "no free vector"))
+		return;
+	vector_free(&vectors, &va);	/* free again: nobody owns it now */
+	lapic_self_ipi(va.vector);
+	for (uint64_t t0 = rdtsc(); rdtsc() - t0 < ms_to_tsc(QUIET_MS) && irq_counts.unowned == before;)
+		cpu_relax();
+	t_yaml(t, "vector: 0x%x", va.vector);
+	t_check(t, irq_counts.unowned == before + 1, "%lu unowned interrupts counted, expected 1",
+		irq_counts.unowned - before);
+}

@@ -38,6 +38,11 @@ DEFAULT_TESTS = [
     "pci.msi_message_roundtrip", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
     "smp.all_cpus_online", "smp.tsc_skew", "smp.call_on_each_cpu", "lapic.mode",
     "vector.alloc_free_exhaustion", "ioapic.all_pins_masked", "ioapic.route_roundtrip",
+    "edu.msi_latency", "edu.mask_cost", "edu.masked_trigger", "edu.affinity_moves",
+    "e1000e.msix_latency", "e1000e.mask_cost", "e1000e.masked_trigger", "e1000e.affinity_moves",
+    "igb.msix_latency", "igb.mask_cost", "igb.masked_trigger", "igb.affinity_moves",
+    "hpet.fsb_latency", "hpet.mask_cost", "hpet.masked_trigger", "hpet.affinity_moves",
+    "msi.alloc_free_no_leak", "msi.refusals_counted", "msi.unowned_vector_counted",
 ]
 
 # name: how to boot, the command line (None: what the loader's config gives),
@@ -82,7 +87,7 @@ CONFIGS = {
                                 "-device", "x3130-upstream,id=up1,bus=rp2",
                                 "-device", "xio3130-downstream,id=dn1,bus=up1,chassis=3,slot=0",
                                 "-device", "xio3130-downstream,id=dn2,bus=up1,chassis=4,slot=1",
-                                "-device", "e1000e,bus=dn1", "-device", "edu,bus=dn2",
+                                "-device", "e1000e,bus=dn1,romfile=", "-device", "edu,bus=dn2",
                                 "-device", "pxb-pcie,id=pxb1,bus_nr=128,bus=pcie.0",
                                 "-device", "pcie-root-port,id=rp3,bus=pxb1,chassis=5,slot=0",
                                 "-device", "edu,bus=rp3",
@@ -94,6 +99,21 @@ CONFIGS = {
                          doc="devices behind root ports, a switch, a pxb-pcie expander (bus 0x80) "
                              "and a multifunction slot; the inventory is compared with the QEMU "
                              "command line"),
+    "msi-sources": dict(boot="kernel", cmdline="samples=2000", loader="multiboot1", smp=2,
+                        extra=["-device", "edu", "-device", "e1000e,romfile=", "-global", "hpet.msi=on"],
+                        qemu10_extra=["-device", "igb,romfile="],
+                        expect={"edu.msi_latency": ("ok", r"cpu1:"),
+                                "edu.mask_cost": ("skip", r"without per-vector masking"),
+                                "e1000e.msix_latency": ("skip", r"E1000E_MIN_XITR"),
+                                "e1000e.masked_trigger": ("ok", r"pending_bit_seen: 200"),
+                                "igb.msix_latency": ("ok", r"vector9_deliveries"),
+                                "igb.masked_trigger": ("ok", r"pending_bit_seen: 200"),
+                                "hpet.fsb_latency": ("ok", r"cpu1:"),
+                                "hpet.affinity_moves": ("ok", r"moves: 40")},
+                        qemu7_expect={"igb.msix_latency": ("skip", r"no igb"),
+                                      "igb.masked_trigger": ("skip", r"no igb")},
+                        doc="every interrupt source: edu (MSI), e1000e and igb (MSI-X, every "
+                            "vector), HPET FSB (DEV_MSI); two CPUs"),
     "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
                          serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
     "no-acpi": dict(boot="kernel", cmdline="samples=1000", loader="multiboot1", machine="pc,acpi=off",
@@ -145,6 +165,8 @@ def qemu_command(name, cfg, serial):
             f.write(spcr.spcr(**cfg["acpitable"]))
         cmd += ["-acpitable", "file=" + path]
     cmd += cfg.get("extra", [])
+    if qemu_major() >= 10:
+        cmd += cfg.get("qemu10_extra", [])
     boot = cfg["boot"]
     if boot == "kernel":
         cmd += ["-kernel", os.path.join(BUILD, "msilab.elf"), "-append", cfg["cmdline"] or ""]
