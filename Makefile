@@ -54,7 +54,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run test host-test qemu-test bench deps help clean
+.PHONY: all run test host-test qemu-test bench report deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso
 
 help:
@@ -64,6 +64,7 @@ help:
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
 	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each)"
+	@echo "make report     JSON and latency plots of the last run (LOG= picks a serial log)"
 	@echo "make clean"
 
 # Objects depend on the Makefile too: a changed flag rebuilds everything.
@@ -145,6 +146,10 @@ bench:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@python3 tests/qemu/harness.py --bench
+
+report:
+	@tools/deps.sh report
+	@python3 tools/report.py $(LOG)
 
 clean:
 	rm -rf $(BUILD)

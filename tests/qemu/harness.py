@@ -493,7 +493,8 @@ def run_live(cmdline):
     return 0 if status == 1 else 1
 
 
-BENCH_TESTS = "timer.timestamp_overhead,lapic.self_ipi_latency,lapic.ipi_latency,lapic.timer_latency"
+BENCH_TESTS = ("timer.timestamp_overhead,lapic.self_ipi_latency,lapic.timer_latency,"
+               "edu.msi_latency,igb.msix_latency,hpet.fsb_latency")
 
 
 def bench():
@@ -517,7 +518,9 @@ def bench():
     # when the x2APIC timer count is read by rdmsr (an MSR read is not an
     # I/O boundary for icount), and when a second vCPU is started. Cross-CPU
     # IPIs are measured under plain TCG by make test (smp4-*) instead.
-    cfg = dict(CONFIGS["kernel"], cmdline="apic=xapic tests=%s" % BENCH_TESTS)
+    cfg = dict(CONFIGS["kernel"], cmdline="apic=xapic tests=%s" % BENCH_TESTS,
+               extra=["-device", "edu", "-global", "hpet.msi=on"],
+               qemu10_extra=["-device", "igb,romfile="])
     _, _, marks = boot(qemu_command("kernel", cfg, "stdio"), 300, os.path.join(outdir, "tcg.log"))
     print("fast path, all latency tests: first test point at %s s" % fmt_mark(marks, "first_point"))
     runs = []
