@@ -117,7 +117,8 @@ host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c kernel/printf.c
 host_src_vector   := arch/x86/vector.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
-host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c kernel/printf.c
+host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
+	kernel/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 

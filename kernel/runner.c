@@ -15,6 +15,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
+#include "msi/irqdomain.h"
 
 extern const struct test __tests_start[], __tests_end[];
 
@@ -159,11 +160,13 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		t_fail(&ctx, "timeout: still running after its budget of %u ms", budget);
 	}
 	if (why) {
-		uint32_t restarted = smp_restart_busy();
+		uint32_t restarted = smp_restart_busy(), freed = irq_free_all();
 
 		irq_unregister_all_dynamic();
 		if (restarted)
 			t_yaml(&ctx, "restarted_cpus: %u  # their calls were still running", restarted);
+		if (freed)
+			t_yaml(&ctx, "freed_interrupts: %u  # the test's, left allocated", freed);
 	}
 	release(&ctx);
 	if (irq_counts.unowned != unowned0)

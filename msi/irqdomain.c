@@ -142,6 +142,16 @@ int irq_domain_free(struct irq_desc *desc)
 	return 0;
 }
 
+uint32_t irq_free_all(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < IRQ_DESCS_MAX; i++)
+		if (descs[i].flags & IRQD_ALLOCATED)
+			n += irq_domain_free(&descs[i]) == 0;
+	return n;
+}
+
 int irq_data_compose_msg(struct irq_data *d, struct msi_msg *msg)
 {
 	for (struct irq_data *p = d->parent; p; p = p->parent)

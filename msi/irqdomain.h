@@ -100,6 +100,9 @@ void irq_domain_deactivate(struct irq_desc *desc);
 /* Deactivate if needed and free top down. -EINVAL for a desc not allocated. */
 int irq_domain_free(struct irq_desc *desc);
 
+/* Free every allocated interrupt (after an aborted test); returns how many. */
+uint32_t irq_free_all(void);
+
 /* The message the levels below `d` compose for it (the first chip below
  * with compose_msi_msg). -EINVAL when none does. */
 int irq_data_compose_msg(struct irq_data *d, struct msi_msg *msg);

@@ -8,7 +8,8 @@
  * all-ones write with their size mask as hardware does.
  */
 #include "tests/host/host.h"
-#include "drivers/pci/pci.h"
+#include "drivers/pci/msi.h"
+#include "kernel/errno.h"
 
 struct fake_fn {
 	uint8_t bus, dev, fn;
@@ -289,6 +290,41 @@ static void bar_sizing_to_zero(void **state)
 	assert_int_equal(dev_at(0, 5, 0)->bars[0].kind, BAR_NONE);
 }
 
+/* An MSI-X table whose BAR reads all ones (a device that fell off the bus,
+ * or a BAR the firmware left undecoded): refused, not used. The "BAR" is a
+ * host buffer here. */
+static void msix_table_all_ones(void **state)
+{
+	static uint32_t bar[1024];
+	struct fake_fn *a;
+	struct pci_msix x;
+	uint32_t v;
+	uint16_t ctrl = 4;	/* table size 5 */
+
+	(void)state;
+	reset();
+	a = add(0, 7, 0, 0x8086, 0);
+	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
+	memcpy(a->cfg + 0x42, &ctrl, 2);
+	v = 0x0;		/* table at BAR0 + 0 */
+	memcpy(a->cfg + 0x44, &v, 4);
+	v = 0x800;		/* PBA at BAR0 + 0x800 */
+	memcpy(a->cfg + 0x48, &v, 4);
+	pci_enumerate(&r);
+	dev_at(0, 7, 0)->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar, sizeof(bar) };
+	memset(bar, 0, sizeof(bar));
+	assert_int_equal(pci_msix_get(dev_at(0, 7, 0), &x), 0);
+	assert_int_equal(x.nvec, 5);
+	assert_int_equal(x.pba, (uintptr_t)bar + 0x800);
+	memset(bar, 0xff, sizeof(bar));
+	assert_int_equal(pci_msix_get(dev_at(0, 7, 0), &x), -EIO);
+	/* A table offset past its BAR is refused too. */
+	v = 0x10000;
+	memcpy(a->cfg + 0x44, &v, 4);
+	memset(bar, 0, sizeof(bar));
+	assert_int_equal(pci_msix_get(dev_at(0, 7, 0), &x), -EIO);
+}
+
 static void nothing_there(void **state)
 {
 	(void)state;
@@ -308,6 +344,7 @@ int main(void)
 		cmocka_unit_test(extended_capabilities),
 		cmocka_unit_test(bars_sized),
 		cmocka_unit_test(bar_sizing_to_zero),
+		cmocka_unit_test(msix_table_all_ones),
 		cmocka_unit_test(nothing_there),
 	};
 	return RUN(tests);
