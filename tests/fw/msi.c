@@ -322,22 +322,17 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	figure(t, s, NULL, smp, k, &tally);
 }
 
-TEST(edu, msi_latency) { run_latency(t, "edu"); }
-TEST(edu, mask_cost) { run_mask_cost(t, "edu"); }
-TEST(edu, masked_trigger) { run_masked_trigger(t, "edu"); }
-TEST(edu, affinity_moves) { run_affinity(t, "edu"); }
-TEST_FULL(e1000e, msix_latency, 60000, 0) { run_latency(t, "e1000e"); }
-TEST(e1000e, mask_cost) { run_mask_cost(t, "e1000e"); }
-TEST(e1000e, masked_trigger) { run_masked_trigger(t, "e1000e"); }
-TEST(e1000e, affinity_moves) { run_affinity(t, "e1000e"); }
-TEST_FULL(igb, msix_latency, 60000, 0) { run_latency(t, "igb"); }
-TEST(igb, mask_cost) { run_mask_cost(t, "igb"); }
-TEST(igb, masked_trigger) { run_masked_trigger(t, "igb"); }
-TEST(igb, affinity_moves) { run_affinity(t, "igb"); }
-TEST_FULL(hpet, fsb_latency, 60000, 0) { run_latency(t, "hpet"); }
-TEST(hpet, mask_cost) { run_mask_cost(t, "hpet"); }
-TEST(hpet, masked_trigger) { run_masked_trigger(t, "hpet"); }
-TEST(hpet, affinity_moves) { run_affinity(t, "hpet"); }
+/* The four behaviours for one source; `latency` names its latency test. */
+#define SOURCE_TESTS(src, latency)						\
+	TEST_FULL(src, latency, 60000, 0) { run_latency(t, #src); }		\
+	TEST(src, mask_cost) { run_mask_cost(t, #src); }			\
+	TEST(src, masked_trigger) { run_masked_trigger(t, #src); }		\
+	TEST(src, affinity_moves) { run_affinity(t, #src); }
+
+SOURCE_TESTS(edu, msi_latency)
+SOURCE_TESTS(e1000e, msix_latency)
+SOURCE_TESTS(igb, msix_latency)
+SOURCE_TESTS(hpet, fsb_latency)
 
 /* --- allocation, freeing and refusals ---------------------------------- */
 
