@@ -106,7 +106,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain
+HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd
 host_src_printf   := kernel/printf.c
 host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
 host_src_stats    := kernel/stats.c
@@ -120,6 +120,7 @@ host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
 	kernel/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
+host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c kernel/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A VT-d remapping unit: registers, queued invalidation, the interrupt
+ * remapping table. See Intel VT-d Specification 4.1, chapter 11 (register
+ * descriptions), 6.5.2 (queued invalidation), 5.1 (interrupt remapping).
+ * Registers are reached through an ops table: MMIO in the firmware, a
+ * behavioural model in the host tests (tests/host/test_vtd.c).
+ */
+#ifndef DRIVERS_IOMMU_INTEL_VTD_H
+#define DRIVERS_IOMMU_INTEL_VTD_H
+
+#include <stdint.h>
+#include "drivers/iommu/intel/irte.h"
+
+#define VTD_VER		0x00
+#define VTD_CAP		0x08
+# define VTD_CAP_FRO(c)	((((c) >> 24) & 0x3ff) * 16)	/* fault recording offset */
+# define VTD_CAP_NFR(c)	((((c) >> 40) & 0xff) + 1)	/* fault recording registers */
+#define VTD_ECAP	0x10
+# define VTD_ECAP_QI	(1ull << 1)
+# define VTD_ECAP_IR	(1ull << 3)
+# define VTD_ECAP_EIM	(1ull << 4)
+#define VTD_GCMD	0x18	/* global command */
+#define VTD_GSTS	0x1c	/* global status, same bit positions */
+# define VTD_GCMD_QIE	(1u << 26)	/* queued invalidation enable */
+# define VTD_GCMD_IRE	(1u << 25)	/* interrupt remapping enable */
+# define VTD_GCMD_SIRTP	(1u << 24)	/* set interrupt remap table pointer (one-shot) */
+# define VTD_GCMD_CFI	(1u << 23)	/* compatibility format interrupts allowed */
+#define VTD_FSTS	0x34	/* fault status */
+# define VTD_FSTS_PFO	(1u << 0)
+# define VTD_FSTS_PPF	(1u << 1)
+#define VTD_FECTL	0x38	/* fault event control: IM 31, IP 30 */
+#define VTD_FEDATA	0x3c
+#define VTD_FEADDR	0x40
+#define VTD_FEUADDR	0x44
+#define VTD_IQH		0x80
+#define VTD_IQT		0x88
+#define VTD_IQA		0x90
+#define VTD_ICS		0x9c
+# define VTD_ICS_IWC	(1u << 0)
+#define VTD_IECTL	0xa0	/* invalidation event control: IM 31, IP 30 */
+#define VTD_IEDATA	0xa4
+#define VTD_IEADDR	0xa8
+#define VTD_IEUADDR	0xac
+#define VTD_IRTA	0xb8
+# define VTD_IRTA_EIME	(1ull << 11)
+#define VTD_EVT_IM	(1u << 31)
+#define VTD_EVT_IP	(1u << 30)
+
+#define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors */
+#define VTD_IRT_SHIFT	8	/* 2^(7+1) = 256 entries: IRTA.S = 7 */
+#define VTD_IRT_ENTRIES	(1u << VTD_IRT_SHIFT)
+
+struct vtd_ops {
+	uint32_t (*read32)(void *ctx, uint32_t off);
+	void (*write32)(void *ctx, uint32_t off, uint32_t v);
+	/* 64-bit registers at their own (8-byte aligned) offset only: QEMU
+	 * aborts on an 8-byte access at a *_HI offset. */
+	uint64_t (*read64)(void *ctx, uint32_t off);
+	void (*write64)(void *ctx, uint32_t off, uint64_t v);
+	uint64_t (*now_us)(void);	/* for poll bounds */
+	void *(*alloc_page)(uint64_t *phys);	/* zeroed 4 KiB */
+};
+
+struct vtd_unit {
+	const struct vtd_ops *ops;
+	void *ctx;
+	uint64_t base;
+	uint32_t ver;
+	uint64_t cap, ecap;
+	uint32_t gcmd;		/* software copy of the enabled bits */
+	int x2apic;		/* IRTEs in x2APIC format (IRTA.EIME) */
+	struct qi_desc *qi;
+	uint64_t qi_phys;
+	uint32_t qi_tail;
+	volatile uint32_t *status;	/* the wait descriptor's status word */
+	uint64_t status_phys;
+	uint32_t status_seq;
+	struct irte *irt;
+	uint64_t irt_phys;
+	uint64_t irt_used[VTD_IRT_ENTRIES / 64];
+	uint64_t invalidations;	/* entry-cache invalidations issued */
+	char error[96];
+};
+
+#define VTD_POLL_US 10000	/* every hardware poll gives up after 10 ms */
+
+/* Read the identification registers. 0, or -ENODEV (all ones) / -ENOTSUP
+ * (no queued invalidation or no interrupt remapping) with u->error. */
+int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base);
+/* Queued invalidation, then the remapping table (EIME for x2APIC), then
+ * IRE; CFI stays clear. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
+int vtd_enable_ir(struct vtd_unit *u, int x2apic);
+void vtd_disable_ir(struct vtd_unit *u);
+
+int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
+void vtd_irte_free(struct vtd_unit *u, uint32_t index);
+/* Write an IRTE the careful way (upper half, barrier, lower half) and
+ * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
+int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e);
+/* Queue an index-selective IEC invalidation and wait for it. */
+int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index);
+
+struct vtd_fault {
+	uint8_t reason;		/* 0x20-0x26 for interrupt remapping */
+	uint16_t sid;
+	uint16_t index;		/* interrupt index (FI[63:48]) */
+};
+
+/* Take the next recorded fault (and clear its F bit): 1, or 0 when none. */
+int vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f);
+
+#endif
