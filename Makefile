@@ -36,6 +36,8 @@ FW_SRC := \
 	drivers/pci/msi.c drivers/pci/inventory.c \
 	msi/irqdomain.c msi/device.c msi/vector_domain.c msi/pci_msi.c msi/sources.c \
 	drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c drivers/timer/hpet_fsb.c \
+	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
+	drivers/iommu/intel/events.c \
 	drivers/serial/uart16550.c drivers/acpi/acpi.c \
 	drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \

@@ -145,6 +145,17 @@ static int opt_apic(struct config *cfg, const char *v, int n)
 	return 0;
 }
 
+static int opt_ir(struct config *cfg, const char *v, int n)
+{
+	static const char *const names[] = { "off", "on" };
+	int i = pick(names, 2, v, n);
+
+	if (i < 0)
+		return -1;
+	cfg->ir = i;
+	return 0;
+}
+
 static const struct option {
 	const char *key;
 	int (*set)(struct config *cfg, const char *val, int len);
@@ -155,6 +166,7 @@ static const struct option {
 	{ "exit", opt_exit },
 	{ "cpus", opt_cpus },
 	{ "apic", opt_apic },
+	{ "ir", opt_ir },
 };
 
 static void apply(struct config *cfg, const struct token *t)
@@ -201,6 +213,7 @@ void config_parse(const char *cmdline, struct config *cfg)
 	cfg->exit = EXIT_AUTO;
 	cfg->apic = APIC_AUTO;
 	cfg->cpus = CONFIG_CPUS_MAX;
+	cfg->ir = 1;
 
 	while (*p == ' ' || *p == '\t')
 		p++;

@@ -37,6 +37,7 @@ struct config {
 	enum exit_mode exit;
 	enum apic_choice apic;
 	uint32_t cpus;			/* at most this many CPUs, the boot CPU included */
+	int ir;				/* interrupt remapping wanted (ir=on|off) */
 	const char *options;		/* the command line less a leading image path */
 	int nwarnings;
 	char warnings[CONFIG_WARN_MAX][CONFIG_WARN_LEN];

@@ -20,6 +20,7 @@
 #include "drivers/acpi/tables.h"
 #include "drivers/pci/pci.h"
 #include "msi/sources.h"
+#include "drivers/iommu/intel/irq_remap.h"
 #include "kernel/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
@@ -194,6 +195,9 @@ void kernel_main(struct boot_info *bi)
 			    tsc.hz);
 	cpus_init(cfg);
 	pci_init();
+	ir_init(cfg->ir);
+	if (ir.error[0])
+		report_warn("iommu: %s", ir.error);
 	msi_init();
 	report_header(bi, cfg);
 	pci_print_inventory();

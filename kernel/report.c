@@ -11,6 +11,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
+#include "drivers/iommu/intel/irq_remap.h"
 #include "kernel/console.h"
 #include "kernel/printf.h"
 
@@ -74,9 +75,10 @@ static void print_quoted(const char *s)
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
 	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s "
-		"console=%s cmdline=", MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online,
-		tsc.hz, tsc_source_name(tsc.source), lapic_mode_name(), acpi_root_name(),
-		platform_is_qemu() ? "qemu" : "bare", console_name());
+		"console=%s iommu=%s ir=%s cmdline=", MSILAB_VERSION, boot_loader_name(bi->loader),
+		cpus_online, tsc.hz, tsc_source_name(tsc.source), lapic_mode_name(), acpi_root_name(),
+		platform_is_qemu() ? "qemu" : "bare", console_name(), ir_iommu_name(),
+		ir_enabled() ? "on" : "off");
 	print_quoted(cfg->options);
 	kprintf("\n");
 	header_done = 1;

@@ -6,16 +6,23 @@
 #include "kernel/string.h"
 
 static struct irq_domain *root;
+static struct irq_domain *(*remap_lookup)(const struct msi_device *dev);
 
 void msi_set_root(struct irq_domain *r)
 {
 	root = r;
 }
 
+void msi_set_remap_lookup(struct irq_domain *(*lookup)(const struct msi_device *dev))
+{
+	remap_lookup = lookup;
+}
+
 struct irq_domain *msi_parent_domain(const struct msi_device *dev)
 {
-	(void)dev;	/* every device reaches the vector domain directly, for now */
-	return root;
+	struct irq_domain *r = remap_lookup ? remap_lookup(dev) : 0;
+
+	return r ? r : root;
 }
 
 void dev_msi_assign_domain(struct msi_device *child, struct msi_device *physical)
@@ -181,7 +188,8 @@ struct irq_domain *dev_msi_domain_create(struct msi_device *dev, const struct de
 		dm->ops = ops;
 		dm->ctx = ctx;
 		dm->nslots = nslots;
-		dm->dom = (struct irq_domain){ dev->name, &dev_msi_ops, msi_parent_domain(dev), dm, 0 };
+		dm->dom = (struct irq_domain){ dev->name, &dev_msi_ops, msi_parent_domain(dev), dm, 0,
+					       dev };
 		dev->domain = &dm->dom;
 		return &dm->dom;
 	}

@@ -23,10 +23,14 @@ struct msi_device {
 /* The root of every hierarchy: the vector domain (msi/vector_domain.c). */
 void msi_set_root(struct irq_domain *root);
 
+/* Interrupt remapping registers a function that returns the remapping
+ * domain whose unit's scope covers a device, or NULL (drivers/iommu). */
+void msi_set_remap_lookup(struct irq_domain *(*lookup)(const struct msi_device *dev));
+
 /*
- * The parent for `dev`'s domain, from where the device sits: for now the
- * vector domain for every device. The interrupt-remapping issue makes this
- * return the remapping unit whose scope covers dev's requester ID.
+ * The parent for `dev`'s domain, from where the device sits: the remapping
+ * domain of the unit whose scope covers dev's requester ID, else (remapping
+ * off, or a device outside every scope) the vector domain.
  */
 struct irq_domain *msi_parent_domain(const struct msi_device *dev);
 

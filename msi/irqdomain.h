@@ -17,6 +17,7 @@
 
 struct irq_desc;
 struct irq_domain;
+struct msi_device;
 struct irq_data;
 
 /* set_affinity results: the move is complete, or the level above must
@@ -64,6 +65,7 @@ struct irq_domain {
 	struct irq_domain *parent;
 	void *host_data;
 	uint32_t live;		/* interrupts allocated in this domain now */
+	struct msi_device *owner;	/* a device-level domain's device, else NULL */
 };
 
 typedef void (*irq_handler_fn)(uint64_t tsc, void *arg);

@@ -209,7 +209,7 @@ static int create(struct msi_device *dev, int is_msix)
 		return -EIO;
 	pd->dev = dev;
 	pd->dom = (struct irq_domain){ is_msix ? "PCI-MSIX" : "PCI-MSI", &pd_ops,
-				       msi_parent_domain(dev), pd, 0 };
+				       msi_parent_domain(dev), pd, 0, dev };
 	dev->domain = &pd->dom;
 	return 0;
 }

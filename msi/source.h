@@ -36,5 +36,6 @@ int edu_source(struct irq_source *s);
 int e1000e_source(struct irq_source *s);
 int igb_source(struct irq_source *s);
 int hpet_fsb_source(struct irq_source *s);
+int vtd_inv_source(struct irq_source *s);
 
 #endif

@@ -13,6 +13,7 @@ void msi_init(void)
 	e1000e_source(&sources[1]);
 	igb_source(&sources[2]);
 	hpet_fsb_source(&sources[3]);
+	vtd_inv_source(&sources[4]);
 }
 
 struct irq_source *msi_source(const char *name)

@@ -142,6 +142,6 @@ static const struct irq_domain_ops vector_ops = {
 
 void vector_domain_init(void)
 {
-	vector_domain = (struct irq_domain){ "VECTOR", &vector_ops, 0, 0, 0 };
+	vector_domain = (struct irq_domain){ "VECTOR", &vector_ops, 0, 0, 0, 0 };
 	msi_set_root(&vector_domain);
 }

@@ -16,6 +16,7 @@
 #include "kernel/errno.h"
 #include "kernel/report.h"
 #include "kernel/stats.h"
+#include "kernel/string.h"
 
 #define WAIT_MS		1000	/* later than this counts as lost */
 #define QUIET_MS	20	/* no delivery expected within this window */
@@ -38,14 +39,18 @@ struct vec_arg {
 
 static struct vec_arg args[SOURCE_VECS_MAX];
 
+/* The device is acknowledged before the delivery is counted: the trigger
+ * loop fires again as soon as it sees the count move, and an event source
+ * that raises only on a cleared status (VT-d's ICS.IWC) must be ready. The
+ * timestamp is the entry stub's, so the ack costs the figure nothing. */
 static void on_irq(uint64_t tsc_now, void *arg)
 {
 	struct vec_arg *a = arg;
 
-	irq_probe_handler(tsc_now, &probe);
-	a->fire->per_vec[a->vec]++;
 	if (a->src->ack)
 		a->src->ack(a->src, a->vec);
+	a->fire->per_vec[a->vec]++;
+	irq_probe_handler(tsc_now, &probe);
 }
 
 static uint64_t trigger_next(void *ctx)
@@ -322,17 +327,24 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	figure(t, s, NULL, smp, k, &tally);
 }
 
+/* A suite name is a C identifier: "vtd_inv" stands for the source "vtd-inv". */
+static const char *source_name(const char *suite)
+{
+	return strcmp(suite, "vtd_inv") ? suite : "vtd-inv";
+}
+
 /* The four behaviours for one source; `latency` names its latency test. */
 #define SOURCE_TESTS(src, latency)						\
-	TEST_FULL(src, latency, 60000, 0) { run_latency(t, #src); }		\
-	TEST(src, mask_cost) { run_mask_cost(t, #src); }			\
-	TEST(src, masked_trigger) { run_masked_trigger(t, #src); }		\
-	TEST(src, affinity_moves) { run_affinity(t, #src); }
+	TEST_FULL(src, latency, 60000, 0) { run_latency(t, source_name(#src)); }	\
+	TEST(src, mask_cost) { run_mask_cost(t, source_name(#src)); }		\
+	TEST(src, masked_trigger) { run_masked_trigger(t, source_name(#src)); }	\
+	TEST(src, affinity_moves) { run_affinity(t, source_name(#src)); }
 
 SOURCE_TESTS(edu, msi_latency)
 SOURCE_TESTS(e1000e, msix_latency)
 SOURCE_TESTS(igb, msix_latency)
 SOURCE_TESTS(hpet, fsb_latency)
+SOURCE_TESTS(vtd_inv, completion_latency)
 
 /* --- allocation, freeing and refusals ---------------------------------- */
 

@@ -89,7 +89,7 @@ static void root_deactivate(struct irq_domain *dom, struct irq_data *d)
 
 static const struct irq_domain_ops root_ops = { root_alloc, root_free, root_activate,
 						root_deactivate };
-static struct irq_domain root = { "fake-vector", &root_ops, 0, 0, 0 };
+static struct irq_domain root = { "fake-vector", &root_ops, 0, 0, 0, 0 };
 
 /* --- a DEV_MSI device whose slots are an array ---------------------------- */
 

@@ -13,6 +13,14 @@
 #include "kernel/printf.h"
 #include "kernel/string.h"
 
+static inline uint64_t rdtsc_now(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 #define rd32(u, o) ((u)->ops->read32((u)->ctx, (o)))
 #define wr32(u, o, v) ((u)->ops->write32((u)->ctx, (o), (v)))
 #define rd64(u, o) ((u)->ops->read64((u)->ctx, (o)))
@@ -130,6 +138,29 @@ int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 void vtd_disable_ir(struct vtd_unit *u)
 {
 	command(u, VTD_GCMD_IRE, 0, "GSTS.IRES did not clear within 10 ms");
+}
+
+int vtd_set_ire(struct vtd_unit *u, int on)
+{
+	return command(u, VTD_GCMD_IRE, on, on ? "GSTS.IRES did not set within 10 ms" :
+						 "GSTS.IRES did not clear within 10 ms");
+}
+
+uint64_t vtd_qi_wait_irq(struct vtd_unit *u)
+{
+	uint64_t t0;
+
+	u->qi[u->qi_tail] = qi_wait(0, 0, 1);
+	u->qi_tail = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	t0 = rdtsc_now();
+	wr64(u, VTD_IQT, (uint64_t)u->qi_tail << 4);
+	return t0;
+}
+
+void vtd_inv_event_ack(struct vtd_unit *u)
+{
+	wr32(u, VTD_ICS, VTD_ICS_IWC);	/* write 1 to clear */
 }
 
 int vtd_irte_alloc(struct vtd_unit *u)

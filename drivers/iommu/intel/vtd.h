@@ -92,6 +92,13 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
  * IRE; CFI stays clear. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
 int vtd_enable_ir(struct vtd_unit *u, int x2apic);
 void vtd_disable_ir(struct vtd_unit *u);
+/* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
+int vtd_set_ire(struct vtd_unit *u, int on);
+/* Queue a wait descriptor that raises the invalidation completion event
+ * (IF, no status write); returns the TSC just before the tail write. The
+ * handler clears ICS.IWC (vtd_inv_event_ack) so that the next one raises. */
+uint64_t vtd_qi_wait_irq(struct vtd_unit *u);
+void vtd_inv_event_ack(struct vtd_unit *u);
 
 int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
 void vtd_irte_free(struct vtd_unit *u, uint32_t index);

@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VT-d units from the DMAR, the device-to-unit mapping by requester ID, and
+ * the remapping domain. See VT-d 4.1, 8.3.1 (device scope paths: from the
+ * start bus, each (device, function) step but the last is a bridge whose
+ * secondary bus holds the next), 5.1.5.2 (remappable messages), 9.10.
+ * An interrupt's IRTE checks the requester ID of the device (SVT 01).
+ * With remapping, an affinity move rewrites only the IRTE.
+ */
+#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/acpi/acpi.h"
+#include "drivers/pci/pci.h"
+#include "msi/vector_domain.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/paging.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
+#include "kernel/errno.h"
+#include "kernel/pfa.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+
+struct ir_state ir;
+
+/* --- register access: MMIO ------------------------------------------- */
+
+static uint32_t m_r32(void *ctx, uint32_t off) { return mmio_read32(*(uint64_t *)ctx + off); }
+static void m_w32(void *ctx, uint32_t off, uint32_t v) { mmio_write32(*(uint64_t *)ctx + off, v); }
+static uint64_t m_r64(void *ctx, uint32_t off) { return mmio_read64(*(uint64_t *)ctx + off); }
+
+static void m_w64(void *ctx, uint32_t off, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)(*(uint64_t *)ctx + off) = v;
+}
+
+static uint64_t m_now_us(void)
+{
+	return tsc_to_ns(rdtsc()) / 1000;
+}
+
+static void *m_page(uint64_t *phys)
+{
+	uint64_t p = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
+
+	if (!p)
+		return 0;
+	memset((void *)(uintptr_t)p, 0, PAGE_SIZE);
+	*phys = p;
+	return (void *)(uintptr_t)p;
+}
+
+static const struct vtd_ops mmio_ops = { m_r32, m_w32, m_r64, m_w64, m_now_us, m_page };
+
+/* --- which unit covers a device --------------------------------------- */
+
+static struct pci_dev *find_fn(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	for (uint32_t i = 0; i < pci_ndevs; i++)
+		if (pci_devs[i].seg == seg && pci_devs[i].bus == bus && pci_devs[i].dev == dev &&
+		    pci_devs[i].fn == fn)
+			return &pci_devs[i];
+	return 0;
+}
+
+/* Follow a scope's path to the function it names (8.3.1.1). */
+static struct pci_dev *resolve(uint16_t seg, const struct dmar_scope *s)
+{
+	uint8_t bus = s->bus;
+	struct pci_dev *d = 0;
+
+	for (uint32_t i = 0; i < s->npath; i++) {
+		d = find_fn(seg, bus, s->path[i][0], s->path[i][1]);
+		if (!d)
+			return 0;	/* a scope naming a bus or device that does not exist */
+		if (i + 1 < s->npath) {
+			if (d->header != PCI_HEADER_BRIDGE)
+				return 0;
+			bus = d->sec_bus;
+		}
+	}
+	return d;
+}
+
+static int covers(const struct ir_unit *u, uint16_t seg, uint16_t rid)
+{
+	const struct dmar_unit *h = u->drhd;
+
+	if (h->segment != seg)
+		return 0;
+	for (uint32_t i = 0; i < h->nscopes; i++) {
+		const struct dmar_scope *s = &ir.dmar.scopes[h->first_scope + i];
+		struct pci_dev *d;
+
+		if (s->type != DMAR_SCOPE_ENDPOINT && s->type != DMAR_SCOPE_BRIDGE)
+			continue;
+		if (!(d = resolve(seg, s)))
+			continue;
+		if (pci_rid(d) == rid)
+			return 1;
+		if (s->type == DMAR_SCOPE_BRIDGE && d->header == PCI_HEADER_BRIDGE &&
+		    (rid >> 8) >= d->sec_bus && (rid >> 8) <= d->sub_bus)
+			return 1;
+	}
+	return 0;
+}
+
+struct ir_unit *ir_unit_for(uint16_t seg, uint16_t rid)
+{
+	struct ir_unit *all = 0;
+
+	for (uint32_t i = 0; i < ir.nunits; i++) {
+		struct ir_unit *u = &ir.units[i];
+
+		if (covers(u, seg, rid))
+			return u;
+		if ((u->drhd->flags & DRHD_INCLUDE_PCI_ALL) && u->drhd->segment == seg)
+			all = u;	/* for what no other unit claims */
+	}
+	return all;
+}
+
+static struct irq_domain *lookup(const struct msi_device *dev)
+{
+	struct ir_unit *u;
+
+	if (!dev->pci)
+		return 0;	/* platform devices: their DMAR scopes are not read yet */
+	u = ir_unit_for(dev->seg, dev->rid);
+	return u && u->ir_on ? &u->domain : 0;
+}
+
+/* --- the remapping domain --------------------------------------------- */
+
+static struct ir_unit *unit_of(struct irq_data *d)
+{
+	return d->domain->host_data;
+}
+
+static struct irte irte_for(struct irq_data *d)
+{
+	struct irq_data *v = d->parent;	/* the vector level */
+	struct msi_device *dev = d->desc->levels[0].domain->owner;
+	uint32_t cpu = v->hwirq >> 8;
+
+	return irte_compose((uint8_t)v->hwirq, cpus[cpu].apic_id, unit_of(d)->vtd.x2apic,
+			    dev && dev->pci ? dev->rid : -1);
+}
+
+static int r_compose(struct irq_data *d, struct msi_msg *msg)
+{
+	ir_msg_compose(d->hwirq, 0, 0, msg);
+	return 0;
+}
+
+static int r_set_affinity(struct irq_data *d, uint32_t cpu)
+{
+	int e;
+
+	(void)cpu;
+	e = vtd_irte_write(&unit_of(d)->vtd, d->hwirq, irte_for(d));
+	return e ? e : IRQ_AFFINITY_DONE;	/* the device's message stays as it is */
+}
+
+static const struct irq_chip remap_chip = {
+	.name = "IR-VTD",
+	.set_affinity = r_set_affinity,
+	.compose_msi_msg = r_compose,
+};
+
+static int r_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *info)
+{
+	int i = vtd_irte_alloc(&((struct ir_unit *)dom->host_data)->vtd);
+
+	(void)info;
+	if (i < 0)
+		return i;
+	d->hwirq = (uint32_t)i;
+	d->chip = &remap_chip;
+	return 0;
+}
+
+static void r_free(struct irq_domain *dom, struct irq_data *d)
+{
+	vtd_irte_free(&((struct ir_unit *)dom->host_data)->vtd, d->hwirq);
+}
+
+static int r_activate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	return vtd_irte_write(&unit_of(d)->vtd, d->hwirq, irte_for(d));
+}
+
+static void r_deactivate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	vtd_irte_write(&unit_of(d)->vtd, d->hwirq, (struct irte){ 0, 0 });
+}
+
+static const struct irq_domain_ops remap_ops = { r_alloc, r_free, r_activate, r_deactivate };
+
+struct ir_unit *ir_of(const struct irq_desc *desc, uint32_t *index)
+{
+	for (uint32_t i = 0; i < desc->nlevels; i++) {
+		if (desc->levels[i].domain->ops == &remap_ops) {
+			*index = desc->levels[i].hwirq;
+			return desc->levels[i].domain->host_data;
+		}
+	}
+	return 0;
+}
+
+int ir_irte_mask(struct irq_desc *desc, int masked)
+{
+	uint32_t index;
+	struct ir_unit *u = ir_of(desc, &index);
+	struct irte e;
+
+	if (!u)
+		return -ENOTSUP;
+	e = u->vtd.irt[index];
+	e.lo = masked ? e.lo & ~IRTE_P : e.lo | IRTE_P;
+	return vtd_irte_write(&u->vtd, index, e);
+}
+
+/* --- bring-up ---------------------------------------------------------- */
+
+void ir_init(int want_ir)
+{
+	const struct acpi_header *t = acpi_find("DMAR", 0);
+
+	memset(&ir, 0, sizeof(ir));
+	if (!t)
+		return;
+	ir.have_dmar = 1;
+	if (dmar_parse(t, t->length, &ir.dmar))
+		ksnprintf(ir.error, sizeof(ir.error), "dmar: %s", ir.dmar.err.msg[0]);
+	for (uint32_t i = 0; i < ir.dmar.nunits && i < IR_UNITS_MAX; i++) {
+		struct ir_unit *u = &ir.units[ir.nunits++];
+
+		u->drhd = &ir.dmar.units[i];
+		u->domain = (struct irq_domain){ "IR-VTD", &remap_ops, &vector_domain, u, 0, 0 };
+		if (paging_map_uc(u->drhd->base, PAGE_SIZE))
+			continue;
+		/* The ops read the base through ctx: the unit's own copy. */
+		if (vtd_probe(&u->vtd, &mmio_ops, &u->vtd.base, u->drhd->base)) {
+			ksnprintf(ir.error, sizeof(ir.error), "%s", u->vtd.error);
+			continue;
+		}
+		u->probed = 1;
+		if (!want_ir || !(ir.dmar.flags & DMAR_FLAG_INTR_REMAP))
+			continue;
+		if (vtd_enable_ir(&u->vtd, lapic_mode() == LAPIC_X2APIC)) {
+			ksnprintf(ir.error, sizeof(ir.error), "%s", u->vtd.error);
+			continue;
+		}
+		u->ir_on = 1;
+	}
+	msi_set_remap_lookup(lookup);
+}
+
+const char *ir_iommu_name(void)
+{
+	return ir.have_dmar ? "vt-d" : "none";
+}
+
+int ir_enabled(void)
+{
+	for (uint32_t i = 0; i < ir.nunits; i++)
+		if (ir.units[i].ir_on)
+			return 1;
+	return 0;
+}
