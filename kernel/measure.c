@@ -76,14 +76,19 @@ uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx
 
 	p->count = 0;
 	for (uint32_t i = 0; i < n && in_a_row < LOST_IN_A_ROW_MAX; i++) {
-		uint64_t before = p->count, start = rdtsc(), t0, now;
+		uint64_t before = p->count, start = rdtsc(), t0, fresh, now;
 
 		tally->triggers++;
 		t0 = trigger(ctx);	/* may lie ahead: a timer's expiry */
+		/* A delivery stamped before this trigger's write (or, for a timer,
+		 * before the arming returned) is a late one of an earlier trigger:
+		 * it shows up as a duplicate, and this trigger waits on. */
+		now = rdtsc();
+		fresh = t0 < now ? t0 : now;
 		do
 			now = rdtsc();
-		while (p->count == before && now - start < wait);
-		if (p->count == before) {
+		while ((p->count == before || (int64_t)(p->stamp - fresh) < 0) && now - start < wait);
+		if (p->count == before || (int64_t)(p->stamp - fresh) < 0) {
 			tally->lost++;
 			in_a_row++;
 			continue;
