@@ -269,10 +269,15 @@ static void run_masked_trigger(struct test_ctx *t, const char *name)
 	t_yaml(t, "pending_bit_seen: %u", pend);
 	t_check(t, early == 0, "%u messages got through the mask", early);
 	if (s->has_pending) {
+		int quirk = dup && s->qemu_quirk && platform_is_qemu();
+
 		t_check(t, pend == rounds, "pending bit set in %u of %u rounds", pend, rounds);
-		t_check(t, lost == 0 && dup == 0, "after unmask: %u rounds without delivery, %u with more "
-			"than one", lost, dup);
+		t_yaml(t, "rounds_with_more_than_one_delivery: %u", dup);
+		t_check(t, lost == 0 && (dup == 0 || quirk), "after unmask: %u rounds without delivery, "
+			"%u with more than one", lost, dup);
 		t_latency(t, "unmask_to_delivery", lat, k, NULL);
+		if (quirk)
+			t_skip(t, "%s", s->qemu_quirk);
 	} else {
 		t_yaml(t, "held_until_unmask: %u", rounds - lost);
 		t_yaml(t, "dropped: %u", lost);

@@ -119,7 +119,7 @@ CONFIGS = {
                         expect={"edu.msi_latency": ("ok", r"cpu1:"),
                                 "edu.mask_cost": ("skip", r"without per-vector masking"),
                                 "e1000e.msix_latency": ("skip", r"E1000E_MIN_XITR"),
-                                "e1000e.masked_trigger": ("ok", r"pending_bit_seen: 200"),
+                                "e1000e.masked_trigger": ("ok|skip", r"pending_bit_seen: 200"),
                                 "igb.msix_latency": ("ok", r"vector9_deliveries"),
                                 "igb.masked_trigger": ("ok", r"pending_bit_seen: 200"),
                                 "hpet.fsb_latency": ("ok", r"cpu1:"),
@@ -459,7 +459,7 @@ def run_check(name, timeout):
         if t["name"] in expect:
             want, pattern = expect[t["name"]]
             text = " ".join([t["reason"], t["directive"] or ""] + t["yaml"])
-            ok = t["status"] == want and (pattern is None or re.search(pattern, text))
+            ok = t["status"] in want.split("|") and (pattern is None or re.search(pattern, text))
             tap.point(ok, "%s is %s as expected" % (desc, want),
                       [] if ok else ["got %s: %s" % (t["status"], text)])
         elif t["status"] == "skip":
@@ -526,9 +526,13 @@ def run_check(name, timeout):
 
 
 def run_live(cmdline):
-    """make run: OVMF loads the .efi with the given command line; the serial
-    console goes straight to stdout."""
-    cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline)
+    """make run: OVMF loads the .efi with the given command line on a q35
+    with two CPUs, an intel-iommu doing interrupt remapping and every
+    interrupt source; the serial console goes straight to stdout."""
+    new = qemu_major() >= 10
+    cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
+               cpu="max,+x2apic" if new else "max",
+               extra=ir_devices("on" if new else "off") + (["-device", "igb,romfile="] if new else []))
     cmd = qemu_command("run", cfg, "stdio")
     print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
