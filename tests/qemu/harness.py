@@ -35,7 +35,7 @@ DEFAULT_TESTS = [
     "boot.memmap_sane", "boot.rsdp_found", "boot.cmdline_seen", "boot.page_allocator",
     "cpu.exception_recovery", "timer.tsc_calibration", "timer.timestamp_overhead",
     "acpi.tables_parse", "pci.enumerate", "pci.capabilities", "pci.bars", "pci.access_methods_agree",
-    "pci.msi_message_roundtrip", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency",
+    "pci.msi_message_roundtrip", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency", "lapic.tsc_deadline_latency",
     "smp.all_cpus_online", "smp.tsc_skew", "smp.call_on_each_cpu", "lapic.mode",
     "vector.alloc_free_exhaustion", "ioapic.all_pins_masked", "ioapic.route_roundtrip",
     "edu.msi_latency", "edu.mask_cost", "edu.masked_trigger", "edu.affinity_moves",
