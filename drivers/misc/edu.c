@@ -60,7 +60,7 @@ int edu_source(struct irq_source *s)
 			  mmio_read32(edu_mmio + EDU_ID));
 		return -ENODEV;
 	}
-	s->dev = (struct msi_device){ "edu", d->seg, pci_rid(d), d, 0, 0 };
+	s->dev = (struct msi_device){ "edu", d->seg, pci_requester_id(d), d, 0, 0 };
 	if ((e = pci_msi_domain_create(&s->dev))) {
 		ksnprintf(s->absent, sizeof(s->absent), "edu MSI domain: error %d", e);
 		return -ENODEV;

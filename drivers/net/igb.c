@@ -52,7 +52,7 @@ int igb_source(struct irq_source *s)
 	}
 	mmio = d->bars[0].addr;
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER);
-	s->dev = (struct msi_device){ "igb", d->seg, pci_rid(d), d, 0, 0 };
+	s->dev = (struct msi_device){ "igb", d->seg, pci_requester_id(d), d, 0, 0 };
 	if ((e = pci_msix_domain_create(&s->dev)) || pci_msix_get(d, &x)) {
 		ksnprintf(s->absent, sizeof(s->absent), "igb MSI-X unusable (error %d)", e);
 		return -ENODEV;

@@ -89,3 +89,24 @@ uint16_t pci_find_ext_cap(const struct pci_dev *d, uint16_t id)
 			return d->ext_caps[i].off;
 	return 0;
 }
+
+#define PCI_EXP_FLAGS		0x02
+#define PCI_EXP_TYPE(f)		(((f) >> 4) & 0xf)
+#define PCI_EXP_TYPE_PCI_BRIDGE	0x7	/* PCI Express to PCI/PCI-X bridge */
+
+uint16_t pci_requester_id(const struct pci_dev *d)
+{
+	uint16_t rid = pci_rid(d);
+
+	for (const struct pci_dev *b = d; b->parent >= 0;) {
+		const struct pci_dev *up = &pci_devs[b->parent];
+		uint16_t exp = pci_find_cap(up, PCI_CAP_ID_EXP);
+
+		if (exp && PCI_EXP_TYPE(pci_read16(up, exp + PCI_EXP_FLAGS)) == PCI_EXP_TYPE_PCI_BRIDGE)
+			rid = (uint16_t)(up->sec_bus << 8);
+		else if (!exp)
+			rid = pci_rid(up);	/* a conventional bridge forwards as itself */
+		b = up;
+	}
+	return rid;
+}

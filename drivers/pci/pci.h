@@ -125,6 +125,12 @@ uint16_t pci_find_ext_cap(const struct pci_dev *d, uint16_t id);
 /* BARs (drivers/pci/bar.c): decode and size, decoding off while sizing. */
 int pci_bars_size(struct pci_dev *d);
 
+/* The requester ID the function's requests carry upstream: its own BDF
+ * through PCIe switches and root ports; the secondary bus with devfn 0 below
+ * a PCIe-to-PCI bridge; the bridge's own ID below a conventional PCI-PCI
+ * bridge. See PCI Express to PCI/PCI-X Bridge Specification 1.0, 2.3. */
+uint16_t pci_requester_id(const struct pci_dev *d);
+
 /* "0000:00:02.0" */
 void pci_bdf(const struct pci_dev *d, char *buf, unsigned long len);
 /* One inventory line per function, as TAP comments. */

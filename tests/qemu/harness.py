@@ -48,6 +48,7 @@ DEFAULT_TESTS = [
     "iommu.remapping_cost_ratio", "iommu.mask_source_vs_irte", "iommu.bad_handle_blocked",
     "iommu.nonpresent_irte_blocked", "iommu.source_id_mismatch_blocked",
     "iommu.compat_format_blocked", "iommu.dma_msi_injection_blocked", "iommu.fault_storm",
+    "iommu.requester_id_behind_bridge",
 ]
 
 def ir_devices(eim):
@@ -56,7 +57,8 @@ def ir_devices(eim):
     HPET's FSB delivery."""
     return ["-device", "intel-iommu,intremap=on,eim=%s" % eim,
             "-device", "edu,dma_mask=0xffffffff", "-device", "edu,dma_mask=0xffffffff",
-            "-device", "e1000e,romfile=", "-global", "hpet.msi=on"]
+            "-device", "e1000e,romfile=", "-global", "hpet.msi=on",
+            "-device", "pcie-pci-bridge,id=pb,bus=pcie.0", "-device", "edu,bus=pb,addr=0x3"]
 
 
 # name: how to boot, the command line (None: what the loader's config gives),
@@ -136,6 +138,7 @@ CONFIGS = {
                              "iommu.nonpresent_irte_blocked": ("ok", r"reason: 0x22"),
                              "iommu.source_id_mismatch_blocked": ("ok", r"reason: 0x26"),
                              "iommu.compat_format_blocked": ("skip", r"GCMD.CFI"),
+                             "iommu.requester_id_behind_bridge": ("ok", r"requester_id: 0x0100"),
                              "iommu.dma_msi_injection_blocked": ("skip", r"reached the victim"),
                              "vtd_inv.completion_latency": ("ok", r"cpu1:")},
                      qemu7_expect={"iommu.bad_handle_blocked": ("skip", r"does not record"),

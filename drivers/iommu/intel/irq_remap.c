@@ -126,7 +126,7 @@ static struct irq_domain *lookup(const struct msi_device *dev)
 
 	if (!dev->pci)
 		return 0;	/* platform devices: their DMAR scopes are not read yet */
-	u = ir_unit_for(dev->seg, dev->rid);
+	u = ir_unit_for(dev->seg, pci_rid(dev->pci));	/* scopes name the function itself */
 	return u && u->ir_on ? &u->domain : 0;
 }
 

@@ -39,7 +39,8 @@ void ir_init(int want_ir);
 const char *ir_iommu_name(void);
 int ir_enabled(void);
 
-/* The unit whose scope covers the PCI function seg:rid, or NULL. */
+/* The unit whose scope covers the PCI function seg:bdf (its own bus,
+ * device and function, not its requester ID), or NULL. */
 struct ir_unit *ir_unit_for(uint16_t seg, uint16_t rid);
 
 /* The remapping level of an interrupt (NULL when it is not remapped):
