@@ -176,23 +176,38 @@ TEST(iommu, affinity_rewrites_only_irte)
 }
 
 /* edu latency through the IRTE, then (remapping off) in compatibility
- * format, in one run. */
+ * format, in one run: the generic measure_irq loop with the edu source's
+ * trigger. Returns the samples taken, in ns. */
+static struct irq_probe edu_probe;
+
+static void on_edu_probe(uint64_t tsc_now, void *arg)
+{
+	struct irq_source *s = arg;
+
+	s->ack(s, 0);
+	irq_probe_handler(tsc_now, &edu_probe);
+}
+
+static uint64_t edu_trigger(void *ctx)
+{
+	struct irq_source *s = ctx;
+
+	return s->trigger(s, 0);
+}
+
 static uint32_t edu_samples(struct edu_ctx *e, uint64_t *s, uint32_t n)
 {
+	struct irq_tally tally = { 0 };
 	struct irq_desc *irq;
-	uint32_t k = 0;
+	uint32_t k;
 
 	if (msi_alloc_irqs(&e->s->dev, 0, 1, 0, &irq))
 		return 0;
-	irq_request(irq, on_hit, (void *)(uintptr_t)e->mmio);
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t h = hits, t0 = rdtsc();
-
-		mmio_write32(e->mmio + EDU_RAISE, 1);
-		if (wait_hit(h, WAIT_MS))
-			s[k++] = tsc_to_ns(hit_tsc - t0);
-	}
+	irq_request(irq, on_edu_probe, e->s);
+	k = measure_irq(&edu_probe, edu_trigger, e->s, n, ms_to_tsc(WAIT_MS), s, &tally);
 	msi_free_irqs(&irq, 1);
+	for (uint32_t i = 0; i < k; i++)
+		s[i] = tsc_to_ns(s[i]);
 	return k;
 }
 

@@ -168,8 +168,9 @@ static uint32_t clamp_early(uint64_t *s, uint32_t k)
 	return early;
 }
 
-/* One-shot timer expiry (as the TSC predicts it) to the handler's timestamp. */
-TEST_FULL(lapic, timer_latency, 30000, 0)
+/* Timer due time (as the TSC predicts it) to the handler's timestamp: one
+ * figure, `label`, of a timer armed by `trigger`. */
+static void run_timer(struct test_ctx *t, const char *label, uint64_t (*trigger)(void *))
 {
 	uint32_t n = t->samples > 2000 ? 2000 : t->samples, k;
 	uint64_t *s = t_alloc(t, n * sizeof(*s));
@@ -182,34 +183,26 @@ TEST_FULL(lapic, timer_latency, 30000, 0)
 	timer_ticks = (uint32_t)(lapic_timer_hz() * TIMER_US / 1000000);
 	t_yaml(t, "distance_us: %d", TIMER_US);
 	t_yaml(t, "timer_hz: %lu", lapic_timer_hz());
-	k = measure_irq(&probe, trigger_oneshot, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
+	k = measure_irq(&probe, trigger, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
 	t_yaml(t, "early: %u", clamp_early(s, k));
-	t_latency(t, "oneshot", s, k, &tally);
+	t_latency(t, label, s, k, &tally);
 	lapic_timer_stop();
 	probe_release(&va);
 	t_watchdog_restart(t);
 }
 
-/* TSC-deadline mode: the deadline to the handler's timestamp. */
+/* One-shot mode: the expiry the calibrated timer rate predicts. */
+TEST_FULL(lapic, timer_latency, 30000, 0)
+{
+	run_timer(t, "oneshot", trigger_oneshot);
+}
+
+/* TSC-deadline mode: the deadline itself. */
 TEST_FULL(lapic, tsc_deadline_latency, 30000, 0)
 {
-	uint32_t n = t->samples > 2000 ? 2000 : t->samples, k;
-	uint64_t *s = t_alloc(t, n * sizeof(*s));
-	struct irq_tally tally = { 0 };
-	struct vector_assign va;
-
 	if (!lapic_has_tsc_deadline()) {
 		t_skip(t, "no TSC-deadline mode (CPUID.1:ECX[24] clear; QEMU TCG does not emulate it)");
 		return;
 	}
-	if (!t_check(t, s != NULL, "no memory for %u samples", n) || probe_vector(t, 0, &va))
-		return;
-	timer_vector = va.vector;
-	t_yaml(t, "distance_us: %d", TIMER_US);
-	k = measure_irq(&probe, trigger_deadline, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
-	t_yaml(t, "early: %u", clamp_early(s, k));
-	t_latency(t, "tsc_deadline", s, k, &tally);
-	lapic_timer_stop();
-	probe_release(&va);
-	t_watchdog_restart(t);
+	run_timer(t, "tsc_deadline", trigger_deadline);
 }
