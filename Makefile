@@ -13,7 +13,7 @@ VERSION := 0.1.0
 
 FW_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. \
 	-ffreestanding -fno-stack-protector -fno-strict-aliasing \
-	-fpic -fvisibility=hidden -include kernel/visibility.h \
+	-fpic -fvisibility=hidden -include lib/visibility.h \
 	-mno-red-zone -fshort-wchar -fno-asynchronous-unwind-tables \
 	-fno-tree-loop-distribute-patterns -fcf-protection=none -MMD -MP \
 	-fno-toplevel-reorder
@@ -22,24 +22,24 @@ FW_NOFP   := -mgeneral-regs-only
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
 	-maccumulate-outgoing-args
 
-# The order of tests/fw/ is the order of the report.
+# Layers, bottom up (docs/design.md; tools/check_layers.py checks the includes).
 FW_SRC := \
-	kernel/main.c kernel/console.c kernel/printf.c kernel/string.c \
-	kernel/cmdline.c kernel/glob.c kernel/stats.c kernel/memmap.c kernel/pfa.c \
-	kernel/report.c kernel/runner.c kernel/measure.c \
-	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c \
+	lib/printf.c lib/string.c lib/glob.c lib/stats.c lib/memmap.c lib/pfa.c lib/console.c \
+	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c arch/x86/platform.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
 	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c \
-	drivers/acpi/table.c drivers/acpi/madt.c drivers/acpi/tables.c \
+	msi/irqdomain.c msi/device.c msi/vector_domain.c \
+	drivers/acpi/acpi.c drivers/acpi/table.c drivers/acpi/madt.c drivers/acpi/tables.c \
 	drivers/acpi/dmar.c drivers/acpi/ivrs.c \
 	drivers/pci/cfg.c drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c \
-	drivers/pci/msi.c drivers/pci/inventory.c \
-	msi/irqdomain.c msi/device.c msi/vector_domain.c msi/pci_msi.c msi/sources.c \
-	drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c drivers/timer/hpet_fsb.c \
+	drivers/pci/msi.c drivers/pci/msi_domain.c drivers/pci/inventory.c \
+	drivers/serial/uart16550.c drivers/timer/hpet.c drivers/timer/pmtimer.c \
+	drivers/timer/hpet_fsb.c drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c \
 	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
 	drivers/iommu/intel/events.c \
-	drivers/serial/uart16550.c drivers/acpi/acpi.c \
-	drivers/timer/hpet.c drivers/timer/pmtimer.c \
+	kernel/main.c kernel/cmdline.c \
+	tests/harness/main.c tests/harness/report.c tests/harness/runner.c \
+	tests/harness/measure.c tests/harness/sources.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
 	tests/fw/selftest.c
@@ -109,20 +109,20 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd
-host_src_printf   := kernel/printf.c
-host_src_cmdline  := kernel/cmdline.c kernel/glob.c kernel/printf.c
-host_src_stats    := kernel/stats.c
-host_src_memmap   := kernel/memmap.c kernel/stats.c
-host_src_pfa      := kernel/pfa.c
-host_src_multiboot := boot/multiboot.c kernel/printf.c
-host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c kernel/printf.c
+host_src_printf   := lib/printf.c
+host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
+host_src_stats    := lib/stats.c
+host_src_memmap   := lib/memmap.c lib/stats.c
+host_src_pfa      := lib/pfa.c
+host_src_multiboot := boot/multiboot.c lib/printf.c
+host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c lib/printf.c
 host_src_vector   := arch/x86/vector.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
-host_src_acpi_tables := $(ACPI_PARSERS) kernel/printf.c
+host_src_acpi_tables := $(ACPI_PARSERS) lib/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
-	kernel/printf.c
+	lib/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
-host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c kernel/printf.c
+host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
@@ -144,7 +144,7 @@ run:
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all host-test
-	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) $(HOST_BIN) tests/qemu/*.t
+	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t
 
 bench:
 	@tools/deps.sh run
@@ -163,7 +163,7 @@ clean:
 # --- fuzzing (clang libFuzzer) ------------------------------------------------
 FUZZ_TARGETS := madt mcfg hpet fadt spcr dmar ivrs
 FUZZ_SECONDS ?= 30
-FUZZ_SRC := $(ACPI_PARSERS) drivers/acpi/madt.c kernel/printf.c
+FUZZ_SRC := $(ACPI_PARSERS) drivers/acpi/madt.c lib/printf.c
 fuzz_seed_madt := qemu-q35-smp4-iommu/APIC.bin
 fuzz_seed_mcfg := qemu-q35-smp4-iommu/MCFG.bin
 fuzz_seed_hpet := ovmf-q35/HPET.bin

@@ -2,14 +2,14 @@
 /*
  * UEFI entry (GNU-EFI, without libefi): command line from the load options,
  * RSDP from the configuration table, the memory map, ExitBootServices, then
- * kernel_main() on our own stack. See UEFI Specification 2.10, 4.6
+ * msilab_main() on our own stack. See UEFI Specification 2.10, 4.6
  * (configuration table), 7.2 (GetMemoryMap, memory types), 7.4
  * (ExitBootServices), 9.1 (EFI_LOADED_IMAGE_PROTOCOL).
  */
 #include <efi.h>
-#include "boot/boot_info.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "tests/harness/main.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 extern char kernel_stack_top[];
 void call_on_stack(void *arg, void (*fn)(void *), void *stack_top) __attribute__((noreturn));
@@ -107,7 +107,7 @@ static void take_memmap(const uint8_t *map, UINTN size, UINTN desc_size)
 
 static void enter_kernel(void *arg)
 {
-	kernel_main(arg);
+	msilab_main(arg);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)

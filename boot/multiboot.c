@@ -6,8 +6,8 @@
  * firmware later hands to the page allocator.
  */
 #include "boot/multiboot.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 static void copy_cmdline(struct boot_info *bi, const char *s, size_t max)
 {

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/boot_info.h"
+#include "kernel/boot_info.h"
 
 #define MB1_BOOTLOADER_MAGIC 0x2BADB002u
 #define MB2_BOOTLOADER_MAGIC 0x36D76289u

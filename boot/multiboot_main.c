@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* From the Multiboot entry (boot/multiboot.asm) to kernel_main(). */
+/* From the Multiboot entry (boot/multiboot.asm) to msilab_main(). */
 #include "boot/multiboot.h"
-#include "kernel/printf.h"
+#include "lib/printf.h"
+#include "tests/harness/main.h"
 
 extern char __image_start[], __bss_end[];
 
@@ -19,5 +20,5 @@ void mb_main(uint32_t magic, uint32_t info)
 		mb1_parse(info, &bi, bi.error, sizeof(bi.error));
 	else
 		ksnprintf(bi.error, sizeof(bi.error), "unknown Multiboot magic 0x%x", magic);
-	kernel_main(&bi);
+	msilab_main(&bi);
 }

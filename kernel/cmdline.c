@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Command-line parsing: pure, host-tested (tests/host/test_cmdline.c). */
 #include "kernel/cmdline.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 struct token {
 	const char *key, *val;	/* val is NULL for a bare word */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* What kernel_main found at boot, for the tests that check it. */
+/* The machine's bring-up (kernel/main.c), and what it found, for the tests
+ * that check it. */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
-#include "boot/boot_info.h"
+#include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
-#include "kernel/memmap.h"
+#include "lib/memmap.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/pci/pci.h"
 
@@ -16,5 +17,11 @@ extern char kernel_acpi_error[128];	/* empty when ACPI is usable */
 extern struct madt kernel_madt;
 extern int kernel_madt_ok;		/* parsed without a problem */
 extern struct pci_enum_report kernel_pci;
+
+/* The command line, the console (also an SPCR's), descriptors, memory and
+ * ACPI: after this the console is final. */
+void kernel_early_init(struct boot_info *bi);
+/* The TSC, the CPUs, PCI, interrupt remapping and the vector domain. */
+void kernel_init(void);
 
 #endif

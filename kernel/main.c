@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/* kernel_main: one path for every loader, from the console to the report. */
+/*
+ * The machine's bring-up, one path for every loader: the console and
+ * memory first (kernel_early_init), then the TSC, the CPUs, PCI, interrupt
+ * remapping and the root of the irq hierarchy (kernel_init). What it finds
+ * is kept in kernel/kernel.h; what goes wrong becomes a warning.
+ */
 #include "kernel/kernel.h"
-#include "kernel/console.h"
-#include "kernel/pfa.h"
-#include "kernel/printf.h"
-#include "kernel/report.h"
-#include "kernel/runner.h"
+#include "lib/console.h"
+#include "lib/pfa.h"
+#include "lib/printf.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/ioapic.h"
 #include "arch/x86/irq.h"
@@ -18,10 +21,13 @@
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/tables.h"
-#include "drivers/pci/pci.h"
-#include "msi/sources.h"
 #include "drivers/iommu/intel/irq_remap.h"
-#include "kernel/errno.h"
+#include "drivers/pci/pci.h"
+#include "drivers/serial/uart16550.h"
+#include "drivers/timer/hpet.h"
+#include "drivers/timer/pmtimer.h"
+#include "msi/vector_domain.h"
+#include "lib/errno.h"
 
 #define LOW_MEMORY (1ull << 20)	/* below 1 MiB: BIOS data, later the SMP trampoline */
 
@@ -48,21 +54,21 @@ static void memory_init(struct boot_info *bi)
 	struct memmap_fixes *f = &kernel_memmap_fixes;
 
 	if (bi->memmap_dropped)
-		report_warn("memory map: %u entries beyond %u dropped",
+		warn("memory map: %u entries beyond %u dropped",
 			    bi->memmap_dropped, BOOT_MEMMAP_MAX);
 	memmap_sanitize(bi->memmap, &bi->nregions, BOOT_MEMMAP_MAX, f);
 	if (f->unsorted || f->overlaps || f->dropped)
-		report_warn("memory map sanitized: %u out of order, %u overlaps resolved, "
+		warn("memory map sanitized: %u out of order, %u overlaps resolved, "
 			    "%u merged, %u dropped", f->unsorted, f->overlaps, f->merged,
 			    f->dropped);
 	pfa_init(&pfa, bi->memmap, bi->nregions);
 	pfa_reserve(&pfa, 0, LOW_MEMORY);
 	pfa_reserve(&pfa, bi->image_base, bi->image_size);
 	if (pfa.lost_pages)
-		report_warn("page allocator: %lu pages lost (too many free ranges)",
+		warn("page allocator: %lu pages lost (too many free ranges)",
 			    pfa.lost_pages);
 	if (paging_init(bi->memmap, bi->nregions))
-		report_warn("paging: out of page-table memory; the loader's map stays in use");
+		warn("paging: out of page-table memory; the loader's map stays in use");
 }
 
 /* The local APIC, the MADT, the IO-APICs, the other CPUs, the vectors. */
@@ -70,31 +76,39 @@ static void cpus_init(const struct config *cfg)
 {
 	const struct acpi_header *t = acpi_find("APIC", 0);
 	uint64_t table = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
-	int bad;
+	static uint32_t apic_ids[MADT_CPUS_MAX];
+	uint32_t bad = 0;
 
 	if (lapic_init((enum lapic_request)cfg->apic) == -ENODEV)
-		report_warn("apic=x2apic: this CPU has no x2APIC; using xAPIC");
+		warn("apic=x2apic: this CPU has no x2APIC; using xAPIC");
 	if (table)
 		irq_cpu_init((struct irq_handler *)(uintptr_t)table);
 	lapic_timer_calibrate();
 
 	if (!t) {
-		report_warn("acpi: no MADT; only the boot CPU is used");
+		warn("acpi: no MADT; only the boot CPU is used");
 	} else {
 		kernel_madt_ok = madt_parse(t, t->length, lapic_mode() == LAPIC_X2APIC,
 					    &kernel_madt) == 0;
 		for (uint32_t i = 0; i < kernel_madt.err.n && i < ACPI_ERRORS_MAX; i++)
-			report_warn("madt: %s", kernel_madt.err.msg[i]);
-		if ((bad = ioapic_init(&kernel_madt)))
-			report_warn("ioapic: %d IO-APICs read all-ones and are not used", bad);
+			warn("madt: %s", kernel_madt.err.msg[i]);
+		for (uint32_t i = 0; i < kernel_madt.nioapics; i++)
+			bad += ioapic_add(kernel_madt.ioapics[i].id, kernel_madt.ioapics[i].addr,
+					  kernel_madt.ioapics[i].gsi_base) != 0;
+		if (bad)
+			warn("ioapic: %u IO-APICs read all-ones and are not used", bad);
 	}
-	/* Without a MADT (kernel_madt empty) only the boot CPU is set up. */
-	smp_init(&kernel_madt, cfg->cpus, kernel_boot->memmap, kernel_boot->nregions);
+	/* Without a MADT (no CPU listed) only the boot CPU is set up. */
+	for (uint32_t i = 0; i < kernel_madt.ncpus; i++)
+		apic_ids[i] = kernel_madt.cpus[i].apic_id;
+	smp_init(apic_ids, madt_usable_cpus(&kernel_madt), cfg->cpus, kernel_boot->memmap,
+		 kernel_boot->nregions);
 	if (smp_report.error[0])
-		report_warn("smp: %s", smp_report.error);
-	for (uint32_t i = 0; i < smp_report.failed && i < 8; i++)
-		report_warn("smp: CPU with APIC ID %u did not come up; going on without it",
-			    smp_report.failed_apic_id[i]);
+		warn("smp: %s", smp_report.error);
+	for (uint32_t i = 0; i < smp_report.failed && i < SMP_FAILED_MAX; i++)
+		warn("smp: CPU with APIC ID %u did not come up (%s); going on without it",
+		     smp_report.failed_apic_id[i], smp_report.failed_err[i] == -EIO ?
+		     "its INIT or SIPI was not delivered" : "no answer");
 	vector_pool_init(&vectors, cpus_online);
 }
 
@@ -104,31 +118,31 @@ static void pci_init(void)
 {
 	const struct acpi_header *t = acpi_find("MCFG", 0);
 	static struct mcfg m;
-	struct pci_dev host = { 0 };
+	struct pci_dev host = { .seg = 0 };
 	uint32_t ecam_id, legacy_id;
 
 	if (t && mcfg_parse(t, t->length, &m))
 		for (uint32_t i = 0; i < m.err.n && i < ACPI_ERRORS_MAX; i++)
-			report_warn("mcfg: %s", m.err.msg[i]);
+			warn("mcfg: %s", m.err.msg[i]);
 	pci_cfg_init(t ? &m : NULL);
 	if (pci_cfg_access() == PCI_ACCESS_ECAM) {
 		ecam_id = pci_read32(&host, PCI_VENDOR);
 		pci_cfg_set_access(PCI_ACCESS_LEGACY);
 		legacy_id = pci_read32(&host, PCI_VENDOR);
 		if ((ecam_id & 0xffff) == 0xffff && (legacy_id & 0xffff) != 0xffff)
-			report_warn("pci: ECAM at 0x%lx reads all-ones where the legacy mechanism "
+			warn("pci: ECAM at 0x%lx reads all-ones where the legacy mechanism "
 				    "finds 0000:00:00.0; using legacy access", m.seg[0].base);
 		else
 			pci_cfg_set_access(PCI_ACCESS_ECAM);
 	} else {
-		report_warn("pci: no usable MCFG; legacy configuration access (no extended space)");
+		warn("pci: no usable MCFG; legacy configuration access (no extended space)");
 	}
 	pci_enumerate(&kernel_pci);
 	if (kernel_pci.dropped)
-		report_warn("pci: %u functions beyond %d not recorded", kernel_pci.dropped,
+		warn("pci: %u functions beyond %d not recorded", kernel_pci.dropped,
 			    PCI_DEVS_MAX);
 	if (kernel_pci.errors)
-		report_warn("pci: %u functions with a problem (see error= in the inventory)",
+		warn("pci: %u functions with a problem (see error= in the inventory)",
 			    kernel_pci.errors);
 }
 
@@ -142,64 +156,77 @@ static void console_from_spcr(const struct config *cfg)
 	if (!t || cfg->console_given)
 		return;
 	if (spcr_parse(t, t->length, &sp)) {
-		report_warn("spcr: %s; console stays on %s", sp.err.msg[0], console_name());
+		warn("spcr: %s; console stays on %s", sp.err.msg[0], console_name());
 		return;
 	}
 	u.mmio = sp.base.space == ACPI_GAS_MEMORY;
 	u.reg_shift = sp.base.access_size == 3 ? 2 : 0;	/* 3: dword access */
 	u.base = sp.base.address;
-	if (console_init(&u, sp.baud))
-		report_warn("spcr: no UART answers at %s", console_name());
+	if (uart_console(&u, sp.baud))
+		warn("spcr: no UART answers at %s", console_name());
 	else
-		report_warn("console: %s at %u baud, as the SPCR table says", console_name(), sp.baud);
+		warn("console: %s at %u baud, as the SPCR table says", console_name(), sp.baud);
 }
 
-void kernel_main(struct boot_info *bi)
+static uint64_t read_pmtimer(void)
+{
+	return pmtimer_read();
+}
+
+/* The reference counters for TSC calibration, where the tables name them. */
+static void tsc_init(void)
+{
+	static const char no_hpet[] = "no usable HPET (ACPI table or registers)";
+	static const char no_pm[] = "no PM timer in the FADT";
+	struct tsc_ref hpet = { .absent = no_hpet }, pm = { .absent = no_pm };
+
+	if (hpet_init() == 0)
+		hpet = (struct tsc_ref){ .read = hpet_read, .hz = hpet_hz(), .mask = hpet_mask() };
+	if (pmtimer_init() == 0)
+		pm = (struct tsc_ref){ .read = read_pmtimer, .hz = PMTIMER_HZ, .mask = pmtimer_mask() };
+	tsc_calibrate(&tsc, &hpet, &pm);
+	if (tsc.source < 0)
+		warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong", tsc.hz);
+}
+
+void kernel_early_init(struct boot_info *bi)
 {
 	struct config *cfg = &kernel_config;
-	struct uart com = { 0, 0, 0 };
+	struct uart com = { .base = 0 };
 
 	kernel_boot = bi;
 	config_parse(bi->cmdline, cfg);
-	report_set_config(cfg);
 	com.base = cfg->console_port;
-	console_init(&com, cfg->console_baud);
+	uart_console(&com, cfg->console_baud);
 
 	gdt_init();
 	idt_init();
 	pic_disable();
 	for (int i = 0; i < cfg->nwarnings && i < CONFIG_WARN_MAX; i++)
-		report_warn("%s", cfg->warnings[i]);
+		warn("%s", cfg->warnings[i]);
 	if (bi->error[0])
-		report_warn("loader: %s", bi->error);
+		warn("loader: %s", bi->error);
 	if (bi->cmdline_truncated)
-		report_warn("command line truncated to %d characters", BOOT_CMDLINE_MAX - 1);
+		warn("command line truncated to %d characters", BOOT_CMDLINE_MAX - 1);
 
 	if (!bi->rsdp && bi->loader != BOOT_UEFI)
 		bi->rsdp = acpi_rsdp_scan_bios();	/* page 0 is still mapped */
 	memory_init(bi);
 	if (acpi_init(bi->rsdp, kernel_acpi_error, sizeof(kernel_acpi_error)))
-		report_warn("acpi: %s", kernel_acpi_error);
+		warn("acpi: %s", kernel_acpi_error);
 	else if (acpi_bad_tables())
-		report_warn("acpi: %u tables with a bad address, length or checksum skipped",
-			    acpi_bad_tables());
+		warn("acpi: %u tables with a bad address, length or checksum skipped",
+		     acpi_bad_tables());
 	console_from_spcr(cfg);
+}
 
-	/* The first line: everything before is kept for after the header.
-	 * The line break ends whatever the loader left on the line (OVMF and
-	 * GRUB leave terminal escapes without one). */
-	kprintf("\nTAP version 14\n");
-	tsc_calibrate(&tsc);
-	if (tsc.source < 0)
-		report_warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong",
-			    tsc.hz);
-	cpus_init(cfg);
+void kernel_init(void)
+{
+	tsc_init();
+	cpus_init(&kernel_config);
 	pci_init();
-	ir_init(cfg->ir);
+	ir_init(kernel_config.ir);
 	if (ir.error[0])
-		report_warn("iommu: %s", ir.error);
-	msi_init();
-	report_header(bi, cfg);
-	pci_print_inventory();
-	report_exit(runner_run(cfg));
+		warn("iommu: %s", ir.error);
+	vector_domain_init();
 }

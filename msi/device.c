@@ -2,8 +2,8 @@
 /* Device-side allocation, parent selection and DEV_MSI domains: pure,
  * host-tested (tests/host/test_irqdomain.c). */
 #include "msi/device.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 static struct irq_domain *root;
 static struct irq_domain *(*remap_lookup)(const struct msi_device *dev);
@@ -25,6 +25,16 @@ struct irq_domain *msi_parent_domain(const struct msi_device *dev)
 	return r ? r : root;
 }
 
+int msi_device_update_parent(struct msi_device *dev)
+{
+	if (!dev->domain)
+		return -EINVAL;
+	if (dev->domain->live)
+		return -EBUSY;
+	dev->domain->parent = msi_parent_domain(dev);
+	return 0;
+}
+
 void dev_msi_assign_domain(struct msi_device *child, struct msi_device *physical)
 {
 	child->physical = physical;
@@ -35,7 +45,7 @@ int msi_alloc_irqs(struct msi_device *dev, uint32_t first, uint32_t n, int cpu,
 		   struct irq_desc **out)
 {
 	for (uint32_t i = 0; i < n; i++) {
-		struct irq_alloc_info info = { first + i, cpu };
+		struct irq_alloc_info info = { .hwirq = first + i, .cpu = cpu };
 		int e = -ENODEV;
 
 		out[i] = dev->domain ? irq_domain_alloc(dev->domain, &info, &e) : 0;
@@ -188,8 +198,9 @@ struct irq_domain *dev_msi_domain_create(struct msi_device *dev, const struct de
 		dm->ops = ops;
 		dm->ctx = ctx;
 		dm->nslots = nslots;
-		dm->dom = (struct irq_domain){ dev->name, &dev_msi_ops, msi_parent_domain(dev), dm, 0,
-					       dev };
+		dm->dom = (struct irq_domain){ .name = dev->name, .ops = &dev_msi_ops,
+					       .parent = msi_parent_domain(dev), .host_data = dm,
+					       .owner = dev };
 		dev->domain = &dm->dom;
 		return &dm->dom;
 	}

@@ -20,6 +20,12 @@ struct msi_device {
 	struct irq_domain *domain;	/* its device-level domain */
 };
 
+/* A platform device (HPET, a VT-d unit's event): outside every PCI scope. */
+static inline struct msi_device msi_device_platform(const char *name)
+{
+	return (struct msi_device){ .name = name };
+}
+
 /* The root of every hierarchy: the vector domain (msi/vector_domain.c). */
 void msi_set_root(struct irq_domain *root);
 
@@ -34,6 +40,11 @@ void msi_set_remap_lookup(struct irq_domain *(*lookup)(const struct msi_device *
  */
 struct irq_domain *msi_parent_domain(const struct msi_device *dev);
 
+/* Derive dev's domain's parent again from its topology (after remapping
+ * was turned on or off for its unit). 0, or -EBUSY while the domain has
+ * interrupts allocated. */
+int msi_device_update_parent(struct msi_device *dev) __attribute__((warn_unused_result));
+
 /* A child device (a slice of a physical device) takes its domain from the
  * physical device. */
 void dev_msi_assign_domain(struct msi_device *child, struct msi_device *physical);
@@ -42,7 +53,7 @@ void dev_msi_assign_domain(struct msi_device *child, struct msi_device *physical
  * device's domain, vectors on `cpu` (-1: least loaded). 0, or an error with
  * nothing left allocated. */
 int msi_alloc_irqs(struct msi_device *dev, uint32_t first, uint32_t n, int cpu,
-		   struct irq_desc **out);
+		   struct irq_desc **out) __attribute__((warn_unused_result));
 void msi_free_irqs(struct irq_desc **descs, uint32_t n);
 
 /* DEV_MSI: a domain whose messages live in device storage, with the
@@ -65,7 +76,7 @@ struct irq_domain *dev_msi_domain_create(struct msi_device *dev, const struct de
 					 void *ctx, uint32_t nslots);
 void dev_msi_domain_destroy(struct irq_domain *dom);
 
-/* PCI/MSI and PCI/MSI-X domains for dev->pci (msi/pci_msi.c): 0, -ENODEV
+/* PCI/MSI and PCI/MSI-X domains for dev->pci (drivers/pci/msi_domain.c): 0, -ENODEV
  * (no such capability), -EIO (MSI-X table unusable), -ENOSPC (no domain). */
 int pci_msi_domain_create(struct msi_device *dev);
 int pci_msix_domain_create(struct msi_device *dev);

@@ -6,8 +6,8 @@
  * Pure: host-tested with fake domains (tests/host/test_irqdomain.c).
  */
 #include "msi/irqdomain.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 static struct irq_desc descs[IRQ_DESCS_MAX];
 struct irq_stats irq_stats;
@@ -160,7 +160,7 @@ int irq_data_compose_msg(struct irq_data *d, struct msi_msg *msg)
 	return -EINVAL;
 }
 
-int irq_request(struct irq_desc *desc, irq_handler_fn fn, void *arg)
+int irq_request(struct irq_desc *desc, irq_fn fn, void *arg)
 {
 	if (!valid(desc))
 		return refuse(-EINVAL);
@@ -171,7 +171,7 @@ int irq_request(struct irq_desc *desc, irq_handler_fn fn, void *arg)
 
 void irq_desc_handle(struct irq_desc *desc, uint64_t tsc)
 {
-	irq_handler_fn fn = __atomic_load_n(&desc->handler, __ATOMIC_ACQUIRE);
+	irq_fn fn = __atomic_load_n(&desc->handler, __ATOMIC_ACQUIRE);
 
 	desc->count++;
 	if (fn)
@@ -250,4 +250,14 @@ uint32_t irq_cpu(const struct irq_desc *desc)
 uint8_t irq_vector(const struct irq_desc *desc)
 {
 	return (uint8_t)desc->levels[desc->nlevels - 1].hwirq;
+}
+
+uint32_t irq_levels(const struct irq_desc *desc)
+{
+	return desc->nlevels;
+}
+
+uint32_t irq_domain_live(const struct irq_domain *dom)
+{
+	return dom->live;
 }

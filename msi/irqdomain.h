@@ -10,7 +10,8 @@
 #define MSI_IRQDOMAIN_H
 
 #include <stdint.h>
-#include "msi/msg.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/msi_msg.h"
 
 #define IRQ_LEVELS_MAX	3	/* device, [interrupt remapping], vector */
 #define IRQ_DESCS_MAX	256
@@ -68,7 +69,6 @@ struct irq_domain {
 	struct msi_device *owner;	/* a device-level domain's device, else NULL */
 };
 
-typedef void (*irq_handler_fn)(uint64_t tsc, void *arg);
 
 #define IRQD_ALLOCATED	(1u << 0)
 #define IRQD_ACTIVATED	(1u << 1)
@@ -79,7 +79,7 @@ struct irq_desc {
 	uint32_t flags;
 	uint32_t nlevels;
 	struct irq_data levels[IRQ_LEVELS_MAX];	/* [0]: device ... [nlevels-1]: vector */
-	irq_handler_fn handler;
+	irq_fn handler;
 	void *handler_arg;
 	volatile uint64_t count;		/* deliveries */
 };
@@ -109,8 +109,8 @@ uint32_t irq_free_all(void);
  * with compose_msi_msg). -EINVAL when none does. */
 int irq_data_compose_msg(struct irq_data *d, struct msi_msg *msg);
 
-/* The test-facing calls (msi/api.c has the device side). */
-int irq_request(struct irq_desc *desc, irq_handler_fn fn, void *arg);
+/* The calls for a device's interrupt (msi/device.h has the device side). */
+int irq_request(struct irq_desc *desc, irq_fn fn, void *arg);
 int irq_mask(struct irq_desc *desc);
 int irq_unmask(struct irq_desc *desc);
 int irq_pending(struct irq_desc *desc);	/* 0/1, or -ENOTSUP */
@@ -118,6 +118,10 @@ int irq_set_affinity(struct irq_desc *desc, uint32_t cpu);
 /* The vector level's CPU and vector (hwirq = cpu << 8 | vector). */
 uint32_t irq_cpu(const struct irq_desc *desc);
 uint8_t irq_vector(const struct irq_desc *desc);
+/* Levels in the interrupt's hierarchy: 2 (device, vector), 3 remapped. */
+uint32_t irq_levels(const struct irq_desc *desc);
+/* Interrupts allocated in the domain now. */
+uint32_t irq_domain_live(const struct irq_domain *dom);
 /* Called by the vector level for every delivery. */
 void irq_desc_handle(struct irq_desc *desc, uint64_t tsc);
 

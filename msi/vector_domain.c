@@ -15,9 +15,8 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
-#define LAPIC_IRR	0x200
 #define DRAIN_MS	10
 
 struct irq_domain vector_domain;
@@ -34,7 +33,7 @@ static void on_vector(uint64_t tsc_now, void *arg)
 
 static struct vector_assign assign_of(const struct irq_data *d)
 {
-	return (struct vector_assign){ d->hwirq >> 8, (uint8_t)d->hwirq };
+	return (struct vector_assign){ .cpu = d->hwirq >> 8, .vector = (uint8_t)d->hwirq };
 }
 
 static int v_compose(struct irq_data *d, struct msi_msg *msg)
@@ -65,26 +64,35 @@ static int v_set_affinity(struct irq_data *d, uint32_t cpu)
 	return IRQ_AFFINITY_PROPAGATE;
 }
 
+struct drain {
+	uint8_t vector;
+	int err;
+};
+
 /* Runs on the old CPU with interrupts on: whatever is in its IRR for the
  * old vector is delivered before the vector goes away. */
 static void drain(void *arg)
 {
-	uint8_t v = (uint8_t)(uintptr_t)arg;
-	uint64_t t0 = rdtsc();
+	struct drain *dr = arg;
 
-	while ((lapic_read(LAPIC_IRR + (v / 32) * 0x10) >> (v % 32)) & 1)
-		if (rdtsc() - t0 > ms_to_tsc(DRAIN_MS))
-			break;
+	dr->err = wait_ms(!lapic_irr_pending(dr->vector), DRAIN_MS);
 }
 
+/* The old vector is freed only once drained: where the old CPU did not
+ * answer or its IRR stayed set, it stays allocated with its handler (a
+ * late delivery still lands) and the refusal is counted. */
 static void v_affinity_done(struct irq_data *d)
 {
 	struct vector_assign old = moves[d->desc->irq].old;
+	struct drain dr = { .vector = old.vector, .err = 0 };
 
 	if (!moves[d->desc->irq].moving)
 		return;
 	moves[d->desc->irq].moving = 0;
-	smp_call(old.cpu, drain, (void *)(uintptr_t)old.vector, SMP_CALL_TIMEOUT_MS);
+	if (smp_call(old.cpu, drain, &dr, SMP_CALL_TIMEOUT_MS) || dr.err) {
+		irq_stats.errors++;
+		return;
+	}
 	irq_unregister(old.cpu, old.vector);
 	vector_free(&vectors, &old);
 }
@@ -142,6 +150,6 @@ static const struct irq_domain_ops vector_ops = {
 
 void vector_domain_init(void)
 {
-	vector_domain = (struct irq_domain){ "VECTOR", &vector_ops, 0, 0, 0, 0 };
+	vector_domain = (struct irq_domain){ .name = "VECTOR", .ops = &vector_ops };
 	msi_set_root(&vector_domain);
 }

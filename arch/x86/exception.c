@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Exception dispatch: unwind to the innermost recovery point, or, with none
- * (a fault while booting), print a TAP "Bail out!" with the dump and stop.
+ * (a fault while booting), hand the frame to the fatal hook (the harness
+ * reports it) or print the dump and halt.
  * See Intel SDM Vol. 3A, 6.15 (exception and interrupt reference).
  */
 #include "arch/x86/exception.h"
 #include "arch/x86/cpu.h"
-#include "kernel/console.h"
-#include "kernel/printf.h"
-#include "kernel/report.h"
+#include "arch/x86/platform.h"
+#include "lib/printf.h"
 
 void recover_push(struct recover *r)
 {
@@ -64,6 +64,13 @@ void exc_dump_yaml(const struct exc_frame *f, uint64_t cr2, const char *in,
 		  f->r8, f->r9, f->r10, f->r11, f->r12, f->r13, f->r14, f->r15);
 }
 
+static void (*fatal_hook)(const struct exc_frame *f, uint64_t cr2);
+
+void exception_set_fatal_hook(void (*hook)(const struct exc_frame *f, uint64_t cr2))
+{
+	fatal_hook = hook;
+}
+
 void exception_handler(struct exc_frame *f)
 {
 	char dump[768];
@@ -73,9 +80,10 @@ void exception_handler(struct exc_frame *f)
 		recover_top->cr2 = read_cr2();
 		recover_unwind(recover_top, RECOVER_EXCEPTION);
 	}
+	if (fatal_hook)
+		fatal_hook(f, read_cr2());
 	exc_dump_yaml(f, read_cr2(), "  ", dump, sizeof(dump));
-	kprintf("Bail out! exception %s (vector %lu) at rip 0x%lx outside any test\n",
-		exc_name(f->vector), f->vector, f->rip);
-	kprintf("  ---\n%s  ...\n", dump);
-	report_exit(1);
+	kprintf("exception %s (vector %lu) at rip 0x%lx\n%s", exc_name(f->vector), f->vector,
+		f->rip, dump);
+	platform_halt();
 }

@@ -54,6 +54,10 @@ int cpu_guarded_call(void (*fn)(void *), void *arg, struct recover *r);
 
 const char *exc_name(uint64_t vector);
 
+/* Where an exception outside every recovery point goes (the harness's
+ * "Bail out!"); the hook should not return. Without one: a dump, then halt. */
+void exception_set_fatal_hook(void (*hook)(const struct exc_frame *f, uint64_t cr2));
+
 /* The register dump as YAML lines, each starting with `indent`. */
 void exc_dump_yaml(const struct exc_frame *f, uint64_t cr2, const char *indent,
 		   char *buf, size_t size);

@@ -3,11 +3,10 @@
  * IO-APIC: every pin masked at boot; route one pin to a vector on a CPU.
  * See Intel 82093AA data sheet, 3.1 (IOREGSEL/IOWIN), 3.2.2 (IOAPICVER:
  * maximum redirection entry in bits 23:16), 3.2.4 (redirection table).
- * MPS INTI flags of the MADT overrides: ACPI 6.5 table 5.50.
  */
 #include "arch/x86/ioapic.h"
 #include "arch/x86/cpu.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 struct ioapic ioapics[IOAPICS_MAX];
 uint32_t nioapics;
@@ -37,27 +36,23 @@ static struct ioapic *find(uint32_t gsi, uint32_t *pin)
 	return 0;
 }
 
-int ioapic_init(const struct madt *m)
+int ioapic_add(uint8_t id, uint64_t base, uint32_t gsi_base)
 {
-	int bad = 0;
+	struct ioapic io = { .base = base, .gsi_base = gsi_base, .id = id };
+	uint32_t ver;
 
-	nioapics = 0;
-	for (uint32_t i = 0; i < m->nioapics; i++) {
-		struct ioapic io = { m->ioapics[i].addr, m->ioapics[i].gsi_base, 0, m->ioapics[i].id };
-		uint32_t ver = rd(&io, IOAPIC_REG_VER);
-
-		if (ver == 0xffffffffu) {
-			bad++;
-			continue;
-		}
-		io.pins = IOAPIC_VER_MAXREDIR(ver) + 1;
-		for (uint32_t pin = 0; pin < io.pins; pin++) {
-			wr(&io, IOAPIC_REG_RTE(pin) + 1, 0);
-			wr(&io, IOAPIC_REG_RTE(pin), IOAPIC_RTE_MASKED);
-		}
-		ioapics[nioapics++] = io;
+	if (nioapics == IOAPICS_MAX)
+		return -ENOSPC;
+	ver = rd(&io, IOAPIC_REG_VER);
+	if (ver == 0xffffffffu)
+		return -EIO;
+	io.pins = IOAPIC_VER_MAXREDIR(ver) + 1;
+	for (uint32_t pin = 0; pin < io.pins; pin++) {
+		wr(&io, IOAPIC_REG_RTE(pin) + 1, 0);
+		wr(&io, IOAPIC_REG_RTE(pin), IOAPIC_RTE_MASKED);
 	}
-	return bad;
+	ioapics[nioapics++] = io;
+	return 0;
 }
 
 int ioapic_read_rte(uint32_t gsi, uint64_t *rte)
@@ -98,21 +93,4 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint32_t flags)
 	wr(io, IOAPIC_REG_RTE(pin), IOAPIC_RTE_MASKED | vector |
 	   (flags & (IOAPIC_RTE_LEVEL | IOAPIC_RTE_ACTIVE_LOW)));
 	return 0;
-}
-
-uint32_t ioapic_isa_gsi(const struct madt *m, uint8_t irq, uint32_t *flags)
-{
-	*flags = 0;	/* ISA default: edge, active high */
-	for (uint32_t i = 0; i < m->noverrides; i++) {
-		const struct madt_override *o = &m->overrides[i];
-
-		if (o->bus != 0 || o->source != irq)
-			continue;
-		if ((o->flags & 3) == 3)
-			*flags |= IOAPIC_RTE_ACTIVE_LOW;
-		if (((o->flags >> 2) & 3) == 3)
-			*flags |= IOAPIC_RTE_LEVEL;
-		return o->gsi;
-	}
-	return irq;
 }

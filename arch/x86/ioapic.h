@@ -4,7 +4,6 @@
 #define ARCH_X86_IOAPIC_H
 
 #include <stdint.h>
-#include "drivers/acpi/madt.h"
 
 #define IOAPIC_REGSEL		0x00
 #define IOAPIC_WIN		0x10
@@ -17,7 +16,7 @@
 # define IOAPIC_RTE_ACTIVE_LOW	(1u << 13)
 # define IOAPIC_RTE_DEST(id)	((uint64_t)(id) << 56)	/* physical destination */
 
-#define IOAPICS_MAX MADT_IOAPICS_MAX
+#define IOAPICS_MAX 16
 
 struct ioapic {
 	uint64_t base;
@@ -29,9 +28,10 @@ struct ioapic {
 extern struct ioapic ioapics[IOAPICS_MAX];
 extern uint32_t nioapics;
 
-/* Mask every pin of every IO-APIC in the MADT. An IO-APIC that reads all
- * ones is left out and reported through the returned count of bad ones. */
-int ioapic_init(const struct madt *m);
+/* Take the IO-APIC at `base` (as the MADT lists it) into use with every
+ * pin masked. 0, -EIO when it reads all ones (left out), -ENOSPC beyond
+ * IOAPICS_MAX. */
+int ioapic_add(uint8_t id, uint64_t base, uint32_t gsi_base);
 
 /* Route `gsi` to `vector` on `apic_id` (flags: IOAPIC_RTE_LEVEL,
  * IOAPIC_RTE_ACTIVE_LOW), left masked. 0, -ENOENT (no such GSI), -ERANGE
@@ -40,7 +40,5 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id, uint32_t flags)
 int ioapic_set_masked(uint32_t gsi, int masked);
 /* The redirection entry of `gsi` in *rte; -ENOENT when there is none. */
 int ioapic_read_rte(uint32_t gsi, uint64_t *rte);
-/* The GSI of ISA IRQ `irq` after the MADT's source overrides, and its flags. */
-uint32_t ioapic_isa_gsi(const struct madt *m, uint8_t irq, uint32_t *flags);
 
 #endif

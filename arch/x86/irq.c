@@ -3,8 +3,8 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 volatile struct irq_counts irq_counts;
 
@@ -37,7 +37,7 @@ void irq_unregister(uint32_t cpu, uint8_t vector)
 void irq_unregister_all_dynamic(void)
 {
 	for (uint32_t c = 0; c < CPUS_MAX; c++)
-		for (int v = VEC_FIRST_FREE; v <= VEC_LAST_FREE; v++)
+		for (int v = VEC_ALLOC_FIRST; v <= VEC_ALLOC_LAST; v++)
 			irq_unregister(c, (uint8_t)v);
 }
 

@@ -15,8 +15,11 @@
 #define VEC_WATCHDOG	0xfe	/* test watchdog, local APIC timer */
 #define VEC_LAPIC_ERROR	0xfd
 #define VEC_SMP_CALL	0xfc	/* wakes a CPU for smp_call() */
-#define VEC_FIRST_FREE	0x30	/* below: exceptions and the masked 8259 */
-#define VEC_LAST_FREE	0xef	/* the range of arch/x86/vector.c */
+/* Allocatable range (arch/x86/vector.c): below are exceptions and the
+ * masked 8259 at 0x20-0x2f; above are the system vectors. */
+#define VEC_ALLOC_FIRST	0x30
+#define VEC_ALLOC_LAST	0xef
+#define VEC_ALLOC_COUNT	(VEC_ALLOC_LAST - VEC_ALLOC_FIRST + 1)
 
 typedef void (*irq_fn)(uint64_t tsc, void *arg);
 

@@ -9,7 +9,9 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
+
+#define ICR_BOUND_MS	1	/* xAPIC delivery status busy this long: not delivered */
 
 static enum lapic_mode mode;
 static uint64_t mmio_base = 0xfee00000;
@@ -99,19 +101,13 @@ void lapic_self_ipi(uint8_t vector)
 
 static int icr_write(uint32_t apic_id, uint32_t lo)
 {
-	uint64_t t0;
-
 	if (mode == LAPIC_X2APIC) {
 		wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | lo);
 		return 0;
 	}
 	lapic_write(LAPIC_ICR_HI, apic_id << 24);
 	lapic_write(LAPIC_ICR_LO, lo);
-	t0 = rdtsc();
-	while (lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING)
-		if (rdtsc() - t0 > ms_to_tsc(1))
-			return -ETIMEDOUT;
-	return 0;
+	return wait_ms(!(lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING), ICR_BOUND_MS);
 }
 
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector)
@@ -131,15 +127,12 @@ int lapic_send_startup(uint32_t apic_id, uint8_t page)
 
 void lapic_timer_calibrate(void)
 {
-	uint64_t t0, window = ms_to_tsc(10);
 	uint32_t left;
 
 	lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | VEC_WATCHDOG);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	t0 = rdtsc();
-	while (rdtsc() - t0 < window)
-		cpu_relax();
+	delay_ms(10);
 	left = lapic_read(LAPIC_TIMER_CUR);
 	lapic_write(LAPIC_TIMER_INIT, 0);
 	timer_hz = (uint64_t)(0xffffffffu - left) * 100;

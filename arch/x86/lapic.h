@@ -11,6 +11,7 @@
 #define LAPIC_EOI		0x0b0
 #define LAPIC_SVR		0x0f0	/* spurious-interrupt vector */
 # define LAPIC_SVR_ENABLE	(1u << 8)
+#define LAPIC_IRR		0x200	/* interrupt request, 8 x 32 bits, 0x10 apart */
 #define LAPIC_ESR		0x280	/* error status */
 #define LAPIC_ICR_LO		0x300	/* interrupt command */
 # define LAPIC_ICR_INIT		(5u << 8)	/* delivery mode INIT */
@@ -58,6 +59,12 @@ int lapic_has_tsc_deadline(void);
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t v);
 uint32_t lapic_id(void);
+
+/* Whether `vector` waits in this CPU's IRR (SDM Vol. 3A 10.8.4). */
+static inline int lapic_irr_pending(uint8_t vector)
+{
+	return (lapic_read(LAPIC_IRR + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+}
 
 static inline void lapic_eoi(void)
 {

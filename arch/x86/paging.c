@@ -6,9 +6,9 @@
  */
 #include "arch/x86/paging.h"
 #include "arch/x86/cpu.h"
-#include "kernel/errno.h"
-#include "kernel/pfa.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/pfa.h"
+#include "lib/string.h"
 
 #define PTE_P		(1ull << 0)
 #define PTE_RW		(1ull << 1)

@@ -3,7 +3,7 @@
 #define ARCH_X86_PAGING_H
 
 #include <stdint.h>
-#include "boot/boot_info.h"
+#include "lib/memmap.h"
 
 /*
  * Build and load our own identity map: RAM write-back, everything else

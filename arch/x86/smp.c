@@ -12,11 +12,11 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
-#include "kernel/pfa.h"
-#include "kernel/stats.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/pfa.h"
+#include "lib/stats.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define AP_STACK_PAGES	4
 #define IST_PAGES	1
@@ -96,24 +96,6 @@ static void param(uint64_t page, const char *field, uint64_t v)
 	memcpy((void *)(uintptr_t)(page + (field - trampoline_start)), &v, 8);
 }
 
-static int wait_online(struct cpu *c, uint64_t ms)
-{
-	uint64_t t0 = rdtsc();
-
-	while (!c->online)
-		if (rdtsc() - t0 > ms_to_tsc(ms))
-			return -ETIMEDOUT;
-	return 0;
-}
-
-static void delay_us(uint64_t us)
-{
-	uint64_t t0 = rdtsc(), d = mul_div_u64(us, tsc.hz, 1000000);
-
-	while (rdtsc() - t0 < d)
-		cpu_relax();
-}
-
 static int start_ap(uint64_t page, struct cpu *c)
 {
 	uint64_t stack = pfa_alloc(&pfa, AP_STACK_PAGES, PAGE_SIZE, ~0ull);
@@ -129,31 +111,37 @@ static int start_ap(uint64_t page, struct cpu *c)
 	param(page, tramp_arg, (uintptr_t)c);
 	param(page, tramp_entry, (uintptr_t)ap_main);
 	barrier();
-	lapic_send_init(c->apic_id);
+	/* A send that stays pending in the ICR was not delivered: -ETIMEDOUT
+	 * from the send, reported as -EIO so that it reads apart from a CPU
+	 * that got its SIPI and did not come up. */
+	if (lapic_send_init(c->apic_id))
+		return -EIO;
 	delay_us(10000);
-	lapic_send_startup(c->apic_id, (uint8_t)(page >> 12));
+	if (lapic_send_startup(c->apic_id, (uint8_t)(page >> 12)))
+		return -EIO;
 	delay_us(200);
-	if (!c->online)
-		lapic_send_startup(c->apic_id, (uint8_t)(page >> 12));
-	if (wait_online(c, AP_WAIT_MS)) {
-		lapic_send_init(c->apic_id);	/* park it: it must not run late */
+	if (!c->online && lapic_send_startup(c->apic_id, (uint8_t)(page >> 12)))
+		return -EIO;
+	if (wait_ms(c->online, AP_WAIT_MS)) {
+		(void)lapic_send_init(c->apic_id);	/* park it: it must not run late */
 		return -ETIMEDOUT;
 	}
 	return 0;
 }
 
-void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *map,
-	      uint32_t nregions)
+void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
+	      const struct mem_region *map, uint32_t nregions)
 {
 	struct smp_report *r = &smp_report;
 	uint64_t page, t0;
 	uint32_t bsp = lapic_id();
+	int e;
 
 	cpus[0].apic_id = bsp;
 	cpus[0].online = 1;
 	cpus_online = 1;
 	irq_register(0, VEC_SMP_CALL, on_call_ipi, NULL);
-	r->listed = madt_usable_cpus(m);
+	r->listed = n;
 	r->wanted = r->listed < max_cpus ? r->listed : max_cpus;
 	if (r->wanted > CPUS_MAX)
 		r->wanted = CPUS_MAX;
@@ -169,20 +157,22 @@ void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *
 	param(page, tramp_cr3, read_cr3());
 
 	t0 = rdtsc();
-	for (uint32_t i = 0; i < m->ncpus && cpus_online < r->wanted; i++) {
+	for (uint32_t i = 0; i < n && cpus_online < r->wanted; i++) {
 		struct cpu *c = &cpus[cpus_online];
 
-		if (m->cpus[i].apic_id == bsp)
+		if (apic_ids[i] == bsp)
 			continue;
 		memset(c, 0, sizeof(*c));
 		c->index = cpus_online;
-		c->apic_id = m->cpus[i].apic_id;
-		if (start_ap(page, c) == 0) {
+		c->apic_id = apic_ids[i];
+		if ((e = start_ap(page, c)) == 0) {
 			cpus_online++;
 			continue;
 		}
-		if (r->failed < 8)
+		if (r->failed < SMP_FAILED_MAX) {
 			r->failed_apic_id[r->failed] = c->apic_id;
+			r->failed_err[r->failed] = e;
+		}
 		r->failed++;
 	}
 	r->bringup_ns = tsc_to_ns(rdtsc() - t0);
@@ -233,13 +223,9 @@ int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg)
 int smp_call_wait(uint32_t cpu, uint32_t timeout_ms)
 {
 	struct cpu *c = &cpus[cpu];
-	uint64_t t0 = rdtsc();
 
-	while (c->done_seq != c->call_seq) {
-		if (rdtsc() - t0 > ms_to_tsc(timeout_ms))
-			return -ETIMEDOUT;
-		cpu_relax();
-	}
+	if (wait_ms(c->done_seq == c->call_seq, timeout_ms))
+		return -ETIMEDOUT;
 	return c->call_vector >= 0 ? -EIO : 0;
 }
 
@@ -290,10 +276,11 @@ int smp_tsc_offset(uint32_t cpu, uint32_t rounds, struct tsc_offset *out)
 		uint64_t t0 = rdtsc(), t2;
 
 		pp.ping = k;
+		/* Spin without pause between reads: this is the measurement. */
 		while (pp.ack != k) {
 			if (rdtsc() - t0 > wait) {
 				pp.abort = 1;
-				smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS);
+				(void)smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS);
 				return -ETIMEDOUT;
 			}
 		}

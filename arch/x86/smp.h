@@ -4,29 +4,32 @@
 #define ARCH_X86_SMP_H
 
 #include <stdint.h>
-#include "boot/boot_info.h"
+#include "lib/memmap.h"
 #include "arch/x86/percpu.h"
-#include "drivers/acpi/madt.h"
 
 #define SMP_CALL_TIMEOUT_MS 1000
+#define SMP_FAILED_MAX 8
 
 struct smp_report {
-	uint32_t listed;	/* usable CPUs in the MADT */
+	uint32_t listed;	/* CPUs offered (the MADT's usable ones) */
 	uint32_t wanted;	/* after cpus= */
 	uint64_t bringup_ns;	/* first INIT to the last CPU online */
 	uint32_t failed;	/* CPUs that did not come up */
-	uint32_t failed_apic_id[8];
+	uint32_t failed_apic_id[SMP_FAILED_MAX];
+	int failed_err[SMP_FAILED_MAX];	/* -EIO: INIT or SIPI not delivered; -ETIMEDOUT: not up */
 	uint64_t trampoline;	/* physical address used, 0 if none found */
 	char error[96];
 };
 
 extern struct smp_report smp_report;
 
-/* Bring every usable CPU of the MADT online, at most max_cpus in all (the
- * boot CPU included). A CPU that does not answer within a bound is
- * reported (and sent INIT again, to park it) and the others go on. */
-void smp_init(const struct madt *m, uint32_t max_cpus, const struct mem_region *map,
-	      uint32_t nregions);
+/* Bring the CPUs with the APIC IDs apic_ids[0..n) online (the usable CPUs
+ * of the MADT; the boot CPU's own ID is skipped), at most max_cpus in all,
+ * the boot CPU included. A CPU that does not answer within a bound, or
+ * whose INIT or SIPI is not delivered, is reported (and sent INIT again,
+ * to park it) and the others go on. */
+void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
+	      const struct mem_region *map, uint32_t nregions);
 
 /* Run fn(arg) on CPU `cpu` (an index) and wait for it: 0, -ENODEV (not
  * online), -ETIMEDOUT, or -EIO if it raised an exception (this_cpu's

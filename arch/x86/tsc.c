@@ -7,10 +7,8 @@
  */
 #include "arch/x86/tsc.h"
 #include "arch/x86/cpu.h"
-#include "drivers/timer/hpet.h"
-#include "drivers/timer/pmtimer.h"
-#include "kernel/printf.h"
-#include "kernel/stats.h"
+#include "lib/printf.h"
+#include "lib/stats.h"
 
 #define WINDOW_MS	15
 #define WINDOWS		3	/* the median of three is kept */
@@ -37,6 +35,21 @@ uint64_t tsc_to_ns(uint64_t cycles)
 uint64_t ms_to_tsc(uint64_t ms)
 {
 	return mul_div_u64(ms, tsc.hz, 1000);
+}
+
+uint64_t us_to_tsc(uint64_t us)
+{
+	return mul_div_u64(us, tsc.hz, 1000000);
+}
+
+void delay_us(uint64_t us)
+{
+	(void)wait_us(0, us);
+}
+
+void delay_ms(uint64_t ms)
+{
+	(void)wait_ms(0, ms);
 }
 
 static void from_cpuid(struct tsc_calibration *c)
@@ -128,20 +141,20 @@ static void measure(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_h
 		  WINDOWS, WINDOW_MS, (hz[WINDOWS - 1] - hz[0]) * 1000000 / hz[WINDOWS / 2]);
 }
 
-static uint64_t read_pm(void) { return pmtimer_read(); }
-static uint64_t read_hpet(void) { return hpet_read(); }
+static void from_ref(struct tsc_figure *f, const struct tsc_ref *ref)
+{
+	if (ref->read)
+		measure(f, ref->read, ref->hz, ref->mask);
+	else
+		ksnprintf(f->note, sizeof(f->note), "%s", ref->absent);
+}
 
-void tsc_calibrate(struct tsc_calibration *c)
+void tsc_calibrate(struct tsc_calibration *c, const struct tsc_ref *hpet,
+		   const struct tsc_ref *pmtimer)
 {
 	from_cpuid(c);
-	if (hpet_init() == 0)
-		measure(&c->fig[TSC_HPET], read_hpet, hpet_hz(), hpet_mask());
-	else
-		ksnprintf(c->fig[TSC_HPET].note, 80, "no usable HPET (ACPI table or registers)");
-	if (pmtimer_init() == 0)
-		measure(&c->fig[TSC_PMTIMER], read_pm, PMTIMER_HZ, pmtimer_mask());
-	else
-		ksnprintf(c->fig[TSC_PMTIMER].note, 80, "no PM timer in the FADT");
+	from_ref(&c->fig[TSC_HPET], hpet);
+	from_ref(&c->fig[TSC_PMTIMER], pmtimer);
 
 	c->invariant = cpuid(0x80000000, 0).a >= 0x80000007 &&
 		       (cpuid(0x80000007, 0).d & (1u << 8));

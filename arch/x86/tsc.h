@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* TSC frequency, from CPUID or measured against the HPET or ACPI PM timer. */
+/* TSC frequency, from CPUID or measured against a reference counter. */
 #ifndef ARCH_X86_TSC_H
 #define ARCH_X86_TSC_H
 
 #include <stdint.h>
+#include "arch/x86/cpu.h"
+#include "lib/wait.h"
 
 enum tsc_src { TSC_CPUID15, TSC_CPUID16, TSC_HPET, TSC_PMTIMER, TSC_NSRC };
 
@@ -21,11 +23,33 @@ struct tsc_calibration {
 
 extern struct tsc_calibration tsc;
 
-void tsc_calibrate(struct tsc_calibration *c);
+/* A counter of known rate to measure the TSC against (the HPET and the
+ * ACPI PM timer, drivers/timer/), or why there is none (read == NULL). */
+struct tsc_ref {
+	uint64_t (*read)(void);
+	uint64_t hz;
+	uint64_t mask;		/* the counter's width */
+	const char *absent;
+};
+
+/* CPUID 0x15, CPUID 0x16, then measured against each reference; the first
+ * figure available in that order is used. */
+void tsc_calibrate(struct tsc_calibration *c, const struct tsc_ref *hpet,
+		   const struct tsc_ref *pmtimer);
 const char *tsc_source_name(int src);
 
 /* TSC cycles to nanoseconds with the calibrated frequency. */
 uint64_t tsc_to_ns(uint64_t cycles);
 uint64_t ms_to_tsc(uint64_t ms);
+uint64_t us_to_tsc(uint64_t us);
+
+/* Spin until `cond` holds, for at most `ms` (`us`) of TSC time: 0 or
+ * -ETIMEDOUT (lib/wait.h). */
+#define wait_ms(cond, ms) WAIT_UNTIL(cond, ms_to_tsc(ms), rdtsc)
+#define wait_us(cond, us) WAIT_UNTIL(cond, us_to_tsc(us), rdtsc)
+
+/* Spin for `us` microseconds (`ms` milliseconds). */
+void delay_us(uint64_t us);
+void delay_ms(uint64_t ms);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* The vector allocator: pure, host-tested (tests/host/test_vector.c). */
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/string.h"
 
 struct vector_pool vectors;
 

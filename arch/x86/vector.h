@@ -1,24 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vector allocator: per-CPU bitmaps of the 256 IDT vectors. It is the
- * root (vector) domain of the irq hierarchy: alloc picks a vector on a CPU,
- * activate composes the compatibility-format MSI message that reaches it.
- * See Intel SDM Vol. 3A, 6.2 (vectors 0-31 are exceptions), 10.11.1-2 (MSI
- * address and data), 10.8.3.1 (priority class = vector >> 4).
+ * The vector allocator: per-CPU bitmaps of the 256 IDT vectors, and the
+ * compatibility-format MSI message that reaches a vector on a CPU. The
+ * root (vector) domain of the irq hierarchy, msi/vector_domain.c, is built
+ * on it. See Intel SDM Vol. 3A, 6.2 (vectors 0-31 are exceptions),
+ * 10.11.1-2 (MSI address and data), 10.8.3.1 (priority class = vector >> 4).
  */
 #ifndef ARCH_X86_VECTOR_H
 #define ARCH_X86_VECTOR_H
 
 #include <stdint.h>
-#include "msi/msg.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/msi_msg.h"
+#include "arch/x86/percpu.h"
 
-#define VEC_CPUS_MAX	64
-
-/* Allocatable range: below are exceptions and the (masked) 8259 at
- * 0x20-0x2f; above are the system vectors of arch/x86/irq.h. */
-#define VEC_ALLOC_FIRST	0x30
-#define VEC_ALLOC_LAST	0xef
-#define VEC_ALLOC_COUNT	(VEC_ALLOC_LAST - VEC_ALLOC_FIRST + 1)
+#define VEC_CPUS_MAX	CPUS_MAX
 
 struct vector_pool {
 	uint32_t ncpus;
@@ -31,10 +27,6 @@ struct vector_assign {
 	uint8_t vector;
 };
 
-
-#define MSI_ADDR_BASE		0xfee00000u
-#define MSI_ADDR_DEST(id)	((uint32_t)(id) << 12)	/* bits 19:12, physical mode */
-#define MSI_DATA_VECTOR(v)	((uint32_t)(v))		/* fixed delivery, edge */
 
 extern struct vector_pool vectors;	/* the firmware's */
 

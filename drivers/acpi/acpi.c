@@ -6,8 +6,8 @@
 #include "drivers/acpi/acpi.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/paging.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define ACPI_TABLE_MAX (16u << 20)	/* no sane table is larger */
 

@@ -8,7 +8,7 @@
  * path of (device, function) pairs from 6), 8.4 (RMRR), 8.5 (ATSR).
  */
 #include "drivers/acpi/dmar.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define DMAR_FIRST	48
 #define DMAR_DRHD	0

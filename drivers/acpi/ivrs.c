@@ -9,7 +9,7 @@
  * 0x48 special: handle at 4, device ID at 5, variety at 7).
  */
 #include "drivers/acpi/ivrs.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define IVRS_FIRST	48
 #define IVHD_10		0x10

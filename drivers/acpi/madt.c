@@ -6,7 +6,7 @@
  * start at offset 44, each with type (u8) and length (u8).
  */
 #include "drivers/acpi/madt.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define MADT_HEADER_LEN 44
 #define rd16 acpi_rd16

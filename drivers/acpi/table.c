@@ -2,7 +2,7 @@
 /* The ACPI table header check shared by the parsers. See ACPI 6.5, 5.2.6. */
 #include "drivers/acpi/table.h"
 #include "drivers/acpi/acpi.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 int acpi_checksum_ok(const void *p, size_t len)
 {

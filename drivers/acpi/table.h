@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 #define ACPI_ERRORS_MAX 8
 

@@ -13,7 +13,7 @@
  * at 40, interrupt type 52, IRQ 53, GSI 54, baud rate code 58.
  */
 #include "drivers/acpi/tables.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define MCFG_FIRST	44
 #define MCFG_ENTRY	16

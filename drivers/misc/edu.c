@@ -1,69 +1,57 @@
 // SPDX-License-Identifier: MIT
-/*
- * QEMU's edu device (1234:11e8) as an MSI source. See QEMU
- * docs/specs/edu.rst: BAR0 registers 0x00 identification (0xRRrr00ed),
- * 0x24 interrupt status, 0x60 interrupt raise (ORs the value into the
- * status and sends the MSI), 0x64 interrupt acknowledge (clears bits).
- * Its MSI capability has no per-vector mask, so it cannot be masked at the
- * source.
- */
-#include "msi/source.h"
-#include "drivers/pci/msi.h"
-#include "arch/x86/cpu.h"
-#include "kernel/errno.h"
-#include "kernel/printf.h"
+/* QEMU's edu device: set-up and DMA. See QEMU docs/specs/edu.rst. */
+#include "drivers/misc/edu.h"
+#include "arch/x86/tsc.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
 
-#define EDU_VENDOR	0x1234
-#define EDU_DEVICE	0x11e8
-#define EDU_ID		0x00
-# define EDU_ID_MAGIC	0xed
-#define EDU_INT_STATUS	0x24
-#define EDU_INT_RAISE	0x60
-#define EDU_INT_ACK	0x64
-#define EDU_IRQ_BIT	0x1
+static struct edu edus[EDU_MAX];
 
-static uint64_t edu_mmio;
-
-static uint64_t edu_trigger(struct irq_source *s, uint32_t i)
+static int edu_setup(struct edu *e, struct pci_dev *d)
 {
-	uint64_t t0;
+	uint32_t id;
+	int err;
 
-	(void)s;
-	(void)i;
-	t0 = rdtsc();
-	mmio_write32(edu_mmio + EDU_INT_RAISE, EDU_IRQ_BIT);
-	return t0;
-}
-
-static void edu_ack(struct irq_source *s, uint32_t i)
-{
-	(void)s;
-	(void)i;
-	mmio_write32(edu_mmio + EDU_INT_ACK, EDU_IRQ_BIT);
-}
-
-int edu_source(struct irq_source *s)
-{
-	struct pci_dev *d = pci_find(EDU_VENDOR, EDU_DEVICE, 0);
-	int e;
-
-	*s = (struct irq_source){ .name = "edu", .kind = "PCI-MSI", .nvec = 1,
-				  .trigger = edu_trigger, .ack = edu_ack };
-	if (!d || d->bars[0].kind == BAR_NONE || d->bars[0].kind == BAR_IO) {
-		ksnprintf(s->absent, sizeof(s->absent), "no edu device (QEMU: -device edu)");
-		return -ENODEV;
+	e->pci = d;
+	if (d->bars[0].kind != BAR_MEM32 && d->bars[0].kind != BAR_MEM64) {
+		ksnprintf(e->error, sizeof(e->error), "edu BAR0 is not memory");
+		return -EIO;
 	}
-	edu_mmio = d->bars[0].addr;
-	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER);
-	if ((mmio_read32(edu_mmio + EDU_ID) & 0xff) != EDU_ID_MAGIC) {
-		ksnprintf(s->absent, sizeof(s->absent), "edu identification reads 0x%x",
-			  mmio_read32(edu_mmio + EDU_ID));
-		return -ENODEV;
+	e->mmio = d->bars[0].addr;
+	pci_enable_memory_and_master(d);
+	id = mmio_read32(e->mmio + EDU_ID);
+	if (EDU_ID_MAGIC(id) != EDU_ID_MAGIC_EDU) {
+		ksnprintf(e->error, sizeof(e->error), "edu identification reads 0x%x", id);
+		return -EIO;
 	}
-	s->dev = (struct msi_device){ "edu", d->seg, pci_requester_id(d), d, 0, 0 };
-	if ((e = pci_msi_domain_create(&s->dev))) {
-		ksnprintf(s->absent, sizeof(s->absent), "edu MSI domain: error %d", e);
-		return -ENODEV;
+	if ((err = pci_msi_get(d, &e->msi)) ||
+	    (err = pci_msi_device_init(&e->dev, "edu", d)) || (err = pci_msi_domain_create(&e->dev))) {
+		ksnprintf(e->error, sizeof(e->error), "edu MSI domain: %s", err_name(err));
+		return err;
 	}
 	return 0;
+}
+
+int edu_get(uint32_t index, struct edu **out)
+{
+	struct pci_dev *d = pci_find(EDU_VENDOR, EDU_DEVICE, index);
+	struct edu *e = &edus[index];
+
+	if (index >= EDU_MAX || !d)
+		return -ENODEV;
+	*out = e;
+	if (!e->pci)
+		e->status = edu_setup(e, d);
+	return e->status;
+}
+
+int edu_dma(const struct edu *e, uint64_t src, uint64_t dst, uint32_t cmd)
+{
+	volatile uint64_t *r = phys_ptr(e->mmio);
+
+	r[EDU_DMA_SRC / 8] = src;
+	r[EDU_DMA_DST / 8] = dst;
+	r[EDU_DMA_CNT / 8] = 4;
+	r[EDU_DMA_CMD / 8] = cmd | EDU_DMA_START;
+	return wait_ms(!(mmio_read32(e->mmio + EDU_DMA_CMD) & EDU_DMA_START), EDU_DMA_BOUND_MS);
 }

@@ -8,7 +8,7 @@
  */
 #include "drivers/pci/pci.h"
 #include "arch/x86/paging.h"
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 static uint32_t probe(const struct pci_dev *d, uint16_t off, uint32_t orig)
 {

@@ -6,7 +6,7 @@
  * header at 0x100: ID 15:0, version 19:16, next 31:20).
  */
 #include "drivers/pci/pci.h"
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 #define EXT_SLOTS ((4096 - PCI_EXT_CAP_FIRST) / 4)
 

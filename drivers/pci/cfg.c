@@ -139,3 +139,8 @@ void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 	outl(PORT_ADDR, cf8(d, off));
 	outw((uint16_t)(PORT_DATA + (off & 2)), v);
 }
+
+void pci_enable_memory_and_master(const struct pci_dev *d)
+{
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER);
+}

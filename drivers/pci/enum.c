@@ -11,8 +11,8 @@
 #include "drivers/pci/pci.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 struct pci_dev pci_devs[PCI_DEVS_MAX];
 uint32_t pci_ndevs;

@@ -2,8 +2,8 @@
 /* The lspci-like inventory: one TAP comment line per function
  * (docs/report-format.md, "PCI inventory"). */
 #include "drivers/pci/msi.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 static void size_str(uint64_t size, char *buf, unsigned long len)
 {

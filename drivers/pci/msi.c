@@ -10,7 +10,7 @@
  */
 #include "drivers/pci/msi.h"
 #include "arch/x86/cpu.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 int pci_msi_get(const struct pci_dev *d, struct pci_msi *m)
 {

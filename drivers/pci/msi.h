@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * MSI and MSI-X capabilities: the hardware layer under msi/'s PCI domains.
+ * MSI and MSI-X capabilities, and the PCI/MSI and PCI/MSI-X irq domains
+ * built on them.
  * Messages are struct msi_msg as composed by the parent domain (compat or
  * remappable format, any destination width): these helpers only store them.
  * See PCI Local Bus 3.0, 6.8.1 (MSI) and 6.8.2 (MSI-X).
@@ -9,7 +10,8 @@
 #define DRIVERS_PCI_MSI_H
 
 #include "drivers/pci/pci.h"
-#include "msi/msg.h"
+#include "arch/x86/msi_msg.h"
+#include "msi/device.h"
 
 #define MSI_CTRL		0x02
 # define MSI_CTRL_ENABLE	(1u << 0)
@@ -68,5 +70,18 @@ int pci_msix_pending(const struct pci_msix *x, uint32_t entry);
 /* Enable (function mask cleared) or disable MSI-X; INTx is turned off. */
 void pci_msix_enable(const struct pci_dev *d, const struct pci_msix *x, int on);
 void pci_msix_mask_all(const struct pci_dev *d, const struct pci_msix *x, int masked);
+
+/* PCI/MSI and PCI/MSI-X domains (drivers/pci/msi_domain.c). */
+
+/* A PCI function as a device of the irq layer: its segment, the requester
+ * ID its messages carry (pci_requester_id), no domain yet. 0, or -EINVAL
+ * without a function. */
+int pci_msi_device_init(struct msi_device *dev, const char *name, struct pci_dev *pci);
+/* Create dev's MSI or MSI-X domain, its parent taken from the topology
+ * (msi_parent_domain): 0, -ENODEV (no such capability), -EIO (MSI-X table
+ * unusable), -ENOSPC (no domain left), -EBUSY (the old domain still has
+ * interrupts allocated). */
+int pci_msi_domain_create(struct msi_device *dev) __attribute__((warn_unused_result));
+int pci_msix_domain_create(struct msi_device *dev) __attribute__((warn_unused_result));
 
 #endif

@@ -93,6 +93,8 @@ uint16_t pci_read16(const struct pci_dev *d, uint16_t off);
 uint8_t pci_read8(const struct pci_dev *d, uint16_t off);
 void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v);
 void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v);
+/* Turn on memory decoding and bus mastering (a driver's first step). */
+void pci_enable_memory_and_master(const struct pci_dev *d);
 
 /* Enumeration (drivers/pci/enum.c). */
 extern struct pci_dev pci_devs[PCI_DEVS_MAX];

@@ -5,6 +5,7 @@
  */
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/cpu.h"
+#include "lib/console.h"
 
 #define UART_THR	0	/* transmit holding (DLAB=0) */
 #define UART_DLL	0	/* divisor latch low (DLAB=1) */
@@ -72,4 +73,21 @@ void uart_putc(const struct uart *u, char c)
 		if (rd(u, UART_LSR) & UART_LSR_THRE)
 			break;
 	wr(u, UART_THR, (uint8_t)c);
+}
+
+static struct uart console_uart;
+
+static void console_putc(void *ctx, char c)
+{
+	uart_putc(ctx, c);
+}
+
+int uart_console(const struct uart *u, uint32_t baud)
+{
+	char name[32];
+
+	console_uart = *u;
+	ksnprintf(name, sizeof(name), "%s:0x%lx", u->mmio ? "mmio" : "io", u->base);
+	console_set_output(console_putc, &console_uart, name);
+	return uart_init(&console_uart, baud);
 }

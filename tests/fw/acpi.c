@@ -5,13 +5,13 @@
  * for tools/acpidump.py to turn into files (host-test fixtures, or a lab
  * machine's tables to look at).
  */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/dmar.h"
 #include "drivers/acpi/ivrs.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/tables.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 static void dump(const struct acpi_header *h)
 {

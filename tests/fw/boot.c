@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* boot.*: what the loader handed over is sane. */
 #include "kernel/kernel.h"
-#include "kernel/memmap.h"
-#include "kernel/pfa.h"
-#include "kernel/test.h"
+#include "lib/memmap.h"
+#include "lib/pfa.h"
+#include "tests/harness/test.h"
 #include "drivers/acpi/acpi.h"
 
 TEST(boot, memmap_sane)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cpu.*: exceptions inside a test are caught, reported and survived. */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/exception.h"
 
 #define PF_ERR_PRESENT	(1u << 0)

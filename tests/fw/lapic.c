@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /* lapic.*: the local APIC's own interrupt paths, the baselines for devices. */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
-#include "kernel/stats.h"
+#include "lib/errno.h"
+#include "lib/stats.h"
 
 #define WAIT_MS		1000	/* later than this counts as lost */
 #define TIMER_US	50	/* one-shot and deadline distance */

@@ -5,18 +5,18 @@
  * while masked, affinity moves while the source fires, and allocation
  * without leaks. One runner per behaviour; each source's tests call them.
  */
-#include "kernel/test.h"
-#include "msi/sources.h"
+#include "tests/harness/test.h"
+#include "tests/harness/sources.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
-#include "kernel/report.h"
-#include "kernel/stats.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "arch/x86/platform.h"
+#include "lib/stats.h"
+#include "lib/string.h"
 
 #define WAIT_MS		1000	/* later than this counts as lost */
 #define QUIET_MS	20	/* no delivery expected within this window */
@@ -84,7 +84,7 @@ static void figure(struct test_ctx *t, struct irq_source *s, const char *label, 
 
 static struct irq_source *source(struct test_ctx *t, const char *name)
 {
-	struct irq_source *s = msi_source(name);
+	struct irq_source *s = source_get(name);
 
 	if (!s || s->absent[0]) {
 		t_skip(t, "%s", s ? s->absent : "unknown source");
@@ -101,7 +101,7 @@ static int setup(struct test_ctx *t, struct irq_source *s, int cpu, struct fire 
 
 	if (s->quiesce)
 		s->quiesce(s);
-	e = msi_alloc_irqs(&s->dev, 0, s->nvec, cpu, irqs);
+	e = msi_alloc_irqs(s->dev, 0, s->nvec, cpu, irqs);
 
 	if (!t_check(t, e == 0, "%s: %u interrupts on cpu %d: %s", s->name, s->nvec, cpu,
 		     err_name(e)))
@@ -193,7 +193,7 @@ static void run_mask_cost(struct test_ctx *t, const char *name)
 
 	if (!s || !t_check(t, m && u, "no memory"))
 		return;
-	if (!t_check(t, (e = msi_alloc_irqs(&s->dev, 0, 1, 0, &irq)) == 0, "alloc: %s", err_name(e)))
+	if (!t_check(t, (e = msi_alloc_irqs(s->dev, 0, 1, 0, &irq)) == 0, "alloc: %s", err_name(e)))
 		return;
 	if (irq_mask(irq) == -ENOTSUP) {
 		msi_free_irqs(&irq, 1);
@@ -368,13 +368,13 @@ static void soft_nop(void *ctx, uint32_t slot)
 	(void)ctx;
 	(void)slot;
 }
-static const struct dev_msi_ops soft_ops = { soft_write, soft_nop, soft_nop, 0, 0 };
+static const struct dev_msi_ops soft_ops = { .write_msg = soft_write, .mask = soft_nop, .unmask = soft_nop };
 
 TEST(msi, alloc_free_no_leak)
 {
 	static struct irq_desc *irqs[DEV_MSI_SLOTS_MAX];
-	static struct msi_device soft = { "soft", 0, 0, 0, 0, 0 };
-	struct irq_source *s = msi_source("e1000e");
+	static struct msi_device soft = { .name = "soft" };
+	struct irq_source *s = source_get("e1000e");
 	uint32_t vec0 = vectors.count[0], descs0 = irq_stats.descs_in_use, n = 0;
 	int e;
 
@@ -385,12 +385,12 @@ TEST(msi, alloc_free_no_leak)
 	/* Loops on a real device, where there is one. */
 	if (s && !s->absent[0]) {
 		for (int r = 0; r < 200; r++) {
-			e = msi_alloc_irqs(&s->dev, 0, s->nvec, r % (int)cpus_online, irqs);
+			e = msi_alloc_irqs(s->dev, 0, s->nvec, r % (int)cpus_online, irqs);
 			if (!t_check(t, e == 0, "round %d: %s", r, err_name(e)))
 				break;
 			msi_free_irqs(irqs, s->nvec);
 		}
-		e = msi_alloc_irqs(&s->dev, 0, s->nvec + 1, 0, irqs);
+		e = msi_alloc_irqs(s->dev, 0, s->nvec + 1, 0, irqs);
 		t_check(t, e == -ENOSPC, "%u interrupts from a %u-entry MSI-X table: %s", s->nvec + 1,
 			s->nvec, err_name(e));
 		t_yaml(t, "e1000e_rounds: 200");
@@ -413,7 +413,7 @@ TEST(msi, alloc_free_no_leak)
 
 TEST(msi, refusals_counted)
 {
-	static struct msi_device soft = { "soft-refusals", 0, 0, 0, 0, 0 };
+	static struct msi_device soft = { .name = "soft-refusals" };
 	struct irq_desc *irq;
 	uint32_t errors0 = irq_stats.errors;
 	int e;

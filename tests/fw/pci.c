@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* pci.*: the walk, capabilities, BARs, both access methods, MSI/MSI-X helpers. */
 #include "kernel/kernel.h"
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "drivers/pci/msi.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 TEST(pci, enumerate)
 {

@@ -5,7 +5,7 @@
  * "selftest" checks that each fails the way it should and that the run
  * goes on (tests/qemu/configs).
  */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* smp.*: every CPU online, their TSCs compared, functions run on each. */
 #include "kernel/kernel.h"
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 TEST(smp, all_cpus_online)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* timer.*: TSC frequency sources agree; the cost of a timestamp. */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/tsc.h"
 

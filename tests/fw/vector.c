@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* vector.*: the vector allocator on the real CPUs; ioapic.*: pins masked. */
-#include "kernel/test.h"
+#include "tests/harness/test.h"
 #include "arch/x86/ioapic.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 TEST(vector, alloc_free_exhaustion)
 {

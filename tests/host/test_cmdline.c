@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* kernel/cmdline.c and kernel/glob.c: options, warnings, test selection. */
+/* kernel/cmdline.c and lib/glob.c: options, warnings, test selection. */
 #include "tests/host/host.h"
 #include "kernel/cmdline.h"
-#include "kernel/glob.h"
+#include "lib/glob.h"
 
 static struct config c;
 

@@ -7,7 +7,7 @@
  */
 #include "tests/host/host.h"
 #include "msi/device.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static char log_buf[1024];
 

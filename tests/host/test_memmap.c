@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* kernel/memmap.c: sorting, overlap resolution, merging, dropping. */
+/* lib/memmap.c: sorting, overlap resolution, merging, dropping. */
 #include "tests/host/host.h"
-#include "kernel/memmap.h"
+#include "lib/memmap.h"
 
 #define MiB (1ull << 20)
 
-static struct mem_region m[BOOT_MEMMAP_MAX];
+static struct mem_region m[MEMMAP_MAX];
 static struct memmap_fixes f;
 
 static void already_sane_is_unchanged(void **state)
@@ -16,7 +16,7 @@ static void already_sane_is_unchanged(void **state)
 	m[0] = (struct mem_region){ 0, 640 << 10, MEM_USABLE };
 	m[1] = (struct mem_region){ 0xf0000, 0x10000, MEM_RESERVED };
 	m[2] = (struct mem_region){ MiB, 255 * MiB, MEM_USABLE };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(n, 3);
 	assert_int_equal(f.unsorted + f.overlaps + f.merged + f.dropped, 0);
 	assert_int_equal(m[2].base, MiB);
@@ -32,7 +32,7 @@ static void unsorted_is_sorted(void **state)
 	m[1] = (struct mem_region){ 0, MiB, MEM_RESERVED };
 	m[2] = (struct mem_region){ 2 * MiB, MiB, MEM_ACPI_RECLAIM };
 	assert_false(memmap_is_sane(m, n));
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(f.unsorted, 1);
 	assert_int_equal(n, 3);
 	assert_int_equal(m[0].base, 0);
@@ -48,7 +48,7 @@ static void overlap_reserved_wins_over_usable(void **state)
 	(void)state;
 	m[0] = (struct mem_region){ 0, 16 * MiB, MEM_USABLE };
 	m[1] = (struct mem_region){ 4 * MiB, 2 * MiB, MEM_RESERVED };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(f.overlaps, 1);
 	assert_int_equal(n, 3);
 	assert_int_equal(m[0].type, MEM_USABLE);
@@ -68,7 +68,7 @@ static void adjacent_same_type_merges(void **state)
 	m[0] = (struct mem_region){ 0, MiB, MEM_USABLE };
 	m[1] = (struct mem_region){ MiB, MiB, MEM_USABLE };
 	m[2] = (struct mem_region){ 2 * MiB, MiB, MEM_USABLE };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(n, 1);
 	assert_int_equal(f.merged, 2);
 	assert_int_equal(m[0].size, 3 * MiB);
@@ -82,7 +82,7 @@ static void empty_and_wrapping_are_dropped(void **state)
 	m[0] = (struct mem_region){ MiB, 0, MEM_USABLE };
 	m[1] = (struct mem_region){ UINT64_MAX - 10, 100, MEM_USABLE };
 	m[2] = (struct mem_region){ 0, MiB, MEM_USABLE };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(f.dropped, 2);
 	assert_int_equal(n, 1);
 }
@@ -94,7 +94,7 @@ static void holes_stay_holes(void **state)
 	(void)state;
 	m[0] = (struct mem_region){ 0, MiB, MEM_USABLE };
 	m[1] = (struct mem_region){ 4 * MiB, MiB, MEM_USABLE };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(n, 2);
 	assert_int_equal(f.merged, 0);
 }
@@ -106,7 +106,7 @@ static void unknown_type_beats_everything(void **state)
 	(void)state;
 	m[0] = (struct mem_region){ 0, 2 * MiB, MEM_ACPI_NVS };
 	m[1] = (struct mem_region){ 0, 2 * MiB, 99 };
-	memmap_sanitize(m, &n, BOOT_MEMMAP_MAX, &f);
+	memmap_sanitize(m, &n, MEMMAP_MAX, &f);
 	assert_int_equal(n, 1);
 	assert_int_equal(m[0].type, 99);
 	assert_string_equal(mem_type_name(99), "unknown");

@@ -9,7 +9,7 @@
  */
 #include "tests/host/host.h"
 #include "drivers/pci/msi.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 struct fake_fn {
 	uint8_t bus, dev, fn;

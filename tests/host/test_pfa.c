@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* kernel/pfa.c: the page-frame allocator's free-range list. */
+/* lib/pfa.c: the page-frame allocator's free-range list. */
 #include "tests/host/host.h"
-#include "kernel/pfa.h"
+#include "lib/pfa.h"
 
 #define MiB (1ull << 20)
 

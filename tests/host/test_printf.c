@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-/* kernel/printf.c: the firmware's own formatting. */
+/* lib/printf.c: the firmware's own formatting. */
 #include "tests/host/host.h"
 
 /* Odd formats on purpose: the firmware must print them without harm. */
 #pragma GCC diagnostic ignored "-Wformat"
 #pragma GCC diagnostic ignored "-Wformat-overflow"
-#include "kernel/printf.h"
+#include "lib/printf.h"
 
 static char buf[256];
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* kernel/stats.c: percentiles, mean, histogram, sorting, mul_div_u64. */
+/* lib/stats.c: percentiles, mean, histogram, sorting, mul_div_u64. */
 #include <stdlib.h>
 #include "tests/host/host.h"
-#include "kernel/stats.h"
+#include "lib/stats.h"
 
 static uint64_t v[100000];
 

@@ -2,7 +2,7 @@
 /* arch/x86/vector.c: per-CPU vector bitmaps and compatibility MSI messages. */
 #include "tests/host/host.h"
 #include "arch/x86/vector.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static struct vector_pool p;
 

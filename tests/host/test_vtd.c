@@ -10,7 +10,7 @@
  */
 #include "tests/host/host.h"
 #include "drivers/iommu/intel/vtd.h"
-#include "kernel/errno.h"
+#include "lib/errno.h"
 
 static struct model {
 	uint8_t regs[4096];

@@ -6,20 +6,23 @@
  * 31 and IP bit 30, FEDATA, FEADDR, FEUADDR) and 11.4.9.5-8 (invalidation
  * completion event: IECTL, IEDATA, IEADDR, IEUADDR).
  * The completion event is also an interrupt source for the latency tests:
- * the trigger is a wait descriptor with IF (no status write: QEMU aborts
- * on both), the handler clears ICS.IWC.
+ * it is raised by a wait descriptor with IF (no status write: QEMU aborts
+ * on both), and the handler clears ICS.IWC.
  */
 #include "drivers/iommu/intel/irq_remap.h"
-#include "msi/source.h"
-#include "kernel/errno.h"
-#include "kernel/printf.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
 
 struct event_regs {
 	uint32_t ctl, data, addr, uaddr;
 };
 
-static const struct event_regs fault_regs = { VTD_FECTL, VTD_FEDATA, VTD_FEADDR, VTD_FEUADDR };
-static const struct event_regs inv_regs = { VTD_IECTL, VTD_IEDATA, VTD_IEADDR, VTD_IEUADDR };
+static const struct event_regs fault_regs = {
+	.ctl = VTD_FECTL, .data = VTD_FEDATA, .addr = VTD_FEADDR, .uaddr = VTD_FEUADDR,
+};
+static const struct event_regs inv_regs = {
+	.ctl = VTD_IECTL, .data = VTD_IEDATA, .addr = VTD_IEADDR, .uaddr = VTD_IEUADDR,
+};
 
 struct event {
 	struct vtd_unit *u;
@@ -62,7 +65,12 @@ static int ev_pending(void *ctx, uint32_t slot)
 	return !!(e->u->ops->read32(e->u->ctx, e->r->ctl) & VTD_EVT_IP);
 }
 
-static const struct dev_msi_ops ev_ops = { ev_write, ev_mask, ev_unmask, ev_pending, 0 };
+static const struct dev_msi_ops ev_ops = {
+	.write_msg = ev_write,
+	.mask = ev_mask,
+	.unmask = ev_unmask,
+	.pending = ev_pending,
+};
 
 static struct ir_unit *first_unit(void)
 {
@@ -72,52 +80,45 @@ static struct ir_unit *first_unit(void)
 	return 0;
 }
 
-static uint64_t inv_trigger(struct irq_source *s, uint32_t i)
+/* One unit's event as a DEV_MSI device, its domain created once. */
+static struct msi_device *event_device(struct ir_unit *u, struct msi_device *dev, struct event *ev,
+				       const struct event_regs *r, const char *name)
 {
-	(void)s;
-	(void)i;
-	return vtd_qi_wait_irq(inv_ev.u);
-}
-
-static void inv_ack(struct irq_source *s, uint32_t i)
-{
-	(void)s;
-	(void)i;
-	vtd_inv_event_ack(inv_ev.u);
-}
-
-int vtd_inv_source(struct irq_source *s)
-{
-	struct ir_unit *u = first_unit();
-
-	*s = (struct irq_source){ .name = "vtd-inv", .kind = "DEV-MSI", .nvec = 1, .has_pending = 1,
-				  .trigger = inv_trigger, .ack = inv_ack };
-	if (!u || !u->ir_on) {
-		ksnprintf(s->absent, sizeof(s->absent), "no VT-d unit with queued invalidation on "
-			  "(QEMU: -device intel-iommu,intremap=on; ir=off turns it off)");
-		return -ENODEV;
+	if (!dev->domain) {
+		*ev = (struct event){ .u = &u->vtd, .r = r };
+		*dev = msi_device_platform(name);
+		if (!dev_msi_domain_create(dev, &ev_ops, ev, 1))
+			return 0;
 	}
-	inv_ev = (struct event){ &u->vtd, &inv_regs };
-	s->dev = (struct msi_device){ "vtd-inv", 0, 0, 0, 0, 0 };
-	if (!dev_msi_domain_create(&s->dev, &ev_ops, &inv_ev, 1)) {
-		ksnprintf(s->absent, sizeof(s->absent), "no DEV_MSI domain left");
-		return -ENODEV;
-	}
-	return 0;
+	return dev;
 }
 
-struct msi_device *vtd_fault_device(struct ir_unit **unit)
+struct msi_device *ir_fault_event_device(struct ir_unit **unit)
 {
 	struct ir_unit *u = first_unit();
 
 	if (!u)
 		return 0;
 	*unit = u;
-	if (!u->fault_dev.domain) {
-		fault_ev = (struct event){ &u->vtd, &fault_regs };
-		u->fault_dev = (struct msi_device){ "vtd-fault", 0, 0, 0, 0, 0 };
-		if (!dev_msi_domain_create(&u->fault_dev, &ev_ops, &fault_ev, 1))
-			return 0;
-	}
-	return &u->fault_dev;
+	return event_device(u, &u->fault_dev, &fault_ev, &fault_regs, "vtd-fault");
+}
+
+struct msi_device *ir_inv_event_device(struct ir_unit **unit)
+{
+	struct ir_unit *u = first_unit();
+
+	if (!u || !u->ir_on)
+		return 0;
+	*unit = u;
+	return event_device(u, &u->inv_dev, &inv_ev, &inv_regs, "vtd-inv");
+}
+
+uint64_t ir_inv_event_raise(struct ir_unit *u)
+{
+	return vtd_qi_wait_irq(&u->vtd);
+}
+
+void ir_inv_event_ack(struct ir_unit *u)
+{
+	vtd_inv_event_ack(&u->vtd);
 }

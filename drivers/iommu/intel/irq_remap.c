@@ -16,10 +16,10 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
-#include "kernel/errno.h"
-#include "kernel/pfa.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
+#include "lib/errno.h"
+#include "lib/pfa.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 struct ir_state ir;
 
@@ -50,7 +50,14 @@ static void *m_page(uint64_t *phys)
 	return (void *)(uintptr_t)p;
 }
 
-static const struct vtd_ops mmio_ops = { m_r32, m_w32, m_r64, m_w64, m_now_us, m_page };
+static const struct vtd_ops mmio_ops = {
+	.read32 = m_r32,
+	.write32 = m_w32,
+	.read64 = m_r64,
+	.write64 = m_w64,
+	.now_us = m_now_us,
+	.alloc_page = m_page,
+};
 
 /* --- which unit covers a device --------------------------------------- */
 
@@ -194,10 +201,16 @@ static int r_activate(struct irq_domain *dom, struct irq_data *d)
 static void r_deactivate(struct irq_domain *dom, struct irq_data *d)
 {
 	(void)dom;
-	vtd_irte_write(&unit_of(d)->vtd, d->hwirq, (struct irte){ 0, 0 });
+	if (vtd_irte_write(&unit_of(d)->vtd, d->hwirq, (struct irte){ .lo = 0, .hi = 0 }))
+		irq_stats.errors++;	/* the unit's error says why */
 }
 
-static const struct irq_domain_ops remap_ops = { r_alloc, r_free, r_activate, r_deactivate };
+static const struct irq_domain_ops remap_ops = {
+	.alloc = r_alloc,
+	.free = r_free,
+	.activate = r_activate,
+	.deactivate = r_deactivate,
+};
 
 struct ir_unit *ir_of(const struct irq_desc *desc, uint32_t *index)
 {
@@ -218,7 +231,7 @@ int ir_irte_mask(struct irq_desc *desc, int masked)
 
 	if (!u)
 		return -ENOTSUP;
-	e = u->vtd.irt[index];
+	e = vtd_irte_read(&u->vtd, index);
 	e.lo = masked ? e.lo & ~IRTE_P : e.lo | IRTE_P;
 	return vtd_irte_write(&u->vtd, index, e);
 }
@@ -230,6 +243,7 @@ void ir_init(int want_ir)
 	const struct acpi_header *t = acpi_find("DMAR", 0);
 
 	memset(&ir, 0, sizeof(ir));
+	ir.want_ir = want_ir;
 	if (!t)
 		return;
 	ir.have_dmar = 1;
@@ -239,7 +253,8 @@ void ir_init(int want_ir)
 		struct ir_unit *u = &ir.units[ir.nunits++];
 
 		u->drhd = &ir.dmar.units[i];
-		u->domain = (struct irq_domain){ "IR-VTD", &remap_ops, &vector_domain, u, 0, 0 };
+		u->domain = (struct irq_domain){ .name = "IR-VTD", .ops = &remap_ops,
+						 .parent = &vector_domain, .host_data = u };
 		if (paging_map_uc(u->drhd->base, PAGE_SIZE))
 			continue;
 		/* The ops read the base through ctx: the unit's own copy. */
@@ -266,8 +281,92 @@ const char *ir_iommu_name(void)
 
 int ir_enabled(void)
 {
+	return ir_remapping_unit() != 0;
+}
+
+struct ir_unit *ir_remapping_unit(void)
+{
 	for (uint32_t i = 0; i < ir.nunits; i++)
 		if (ir.units[i].ir_on)
-			return 1;
+			return &ir.units[i];
 	return 0;
+}
+
+const char *ir_off_reason(void)
+{
+	if (ir_remapping_unit())
+		return "";
+	if (!ir.have_dmar)
+		return "no DMAR table";
+	if (!ir.want_ir)
+		return "ir=off";
+	if (ir.error[0])
+		return ir.error;
+	return "the DMAR does not offer interrupt remapping";
+}
+
+uint32_t ir_unit_count(void)
+{
+	return ir.nunits;
+}
+
+int ir_unit_info(uint32_t i, struct ir_unit_info *info)
+{
+	const struct ir_unit *u = &ir.units[i];
+
+	if (i >= ir.nunits)
+		return -ENOENT;
+	*info = (struct ir_unit_info){
+		.base = u->drhd->base, .ver = u->vtd.ver, .cap = u->vtd.cap, .ecap = u->vtd.ecap,
+		.nscopes = u->drhd->nscopes,
+		.include_pci_all = !!(u->drhd->flags & DRHD_INCLUDE_PCI_ALL),
+		.probed = u->probed, .remapping = u->ir_on, .x2apic = u->vtd.x2apic,
+		.cfi = !!(u->vtd.gcmd & VTD_GCMD_CFI), .invalidations = u->vtd.invalidations,
+		.error = u->vtd.error,
+	};
+	return 0;
+}
+
+const struct dmar *ir_dmar(void)
+{
+	return &ir.dmar;
+}
+
+int ir_set_remapping(struct ir_unit *u, int on)
+{
+	int e = vtd_set_ire(&u->vtd, on);
+
+	if (!e)
+		u->ir_on = on;
+	return e;
+}
+
+const char *ir_unit_error(const struct ir_unit *u)
+{
+	return u->vtd.error;
+}
+
+struct irte ir_irte_read(const struct ir_unit *u, uint32_t index)
+{
+	return vtd_irte_read(&u->vtd, index);
+}
+
+int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e)
+{
+	return vtd_irte_write(&u->vtd, index, e);
+}
+
+int ir_irte_reserve(struct ir_unit *u)
+{
+	return vtd_irte_alloc(&u->vtd);
+}
+
+void ir_irte_release(struct ir_unit *u, uint32_t index)
+{
+	vtd_irte_free(&u->vtd, index);
+}
+
+int ir_fault_take(struct ir_unit *u, struct vtd_fault *f)
+{
+	return vtd_fault_take(&u->vtd, f);
 }

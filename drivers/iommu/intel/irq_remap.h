@@ -20,10 +20,12 @@ struct ir_unit {
 	int probed;		/* registers answered */
 	int ir_on;		/* remapping enabled */
 	struct msi_device fault_dev;	/* its fault event, a DEV_MSI user */
+	struct msi_device inv_dev;	/* its invalidation completion event, too */
 };
 
 struct ir_state {
 	int have_dmar;
+	int want_ir;		/* ir= of the command line */
 	struct dmar dmar;
 	uint32_t nunits;
 	struct ir_unit units[IR_UNITS_MAX];
@@ -38,6 +40,44 @@ void ir_init(int want_ir);
 /* "vt-d", or "none"; and whether any unit remaps. */
 const char *ir_iommu_name(void);
 int ir_enabled(void);
+/* The first unit that remaps, or NULL; then why none does: "no DMAR
+ * table", "ir=off", the DMAR's own "no interrupt remapping", or the error
+ * that stopped a unit. */
+struct ir_unit *ir_remapping_unit(void);
+const char *ir_off_reason(void);
+
+/* What a unit is, for the report. */
+struct ir_unit_info {
+	uint64_t base;
+	uint32_t ver;
+	uint64_t cap, ecap;
+	uint32_t nscopes;
+	int include_pci_all;
+	int probed, remapping, x2apic, cfi;
+	uint64_t invalidations;		/* entry-cache invalidations issued */
+	const char *error;		/* "" when none */
+};
+
+uint32_t ir_unit_count(void);
+/* 0, or -ENOENT beyond the last unit. */
+int ir_unit_info(uint32_t i, struct ir_unit_info *info);
+/* The parsed DMAR (its flags and parse errors). */
+const struct dmar *ir_dmar(void);
+
+/* Interrupt remapping on or off for the unit (GCMD.IRE; the table and the
+ * queue stay). Device domains keep their parent until
+ * msi_device_update_parent(). 0 or -ETIMEDOUT with ir_unit_error(). */
+int ir_set_remapping(struct ir_unit *u, int on) __attribute__((warn_unused_result));
+const char *ir_unit_error(const struct ir_unit *u);
+
+/* The unit's interrupt remapping table and fault log, for tests that
+ * check what the hardware was told and what it refused. */
+struct irte ir_irte_read(const struct ir_unit *u, uint32_t index);
+int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e)
+	__attribute__((warn_unused_result));
+int ir_irte_reserve(struct ir_unit *u);			/* index, or -ENOSPC */
+void ir_irte_release(struct ir_unit *u, uint32_t index);
+int ir_fault_take(struct ir_unit *u, struct vtd_fault *f);	/* 1, or 0: none left */
 
 /* The unit whose scope covers the PCI function seg:bdf (its own bus,
  * device and function, not its requester ID), or NULL. */
@@ -47,10 +87,16 @@ struct ir_unit *ir_unit_for(uint16_t seg, uint16_t rid);
  * its unit and IRTE index. */
 struct ir_unit *ir_of(const struct irq_desc *desc, uint32_t *index);
 /* Mask or unmask an interrupt at its IRTE (P cleared, entry invalidated). */
-int ir_irte_mask(struct irq_desc *desc, int masked);
+int ir_irte_mask(struct irq_desc *desc, int masked) __attribute__((warn_unused_result));
 
-/* The first unit's fault event as a DEV_MSI device (domain created on the
- * first call), or NULL without a unit. */
-struct msi_device *vtd_fault_device(struct ir_unit **unit);
+/* The first unit's fault event and invalidation completion event as
+ * DEV_MSI devices (their domains created on the first call), or NULL
+ * without a unit (for the completion event: without one that remaps). */
+struct msi_device *ir_fault_event_device(struct ir_unit **unit);
+struct msi_device *ir_inv_event_device(struct ir_unit **unit);
+/* Raise the completion event: the TSC just before the queue tail write. */
+uint64_t ir_inv_event_raise(struct ir_unit *u);
+/* In its handler: clear ICS.IWC, so that the next one raises. */
+void ir_inv_event_ack(struct ir_unit *u);
 
 #endif

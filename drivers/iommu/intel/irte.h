@@ -10,22 +10,29 @@
 #define DRIVERS_IOMMU_INTEL_IRTE_H
 
 #include <stdint.h>
-#include "msi/msg.h"
+#include "arch/x86/msi_msg.h"
 
 struct irte {
 	uint64_t lo, hi;
 };
 _Static_assert(sizeof(struct irte) == 16, "VT-d 9.10: an IRTE is 128 bits");
 
+/* The low 64 bits (lo). */
 #define IRTE_P			(1ull << 0)
 #define IRTE_FPD		(1ull << 1)	/* fault processing disable */
 #define IRTE_DM_LOGICAL		(1ull << 2)
 #define IRTE_TM_LEVEL		(1ull << 4)
-#define IRTE_VECTOR(v)		((uint64_t)(v) << 16)
-#define IRTE_DST_XAPIC(id)	((uint64_t)(id) << 40)	/* DST[15:8] */
-#define IRTE_DST_X2APIC(id)	((uint64_t)(id) << 32)
-#define IRTE_SID(rid)		((uint64_t)(rid))
+#define IRTE_VECTOR(v)		((uint64_t)(v) << 16)	/* bits 23:16 */
+#define IRTE_VECTOR_OF(lo)	(((lo) >> 16) & 0xff)
+#define IRTE_DST_XAPIC(id)	((uint64_t)(id) << 40)	/* DST[15:8]: bits 47:40 */
+#define IRTE_DST_XAPIC_OF(lo)	(((lo) >> 40) & 0xff)
+#define IRTE_DST_X2APIC(id)	((uint64_t)(id) << 32)	/* bits 63:32 */
+#define IRTE_DST_X2APIC_OF(lo)	((lo) >> 32)
+/* The high 64 bits (hi). */
+#define IRTE_SID(rid)		((uint64_t)(rid))	/* bits 79:64 */
+#define IRTE_SID_OF(hi)		((hi) & 0xffff)
 #define IRTE_SQ(q)		((uint64_t)(q) << 16)
+#define IRTE_SVT_MASK		(3ull << 18)	/* source validation type */
 #define IRTE_SVT_RID		(1ull << 18)	/* verify SID (with SQ) */
 #define IRTE_SVT_BUS		(2ull << 18)	/* verify bus range */
 

@@ -9,22 +9,19 @@
  * GSTS; one-shot commands (SIRTP) are written once and not kept.
  */
 #include "drivers/iommu/intel/vtd.h"
-#include "kernel/errno.h"
-#include "kernel/printf.h"
-#include "kernel/string.h"
-
-static inline uint64_t rdtsc_now(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
+#include "arch/x86/cpu.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "lib/wait.h"
 
 #define rd32(u, o) ((u)->ops->read32((u)->ctx, (o)))
 #define wr32(u, o, v) ((u)->ops->write32((u)->ctx, (o), (v)))
 #define rd64(u, o) ((u)->ops->read64((u)->ctx, (o)))
 #define wr64(u, o, v) ((u)->ops->write64((u)->ctx, (o), (v)))
+
+/* Every poll of the unit: a bound of VTD_POLL_US on the unit's clock. */
+#define vtd_wait(u, cond) WAIT_UNTIL(cond, VTD_POLL_US, (u)->ops->now_us)
 
 static int fail(struct vtd_unit *u, int e, const char *what)
 {
@@ -32,21 +29,26 @@ static int fail(struct vtd_unit *u, int e, const char *what)
 	return e;
 }
 
-static int poll_gsts(struct vtd_unit *u, uint32_t bit, int set, const char *what)
+/* "vtd 0x...: GSTS.IRES did not set within 10 ms" */
+static int timed_out(struct vtd_unit *u, const char *what)
 {
-	uint64_t t0 = u->ops->now_us();
-
-	while (!!(rd32(u, VTD_GSTS) & bit) != set)
-		if (u->ops->now_us() - t0 > VTD_POLL_US)
-			return fail(u, -ETIMEDOUT, what);
-	return 0;
+	ksnprintf(u->error, sizeof(u->error), "vtd 0x%lx: %s within " WAIT_BOUND_FMT, u->base, what,
+		  WAIT_BOUND(VTD_POLL_US));
+	return -ETIMEDOUT;
 }
 
-static int command(struct vtd_unit *u, uint32_t bit, int on, const char *what)
+/* Write GCMD from the software copy with `bit` set or clear, and wait for
+ * GSTS to follow; `status` names the status bit for the error. */
+static int command(struct vtd_unit *u, uint32_t bit, int on, const char *status)
 {
+	char what[48];
+
 	u->gcmd = on ? u->gcmd | bit : u->gcmd & ~bit;
 	wr32(u, VTD_GCMD, u->gcmd);
-	return poll_gsts(u, bit, on, what);
+	if (!vtd_wait(u, !!(rd32(u, VTD_GSTS) & bit) == on))
+		return 0;
+	ksnprintf(what, sizeof(what), "GSTS.%s did not %s", status, on ? "set" : "clear");
+	return timed_out(u, what);
 }
 
 int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base)
@@ -67,12 +69,39 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 	return 0;
 }
 
-static int qi_submit(struct vtd_unit *u, struct qi_desc d)
+/* Room for one descriptor: the slot after the tail must not be the head
+ * (6.5.2: the queue is full when the tail is one behind the head). */
+static int qi_room(struct vtd_unit *u)
+{
+	uint32_t next = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+
+	if (!vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) != next))
+		return 0;
+	timed_out(u, "IQH did not move off a full queue");
+	return -ENOSPC;
+}
+
+/* The descriptor in the tail slot; the caller writes IQT (qi_commit). */
+static void qi_put(struct vtd_unit *u, struct qi_desc d)
 {
 	u->qi[u->qi_tail] = d;
 	u->qi_tail = (u->qi_tail + 1) % VTD_QI_ENTRIES;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* descriptor before the tail */
-	wr64(u, VTD_IQT, (uint64_t)u->qi_tail << 4);
+}
+
+static void qi_commit(struct vtd_unit *u)
+{
+	wr64(u, VTD_IQT, VTD_IQ_REG(u->qi_tail));
+}
+
+static int qi_submit(struct vtd_unit *u, struct qi_desc d)
+{
+	int e = qi_room(u);
+
+	if (e)
+		return e;
+	qi_put(u, d);
+	qi_commit(u);
 	return 0;
 }
 
@@ -80,28 +109,28 @@ static int qi_submit(struct vtd_unit *u, struct qi_desc d)
 static int qi_wait_done(struct vtd_unit *u)
 {
 	uint32_t seq = ++u->status_seq;
-	uint64_t t0;
+	int e = qi_submit(u, qi_wait(seq, u->status_phys, 0));
 
-	qi_submit(u, qi_wait(seq, u->status_phys, 0));
-	t0 = u->ops->now_us();
-	while (*u->status != seq)
-		if (u->ops->now_us() - t0 > VTD_POLL_US)
-			return fail(u, -ETIMEDOUT, "invalidation wait did not complete within 10 ms");
+	if (e)
+		return e;
+	if (vtd_wait(u, *u->status == seq))
+		return timed_out(u, "the invalidation wait's status write did not come");
 	return 0;
+}
+
+static int iec(struct vtd_unit *u, int selective, uint32_t index)
+{
+	int e = qi_submit(u, qi_iec(selective, (uint16_t)index));
+
+	if (e)
+		return e;
+	u->invalidations++;
+	return qi_wait_done(u);
 }
 
 int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index)
 {
-	qi_submit(u, qi_iec(1, (uint16_t)index));
-	u->invalidations++;
-	return qi_wait_done(u);
-}
-
-static int iec_global(struct vtd_unit *u)
-{
-	qi_submit(u, qi_iec(0, 0));
-	u->invalidations++;
-	return qi_wait_done(u);
+	return iec(u, 1, index);
 }
 
 int vtd_enable_ir(struct vtd_unit *u, int x2apic)
@@ -124,37 +153,31 @@ int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 	wr64(u, VTD_IQA, u->qi_phys);		/* QS = 0: 256 entries */
 	wr64(u, VTD_IQT, 0);
 	u->qi_tail = 0;
-	if ((e = command(u, VTD_GCMD_QIE, 1, "GSTS.QIES did not set within 10 ms")))
+	if ((e = command(u, VTD_GCMD_QIE, 1, "QIES")))
 		return e;
 	wr64(u, VTD_IRTA, u->irt_phys | (x2apic ? VTD_IRTA_EIME : 0) | (VTD_IRT_SHIFT - 1));
 	wr32(u, VTD_GCMD, u->gcmd | VTD_GCMD_SIRTP);	/* one-shot: not kept in gcmd */
-	if ((e = poll_gsts(u, VTD_GCMD_SIRTP, 1, "GSTS.IRTPS did not set within 10 ms")))
+	if (vtd_wait(u, rd32(u, VTD_GSTS) & VTD_GCMD_SIRTP))
+		return timed_out(u, "GSTS.IRTPS did not set");
+	if ((e = iec(u, 0, 0)))
 		return e;
-	if ((e = iec_global(u)))
-		return e;
-	return command(u, VTD_GCMD_IRE, 1, "GSTS.IRES did not set within 10 ms");
-}
-
-void vtd_disable_ir(struct vtd_unit *u)
-{
-	command(u, VTD_GCMD_IRE, 0, "GSTS.IRES did not clear within 10 ms");
+	return command(u, VTD_GCMD_IRE, 1, "IRES");
 }
 
 int vtd_set_ire(struct vtd_unit *u, int on)
 {
-	return command(u, VTD_GCMD_IRE, on, on ? "GSTS.IRES did not set within 10 ms" :
-						 "GSTS.IRES did not clear within 10 ms");
+	return command(u, VTD_GCMD_IRE, on, "IRES");
 }
 
 uint64_t vtd_qi_wait_irq(struct vtd_unit *u)
 {
 	uint64_t t0;
 
-	u->qi[u->qi_tail] = qi_wait(0, 0, 1);
-	u->qi_tail = (u->qi_tail + 1) % VTD_QI_ENTRIES;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	t0 = rdtsc_now();
-	wr64(u, VTD_IQT, (uint64_t)u->qi_tail << 4);
+	if (qi_room(u))
+		return rdtsc();
+	qi_put(u, qi_wait(0, 0, 1));
+	t0 = rdtsc();
+	qi_commit(u);
 	return t0;
 }
 
@@ -180,6 +203,11 @@ void vtd_irte_free(struct vtd_unit *u, uint32_t index)
 		u->irt_used[index / 64] &= ~(1ull << (index % 64));
 }
 
+struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index)
+{
+	return u->irt[index];
+}
+
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
 {
 	volatile uint64_t *p = (volatile uint64_t *)&u->irt[index];
@@ -199,14 +227,14 @@ int vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f)
 
 	for (uint32_t i = 0; i < nfr; i++) {
 		uint32_t off = fro + 16 * i;
-		uint32_t w3 = rd32(u, off + 12);	/* bits 127:96: F 31, FR 7:0 */
+		uint32_t w3 = rd32(u, off + VTD_FRCD_DW3);
 
-		if (!(w3 & (1u << 31)))
+		if (!(w3 & VTD_FRCD_F))
 			continue;
-		f->reason = (uint8_t)w3;
-		f->sid = (uint16_t)rd32(u, off + 8);
-		f->index = (uint16_t)(rd32(u, off + 4) >> 16);
-		wr32(u, off + 12, 1u << 31);	/* write 1 to clear F */
+		f->reason = (uint8_t)VTD_FRCD_FR(w3);
+		f->sid = (uint16_t)VTD_FRCD_SID(rd32(u, off + VTD_FRCD_DW2));
+		f->index = (uint16_t)VTD_FRCD_FI_IR(rd32(u, off + VTD_FRCD_DW1));
+		wr32(u, off + VTD_FRCD_DW3, VTD_FRCD_F);	/* write 1 to clear */
 		wr32(u, VTD_FSTS, VTD_FSTS_PPF | VTD_FSTS_PFO);
 		return 1;
 	}

@@ -33,8 +33,10 @@
 #define VTD_FEDATA	0x3c
 #define VTD_FEADDR	0x40
 #define VTD_FEUADDR	0x44
-#define VTD_IQH		0x80
-#define VTD_IQT		0x88
+#define VTD_IQH		0x80	/* invalidation queue head */
+#define VTD_IQT		0x88	/* invalidation queue tail */
+# define VTD_IQ_INDEX(r)	(((r) >> 4) & 0x7fff)	/* bits 18:4 of IQH and IQT */
+# define VTD_IQ_REG(i)		((uint64_t)(i) << 4)
 #define VTD_IQA		0x90
 #define VTD_ICS		0x9c
 # define VTD_ICS_IWC	(1u << 0)
@@ -44,8 +46,28 @@
 #define VTD_IEUADDR	0xac
 #define VTD_IRTA	0xb8
 # define VTD_IRTA_EIME	(1ull << 11)
-#define VTD_EVT_IM	(1u << 31)
-#define VTD_EVT_IP	(1u << 30)
+#define VTD_EVT_IM	(1u << 31)	/* FECTL, IECTL: interrupt mask */
+#define VTD_EVT_IP	(1u << 30)	/* FECTL, IECTL: interrupt pending */
+
+/* Fault recording registers (11.4.11): 128 bits each at CAP.FRO + 16 * i,
+ * read as dwords at these offsets. */
+#define VTD_FRCD_DW1		4	/* bits 63:32 */
+# define VTD_FRCD_FI_IR(w)	((w) >> 16)	/* FI[63:48]: the interrupt index */
+#define VTD_FRCD_DW2		8	/* bits 95:64 */
+# define VTD_FRCD_SID(w)	((w) & 0xffff)	/* source identifier */
+#define VTD_FRCD_DW3		12	/* bits 127:96 */
+# define VTD_FRCD_F		(1u << 31)	/* fault recorded; write 1 to clear */
+# define VTD_FRCD_FR(w)		((w) & 0xff)	/* fault reason */
+
+/* Interrupt-remapping fault reasons (VT-d 4.1, chapter 7: interrupt
+ * remapping fault conditions; names as QEMU's intel_iommu_internal.h). */
+#define VTD_FR_IR_REQ_RSVD	0x20	/* reserved field set in the request */
+#define VTD_FR_IR_INDEX_OVER	0x21	/* handle beyond the table (IRTA.S) */
+#define VTD_FR_IR_ENTRY_P	0x22	/* IRTE not present */
+#define VTD_FR_IR_ROOT_INVAL	0x23	/* the table could not be read */
+#define VTD_FR_IR_IRTE_RSVD	0x24	/* reserved field set in a present IRTE */
+#define VTD_FR_IR_REQ_COMPAT	0x25	/* compatibility format with GCMD.CFI clear */
+#define VTD_FR_IR_SID_ERR	0x26	/* source-id verification failed */
 
 #define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors */
 #define VTD_IRT_SHIFT	8	/* 2^(7+1) = 256 entries: IRTA.S = 7 */
@@ -83,19 +105,19 @@ struct vtd_unit {
 	char error[96];
 };
 
-#define VTD_POLL_US 10000	/* every hardware poll gives up after 10 ms */
+#define VTD_POLL_US 10000	/* every hardware poll gives up after this */
 
 /* Read the identification registers. 0, or -ENODEV (all ones) / -ENOTSUP
  * (no queued invalidation or no interrupt remapping) with u->error. */
 int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base);
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
  * IRE; CFI stays clear. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
-int vtd_enable_ir(struct vtd_unit *u, int x2apic);
-void vtd_disable_ir(struct vtd_unit *u);
+int vtd_enable_ir(struct vtd_unit *u, int x2apic) __attribute__((warn_unused_result));
 /* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
-int vtd_set_ire(struct vtd_unit *u, int on);
+int vtd_set_ire(struct vtd_unit *u, int on) __attribute__((warn_unused_result));
 /* Queue a wait descriptor that raises the invalidation completion event
- * (IF, no status write); returns the TSC just before the tail write. The
+ * (IF, no status write); returns the TSC just before the tail write (or
+ * before giving up on a queue that stayed full: nothing is raised). The
  * handler clears ICS.IWC (vtd_inv_event_ack) so that the next one raises. */
 uint64_t vtd_qi_wait_irq(struct vtd_unit *u);
 void vtd_inv_event_ack(struct vtd_unit *u);
@@ -104,9 +126,13 @@ int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
 void vtd_irte_free(struct vtd_unit *u, uint32_t index);
 /* Write an IRTE the careful way (upper half, barrier, lower half) and
  * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
-int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e);
-/* Queue an index-selective IEC invalidation and wait for it. */
-int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index);
+int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
+	__attribute__((warn_unused_result));
+/* Queue an index-selective IEC invalidation and wait for it: 0, or
+ * -ETIMEDOUT / -ENOSPC (the queue stayed full) with u->error. */
+int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index) __attribute__((warn_unused_result));
+/* The IRTE as the table holds it now. */
+struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index);
 
 struct vtd_fault {
 	uint8_t reason;		/* 0x20-0x26 for interrupt remapping */

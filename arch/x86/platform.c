@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/*
+ * QEMU detection: fw_cfg signature "QEMU" at selector 0 (QEMU
+ * docs/specs/fw_cfg.rst). QEMU exit: isa-debug-exit at port 0xf4 (QEMU
+ * hw/misc/debugexit.c: the process exits with (value << 1) | 1). Reset:
+ * the reset control register 0xcf9 (Intel PCH datasheets, RST_CNT), the
+ * 8042's reset line, and a triple fault as the last resort.
+ */
+#include "arch/x86/platform.h"
+#include "arch/x86/cpu.h"
+
+#define DEBUG_EXIT_PORT	0xf4
+#define FW_CFG_SELECTOR	0x510
+#define FW_CFG_DATA	0x511
+#define RST_CNT		0xcf9
+# define RST_CNT_SYS_RST	0x02
+# define RST_CNT_RST_CPU	0x04
+#define KBC_CMD		0x64
+# define KBC_PULSE_RESET	0xfe
+
+int platform_is_qemu(void)
+{
+	char sig[4];
+
+	if (!(cpuid(1, 0).c & (1u << 31)))	/* hypervisor present */
+		return 0;
+	outw(FW_CFG_SELECTOR, 0);
+	for (int i = 0; i < 4; i++)
+		sig[i] = (char)inb(FW_CFG_DATA);
+	return sig[0] == 'Q' && sig[1] == 'E' && sig[2] == 'M' && sig[3] == 'U';
+}
+
+void platform_qemu_exit(int code)
+{
+	outl(DEBUG_EXIT_PORT, (uint32_t)code);
+}
+
+void platform_reboot(void)
+{
+	outb(RST_CNT, RST_CNT_SYS_RST);
+	outb(RST_CNT, RST_CNT_SYS_RST | RST_CNT_RST_CPU);
+	outb(KBC_CMD, KBC_PULSE_RESET);
+	asm volatile("lidt (%0); int3" : : "r"((const void *)"\0\0\0\0\0\0\0\0\0\0"));
+	platform_halt();
+}
+
+void platform_halt(void)
+{
+	irq_disable();
+	for (;;)
+		cpu_halt();
+}

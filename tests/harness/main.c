@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/* msilab's main: the kernel brings the machine up, the harness runs on it. */
+#include "tests/harness/main.h"
+#include "tests/harness/report.h"
+#include "tests/harness/runner.h"
+#include "tests/harness/sources.h"
+#include "kernel/kernel.h"
+#include "arch/x86/exception.h"
+
+void msilab_main(struct boot_info *bi)
+{
+	exception_set_fatal_hook(report_bail_out);
+	kernel_early_init(bi);
+	/* The first line: the console is final now. The line break ends
+	 * whatever the loader left on the line (OVMF and GRUB leave terminal
+	 * escapes without one). Warnings so far wait for the header. */
+	kprintf("\nTAP version 14\n");
+	kernel_init();
+	sources_init();
+	report_header(bi, &kernel_config);
+	pci_print_inventory();
+	report_exit(runner_run(&kernel_config));
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/* The report's header, a bail-out and the end of the run. Format:
+ * docs/report-format.md. */
+#include "tests/harness/report.h"
+#include "kernel/kernel.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/platform.h"
+#include "arch/x86/tsc.h"
+#include "drivers/acpi/acpi.h"
+#include "drivers/iommu/intel/irq_remap.h"
+#include "lib/console.h"
+
+static void print_quoted(const char *s)
+{
+	kprintf("\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			kprintf("\\%c", *s);
+		else if (*s >= 0x20 && *s < 0x7f)
+			kprintf("%c", *s);
+		else
+			kprintf("\\x%02x", (unsigned char)*s);
+	}
+	kprintf("\"");
+}
+
+void report_header(const struct boot_info *bi, const struct config *cfg)
+{
+	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s acpi=%s platform=%s "
+		"console=%s iommu=%s ir=%s cmdline=", MSILAB_VERSION, boot_loader_name(bi->loader),
+		cpus_online, tsc.hz, tsc_source_name(tsc.source), lapic_mode_name(), acpi_root_name(),
+		platform_is_qemu() ? "qemu" : "bare", console_name(), ir_iommu_name(),
+		ir_enabled() ? "on" : "off");
+	print_quoted(cfg->options);
+	kprintf("\n");
+	warn_release();
+}
+
+void report_bail_out(const struct exc_frame *f, uint64_t cr2)
+{
+	char dump[768];
+
+	exc_dump_yaml(f, cr2, "  ", dump, sizeof(dump));
+	kprintf("Bail out! exception %s (vector %lu) at rip 0x%lx outside any test\n",
+		exc_name(f->vector), f->vector, f->rip);
+	kprintf("  ---\n%s  ...\n", dump);
+	report_exit(1);
+}
+
+void report_exit(int failed)
+{
+	enum exit_mode m = kernel_config.exit;
+
+	irq_disable();
+	if (m == EXIT_AUTO)
+		m = platform_is_qemu() ? EXIT_QEMU : EXIT_HALT;
+	if (m == EXIT_QEMU)
+		platform_qemu_exit(failed ? 1 : 0);
+	if (m == EXIT_REBOOT)
+		platform_reboot();
+	platform_halt();	/* also where isa-debug-exit is absent */
+}

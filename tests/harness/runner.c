@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The test runner: selection, a recovery point and a watchdog per test, and
+ * the TAP 14 output of docs/report-format.md.
+ */
+#include "tests/harness/runner.h"
+#include "lib/console.h"
+#include "lib/glob.h"
+#include "lib/pfa.h"
+#include "lib/string.h"
+#include "tests/harness/test.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/exception.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/tsc.h"
+#include "msi/irqdomain.h"
+
+extern const struct test __tests_start[], __tests_end[];
+
+static struct recover *runner_point;	/* where the watchdog unwinds to */
+static struct test_ctx ctx;		/* large: not on the stack */
+
+static void watchdog_fire(uint64_t tsc_now, void *arg)
+{
+	(void)tsc_now;
+	(void)arg;
+	if (!runner_point)
+		return;
+	lapic_eoi();	/* we leave the handler without returning to irq_dispatch */
+	recover_unwind(runner_point, RECOVER_TIMEOUT);
+}
+
+void t_watchdog_restart(struct test_ctx *t)
+{
+	lapic_timer_oneshot_ms(t->test->budget_ms ? t->test->budget_ms : TEST_BUDGET_MS,
+			       VEC_WATCHDOG);
+}
+
+static void yaml_vappend(struct test_ctx *t, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t room = sizeof(t->yaml) - t->ylen;
+	int n;
+
+	if (room < 4)
+		return;
+	n = ksnprintf(t->yaml + t->ylen, room, "  %s", prefix);
+	if (n > 0 && (size_t)n < room)
+		t->ylen += n;
+	room = sizeof(t->yaml) - t->ylen;
+	n = kvsnprintf(t->yaml + t->ylen, room, fmt, ap);
+	t->ylen += (n > 0 && (size_t)n < room) ? (size_t)n : room - 1;
+	if (t->ylen + 1 < sizeof(t->yaml))
+		t->yaml[t->ylen++] = '\n';
+	t->yaml[t->ylen] = 0;
+}
+
+void t_yaml(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	yaml_vappend(t, "", fmt, ap);
+	va_end(ap);
+}
+
+void t_fail(struct test_ctx *t, const char *fmt, ...)
+{
+	char msg[200], quoted[420];
+	size_t q = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* A YAML double-quoted scalar. */
+	for (const char *s = msg; *s && q + 3 < sizeof(quoted); s++) {
+		if (*s == '"' || *s == '\\')
+			quoted[q++] = '\\';
+		quoted[q++] = *s;
+	}
+	quoted[q] = 0;
+	if (!t->failed)
+		t_yaml(t, "message: \"%s\"", quoted);
+	else
+		t_yaml(t, "also: \"%s\"", quoted);
+	t->failed++;
+}
+
+void t_skip(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(t->reason, sizeof(t->reason), fmt, ap);
+	va_end(ap);
+	t->skipped = 1;
+}
+
+void *t_alloc(struct test_ctx *t, size_t bytes)
+{
+	uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE, p;
+
+	for (int i = 0; i < TEST_ALLOCS; i++) {
+		if (t->allocs[i].pages)
+			continue;
+		p = pfa_alloc(&pfa, pages, PAGE_SIZE, ~0ull);
+		if (!p)
+			return NULL;
+		t->allocs[i].base = p;
+		t->allocs[i].pages = pages;
+		memset((void *)(uintptr_t)p, 0, pages * PAGE_SIZE);
+		return (void *)(uintptr_t)p;
+	}
+	return NULL;
+}
+
+static void release(struct test_ctx *t)
+{
+	for (int i = 0; i < TEST_ALLOCS; i++)
+		if (t->allocs[i].pages)
+			pfa_free(&pfa, t->allocs[i].base, t->allocs[i].pages);
+}
+
+static void run_one(const struct test *test, int num, const struct config *cfg,
+		    int *failed, int *skipped)
+{
+	struct recover point;
+	uint64_t unowned0 = irq_counts.unowned;
+	uint32_t budget = test->budget_ms ? test->budget_ms : TEST_BUDGET_MS;
+	int why;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.test = test;
+	ctx.samples = cfg->samples;
+
+	recover_push(&point);
+	runner_point = &point;
+	why = ctx_save(&point.ctx);
+	if (why == 0) {
+		lapic_timer_oneshot_ms(budget, VEC_WATCHDOG);
+		irq_enable();
+		test->fn(&ctx);
+		irq_disable();
+		recover_pop(&point);
+	}
+	irq_disable();
+	lapic_timer_stop();
+	runner_point = NULL;
+
+	if (why == RECOVER_EXCEPTION) {
+		char dump[768];
+
+		t_fail(&ctx, "exception %s (vector %lu) at rip 0x%lx",
+		       exc_name(point.frame.vector), point.frame.vector, point.frame.rip);
+		exc_dump_yaml(&point.frame, point.cr2, "  ", dump, sizeof(dump));
+		t_yaml(&ctx, "%.*s", (int)strlen(dump) - 3, dump + 2);
+	} else if (why == RECOVER_TIMEOUT) {
+		t_fail(&ctx, "timeout: still running after its budget of %u ms", budget);
+	}
+	if (why) {
+		uint32_t restarted = smp_restart_busy(), freed = irq_free_all();
+
+		irq_unregister_all_dynamic();
+		if (restarted)
+			t_yaml(&ctx, "restarted_cpus: %u  # their calls were still running", restarted);
+		if (freed)
+			t_yaml(&ctx, "freed_interrupts: %u  # the test's, left allocated", freed);
+	}
+	release(&ctx);
+	if (irq_counts.unowned != unowned0)
+		t_yaml(&ctx, "unowned_interrupts: %lu  # last on vector 0x%x",
+		       irq_counts.unowned - unowned0, irq_counts.last_unowned);
+
+	if (ctx.failed) {
+		kprintf("not ok %d - %s.%s%s\n", num, test->suite, test->name,
+			why == RECOVER_TIMEOUT ? " # timeout" : "");
+		(*failed)++;
+	} else if (ctx.skipped) {
+		kprintf("ok %d - %s.%s # SKIP %s\n", num, test->suite, test->name, ctx.reason);
+		(*skipped)++;
+	} else {
+		kprintf("ok %d - %s.%s\n", num, test->suite, test->name);
+	}
+	if (ctx.ylen) {
+		/* Not kprintf: its line buffer is smaller than a YAML block. */
+		console_write("  ---\n", 6);
+		console_write(ctx.yaml, ctx.ylen);
+		console_write("  ...\n", 6);
+	}
+}
+
+int runner_run(const struct config *cfg)
+{
+	int num = 0, failed = 0, skipped = 0;
+
+	if (irq_register(0, VEC_WATCHDOG, watchdog_fire, NULL))
+		kprintf("# warning: watchdog vector 0x%x taken; tests run without it\n",
+			VEC_WATCHDOG);
+	for (const struct test *t = __tests_start; t < __tests_end; t++) {
+		if (!glob_select(cfg->tests, t->suite, t->name, t->flags & TEST_MANUAL))
+			continue;
+		run_one(t, ++num, cfg, &failed, &skipped);
+	}
+	if (num == 0)
+		kprintf("# warning: tests=%s selected no test\n", cfg->tests);
+	kprintf("1..%d\n", num);
+	kprintf("# msilab done: %d passed, %d failed, %d skipped\n",
+		num - failed - skipped, failed, skipped);
+	return failed;
+}

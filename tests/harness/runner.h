@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef TESTS_HARNESS_RUNNER_H
+#define TESTS_HARNESS_RUNNER_H
+
+#include "kernel/cmdline.h"
+
+/* Run the selected tests and print their TAP points, the plan and the done
+ * line. Returns the number of failed tests. */
+int runner_run(const struct config *cfg);
+
+#endif

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The interrupt sources of this machine: each device driver's interrupts
+ * with a trigger that stamps the TSC just before the raising write, and
+ * what the harness knows of the device under QEMU (docs/qemu.md).
+ */
+#include "tests/harness/sources.h"
+#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/misc/edu.h"
+#include "drivers/net/e1000e.h"
+#include "drivers/net/igb.h"
+#include "drivers/timer/hpet_fsb.h"
+#include "arch/x86/tsc.h"
+#include "lib/errno.h"
+#include "lib/stats.h"
+#include "lib/string.h"
+
+#define HPET_DUE_US	20	/* the comparator is armed this far ahead */
+
+static struct edu *edu;
+static struct e1000e e1000e;
+static struct igb igb;
+static struct hpet_fsb hpet;
+static struct ir_unit *inv_unit;
+
+/* --- edu: PCI-MSI ------------------------------------------------------ */
+
+static uint64_t edu_trigger(struct irq_source *s, uint32_t i)
+{
+	uint64_t t0;
+
+	(void)s;
+	(void)i;
+	t0 = rdtsc();
+	edu_raise(edu);
+	return t0;
+}
+
+static void edu_source_ack(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	edu_ack(edu);
+}
+
+static void edu_source(struct irq_source *s)
+{
+	int e = edu_get(0, &edu);
+
+	*s = (struct irq_source){ .name = "edu", .kind = "PCI-MSI", .nvec = 1,
+				  .trigger = edu_trigger, .ack = edu_source_ack };
+	if (e == -ENODEV)
+		ksnprintf(s->absent, sizeof(s->absent), "no edu device (QEMU: -device edu)");
+	else if (e)
+		ksnprintf(s->absent, sizeof(s->absent), "%s", edu->error);
+	else
+		s->dev = &edu->dev;
+}
+
+/* --- e1000e: PCI-MSIX ---------------------------------------------------- */
+
+static uint64_t e1000e_trigger(struct irq_source *s, uint32_t i)
+{
+	uint64_t t0;
+
+	(void)s;
+	e1000e_cause_clear(&e1000e, i);	/* raise it anew */
+	t0 = rdtsc();
+	e1000e_cause_set(&e1000e, i);
+	return t0;
+}
+
+static void e1000e_source_ack(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	e1000e_ack(&e1000e);
+}
+
+static void e1000e_source(struct irq_source *s)
+{
+	int e = e1000e_probe(&e1000e);
+
+	*s = (struct irq_source){ .name = "e1000e", .kind = "PCI-MSIX", .nvec = E1000E_NVEC,
+				  .has_pending = 1, .trigger = e1000e_trigger, .ack = e1000e_source_ack,
+				  .qemu_quirk = "QEMU's e1000e throttles MSI-X (EITR at least 128 us, "
+						"E1000E_MIN_XITR) and delivers each ICS write twice: "
+						"exactly-once delivery and latency cannot be shown here" };
+	if (e == -ENODEV)
+		ksnprintf(s->absent, sizeof(s->absent), "no e1000e (QEMU: -device e1000e)");
+	else if (e)
+		ksnprintf(s->absent, sizeof(s->absent), "%s", e1000e.error);
+	else
+		s->dev = &e1000e.dev;
+}
+
+/* --- igb: PCI-MSIX ------------------------------------------------------- */
+
+static uint64_t igb_trigger(struct irq_source *s, uint32_t i)
+{
+	uint64_t t0;
+
+	(void)s;
+	igb_rearm(&igb, i);
+	t0 = rdtsc();
+	igb_raise(&igb, i);
+	return t0;
+}
+
+static void igb_source(struct irq_source *s)
+{
+	int e = igb_probe(&igb);
+
+	*s = (struct irq_source){ .name = "igb", .kind = "PCI-MSIX", .nvec = igb.nvec,
+				  .has_pending = 1, .trigger = igb_trigger };
+	if (e == -ENODEV)
+		ksnprintf(s->absent, sizeof(s->absent),
+			  "no igb (QEMU 10: -device igb; QEMU 7.2 has none)");
+	else if (e)
+		ksnprintf(s->absent, sizeof(s->absent), "%s", igb.error);
+	else
+		s->dev = &igb.dev;
+}
+
+/* --- hpet: an HPET timer's FSB route, DEV-MSI ------------------------------ */
+
+/* Armed HPET_DUE_US ahead; the due time in TSC from the read just after t0. */
+static uint64_t hpet_trigger(struct irq_source *s, uint32_t i)
+{
+	uint64_t delta = hpet_hz() * HPET_DUE_US / 1000000, t0;
+
+	(void)s;
+	(void)i;
+	t0 = rdtsc();
+	hpet_fsb_arm(&hpet, delta);
+	return t0 + mul_div_u64(delta, tsc.hz, hpet_hz());
+}
+
+static void hpet_quiesce(struct irq_source *s)
+{
+	(void)s;
+	hpet_fsb_park(&hpet);
+}
+
+static void hpet_source(struct irq_source *s)
+{
+	int e = hpet_fsb_probe(&hpet);
+
+	*s = (struct irq_source){ .name = "hpet", .kind = "DEV-MSI", .nvec = 1,
+				  .trigger = hpet_trigger, .quiesce = hpet_quiesce };
+	if (e == -ENODEV && hpet_base())
+		ksnprintf(s->absent, sizeof(s->absent), "%s (QEMU: -global hpet.msi=on)", hpet.error);
+	else if (e)
+		ksnprintf(s->absent, sizeof(s->absent), "%s", hpet.error);
+	else
+		s->dev = &hpet.dev;
+}
+
+/* --- vtd-inv: a VT-d unit's invalidation completion event, DEV-MSI --------- */
+
+static uint64_t inv_trigger(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	return ir_inv_event_raise(inv_unit);
+}
+
+static void inv_ack(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	ir_inv_event_ack(inv_unit);
+}
+
+static void vtd_inv_source(struct irq_source *s)
+{
+	*s = (struct irq_source){ .name = "vtd-inv", .kind = "DEV-MSI", .nvec = 1, .has_pending = 1,
+				  .trigger = inv_trigger, .ack = inv_ack };
+	s->dev = ir_inv_event_device(&inv_unit);
+	if (!s->dev)
+		ksnprintf(s->absent, sizeof(s->absent), "no VT-d unit with queued invalidation on "
+			  "(QEMU: -device intel-iommu,intremap=on; ir=off turns it off)");
+}
+
+/* --- the registry ---------------------------------------------------------- */
+
+static struct irq_source sources[5];
+
+void sources_init(void)
+{
+	edu_source(&sources[0]);
+	e1000e_source(&sources[1]);
+	igb_source(&sources[2]);
+	hpet_source(&sources[3]);
+	vtd_inv_source(&sources[4]);
+}
+
+struct irq_source *source_get(const char *name)
+{
+	for (uint32_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i].name && !strcmp(sources[i].name, name))
+			return &sources[i];
+	return 0;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * In-firmware tests. Each TEST() lands in the msilab_tests linker section;
+ * the runner (tests/harness/runner.c) selects them with tests=<glob>,... and prints
+ * one TAP test point each (docs/report-format.md).
+ */
+#ifndef TESTS_HARNESS_TEST_H
+#define TESTS_HARNESS_TEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/printf.h"
+
+#define TEST_BUDGET_MS	10000	/* default watchdog budget */
+#define TEST_MANUAL	(1u << 0)	/* runs only when a glob names its suite */
+
+struct test_ctx;
+
+struct test {
+	const char *suite;
+	const char *name;
+	void (*fn)(struct test_ctx *t);
+	uint32_t budget_ms;	/* 0: TEST_BUDGET_MS */
+	uint32_t flags;
+};
+
+#define TEST_SECTION __attribute__((used, section(".data.msilab_tests"), aligned(8)))
+
+#define TEST_FULL(suite_, name_, budget_, flags_)				\
+	static void test_##suite_##_##name_(struct test_ctx *t);		\
+	static const struct test test_desc_##suite_##_##name_ TEST_SECTION = {	\
+		#suite_, #name_, test_##suite_##_##name_, budget_, flags_ };	\
+	static void test_##suite_##_##name_(struct test_ctx *t)
+
+#define TEST(suite_, name_) TEST_FULL(suite_, name_, 0, 0)
+
+#define TEST_YAML_MAX	32768	/* room for a figure per CPU */
+#define TEST_ALLOCS	4
+
+struct test_ctx {
+	const struct test *test;
+	int failed;
+	int skipped;
+	char reason[160];		/* SKIP reason */
+	size_t ylen;
+	char yaml[TEST_YAML_MAX];	/* the YAML block's lines, indented */
+	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
+	uint32_t samples;		/* samples= from the command line */
+};
+
+/* Mark the test failed; the first call's text becomes `message:`. */
+void t_fail(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Mark the test skipped with a reason (TAP "# SKIP reason"). */
+void t_skip(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append one "key: value" line to the YAML block. */
+void t_yaml(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Fail with the message when cond is false; returns cond. */
+#define t_check(t, cond, ...) ((cond) ? 1 : (t_fail((t), __VA_ARGS__), 0))
+
+/* Zeroed memory for samples, freed when the test ends; NULL if none left. */
+void *t_alloc(struct test_ctx *t, size_t bytes);
+
+/* Interrupt accounting for a latency run. */
+struct irq_tally {
+	uint64_t triggers;
+	uint64_t delivered;
+	uint64_t lost;
+	uint64_t duplicates;
+	uint64_t spurious;
+};
+
+/*
+ * Report a latency distribution: samples[0..n) in TSC cycles (overwritten:
+ * converted to ns and sorted). samples[0] is the cold first sample, reported
+ * apart. With a tally, also lost/duplicates/spurious; the test fails unless
+ * all three are zero. With a label the figure is a nested YAML map under
+ * `label:` (for tests with several figures), else its keys are top level.
+ */
+void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
+	       const struct irq_tally *tally);
+
+/* Restart the watchdog with the test's full budget (for tests that used
+ * the local APIC timer themselves). */
+void t_watchdog_restart(struct test_ctx *t);
+
+/*
+ * Interrupt latency, the generic loop: n times, trigger() fires one
+ * interrupt and returns the TSC just before the write that causes it (or,
+ * for a timer, the TSC at which it is due); the
+ * handler (irq_probe_handler with the probe as its argument) stamps it.
+ * samples[k] = stamp - trigger time for each delivery within `wait` TSC
+ * cycles; triggers with none are lost (after 3 lost in a row the loop
+ * gives up: the source is dead). `wait` is a bound for calling a delivery
+ * lost, not a latency limit: make it generous (TCG on a busy host can hold
+ * a vCPU off its core for a long time). Returns k, the samples taken.
+ */
+struct irq_probe {
+	volatile uint64_t stamp;
+	volatile uint64_t count;
+};
+
+void irq_probe_handler(uint64_t tsc, void *arg);
+uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
+		     uint32_t n, uint64_t wait, uint64_t *samples, struct irq_tally *tally);
+
+#endif
