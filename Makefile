@@ -15,8 +15,7 @@ FW_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. \
 	-ffreestanding -fno-stack-protector -fno-strict-aliasing \
 	-fpic -fvisibility=hidden -include lib/visibility.h \
 	-mno-red-zone -fshort-wchar -fno-asynchronous-unwind-tables \
-	-fno-tree-loop-distribute-patterns -fcf-protection=none -MMD -MP \
-	-fno-toplevel-reorder
+	-fno-tree-loop-distribute-patterns -fcf-protection=none -MMD -MP
 # Interrupt handlers save only the general registers (arch/x86/entry.asm).
 FW_NOFP   := -mgeneral-regs-only
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
@@ -38,7 +37,7 @@ FW_SRC := \
 	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
 	drivers/iommu/intel/events.c \
 	kernel/main.c kernel/cmdline.c \
-	tests/harness/main.c tests/harness/report.c tests/harness/runner.c \
+	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
 	tests/harness/measure.c tests/harness/sources.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \

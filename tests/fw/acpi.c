@@ -28,7 +28,7 @@ static void dump(const struct acpi_header *h)
 	}
 }
 
-TEST_FULL(acpi, dump, 60000, TEST_MANUAL)
+TEST(acpi, dump, .budget_ms = 60000, .flags = TEST_MANUAL)
 {
 	uint32_t n = acpi_table_count(), shown = 0;
 

@@ -38,7 +38,7 @@ static struct ir_unit *unit_or_skip(struct test_ctx *t)
 	return u;
 }
 
-TEST(iommu, units)
+TEST(iommu, units, .needs = "vt-d")
 {
 	const struct dmar *dmar = ir_dmar();
 	struct ir_unit_info u;
@@ -97,7 +97,7 @@ static void quiet(void)
 	delay_ms(QUIET_MS);
 }
 
-TEST(iommu, devices_remapped)
+TEST(iommu, devices_remapped, .needs = "vt-d ir, edu")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct edu *e = u ? edu_or_skip(t, 0) : 0;
@@ -132,7 +132,7 @@ TEST(iommu, devices_remapped)
 }
 
 /* With remapping, a move rewrites the IRTE; the device's message stays. */
-TEST(iommu, affinity_rewrites_only_irte)
+TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct edu *e = u ? edu_or_skip(t, 0) : 0;
@@ -222,7 +222,7 @@ static int remapping(struct test_ctx *t, struct ir_unit *u, struct msi_device *d
 	return e;
 }
 
-TEST(iommu, remapping_cost_ratio)
+TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct irq_source *s = source_get("edu");
@@ -299,7 +299,7 @@ static const char *held_name(int held)
 	return held > 0 ? "held" : held == 0 ? "dropped" : held == -1 ? "delivered" : "mask failed";
 }
 
-TEST(iommu, mask_source_vs_irte)
+TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct irq_source *s = maskable_source();
@@ -432,7 +432,7 @@ static void attack_done(struct attack *k)
 		msi_free_irqs(&k->fault, 1);
 }
 
-TEST(iommu, bad_handle_blocked)
+TEST(iommu, bad_handle_blocked, .needs = "vt-d ir, edu")
 {
 	struct attack k;
 	struct msi_msg m;
@@ -444,7 +444,7 @@ TEST(iommu, bad_handle_blocked)
 	attack_done(&k);
 }
 
-TEST(iommu, nonpresent_irte_blocked)
+TEST(iommu, nonpresent_irte_blocked, .needs = "vt-d ir, edu")
 {
 	struct attack k;
 	struct msi_msg m;
@@ -463,7 +463,7 @@ TEST(iommu, nonpresent_irte_blocked)
 
 /* The victim's IRTE checks the second edu's requester ID; the first edu
  * sends the victim's message. */
-TEST(iommu, source_id_mismatch_blocked)
+TEST(iommu, source_id_mismatch_blocked, .needs = "vt-d ir, 2 edu")
 {
 	struct attack k;
 	struct msi_msg m;
@@ -486,7 +486,7 @@ TEST(iommu, source_id_mismatch_blocked)
 	attack_done(&k);
 }
 
-TEST(iommu, compat_format_blocked)
+TEST(iommu, compat_format_blocked, .needs = "vt-d ir, edu")
 {
 	struct attack k;
 	struct msi_msg m;
@@ -502,7 +502,8 @@ TEST(iommu, compat_format_blocked)
  * a device's DMA writes another device's interrupt message to 0xFEExxxxx.
  * The second edu DMAs the victim's remappable message; the IRTE checks the
  * first edu's requester ID. The edu needs dma_mask=0xffffffff. */
-TEST_FULL(iommu, dma_msi_injection_blocked, 20000, 0)
+TEST(iommu, dma_msi_injection_blocked, .budget_ms = 20000,
+     .needs = "vt-d ir, 2 edu with dma_mask=0xffffffff")
 {
 	struct attack k;
 	struct edu *b;
@@ -547,7 +548,7 @@ TEST_FULL(iommu, dma_msi_injection_blocked, 20000, 0)
 /* A device below a PCIe-to-PCI bridge: its requests carry the bridge's
  * secondary bus and devfn 0, and its IRTE must check that ID (QEMU 10
  * checks the source ID of real MSI writes: a wrong SID is fault 0x26). */
-TEST(iommu, requester_id_behind_bridge)
+TEST(iommu, requester_id_behind_bridge, .needs = "vt-d ir, edu behind a pcie-pci-bridge")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct edu *d = 0, *e;
@@ -584,7 +585,7 @@ TEST(iommu, requester_id_behind_bridge)
 }
 
 /* Many faults in a row; the log drained after each; nothing hangs. */
-TEST(iommu, fault_storm)
+TEST(iommu, fault_storm, .needs = "vt-d ir, edu")
 {
 	struct attack k;
 	struct msi_msg m;

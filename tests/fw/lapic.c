@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* lapic.*: the local APIC's own interrupt paths, the baselines for devices. */
 #include "tests/harness/test.h"
+#include "kernel/kernel.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
@@ -89,7 +90,7 @@ static void spin_until_stopped(void *arg)
 
 /* CPU 0 to each other CPU: ICR write on CPU 0 to the target's entry stub.
  * The two TSCs differ by the measured offset, reported beside it. */
-TEST_FULL(lapic, ipi_latency, 60000, 0)
+TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 {
 	uint32_t n = t->samples;
 	uint64_t *s = t_alloc(t, n * sizeof(*s));
@@ -192,17 +193,46 @@ static void run_timer(struct test_ctx *t, const char *label, uint64_t (*trigger)
 }
 
 /* One-shot mode: the expiry the calibrated timer rate predicts. */
-TEST_FULL(lapic, timer_latency, 30000, 0)
+TEST(lapic, timer_latency, .budget_ms = 30000)
 {
 	run_timer(t, "oneshot", trigger_oneshot);
 }
 
 /* TSC-deadline mode: the deadline itself. */
-TEST_FULL(lapic, tsc_deadline_latency, 30000, 0)
+TEST(lapic, tsc_deadline_latency, .budget_ms = 30000)
 {
 	if (!lapic_has_tsc_deadline()) {
 		t_skip(t, "no TSC-deadline mode (CPUID.1:ECX[24] clear; QEMU TCG does not emulate it)");
 		return;
 	}
 	run_timer(t, "tsc_deadline", trigger_deadline);
+}
+
+static void read_apic_base(void *arg)
+{
+	*(uint64_t *)arg = rdmsr(MSR_APIC_BASE);
+}
+
+/* Every CPU runs its local APIC in the mode the command line asked for. */
+TEST(lapic, mode)
+{
+	int want_x2 = lapic_mode() == LAPIC_X2APIC;
+
+	t_yaml(t, "mode: %s", lapic_mode_name());
+	t_yaml(t, "cpu_has_x2apic: %s", lapic_has_x2apic() ? "true" : "false");
+	if (kernel_config.apic == APIC_X2APIC && !lapic_has_x2apic()) {
+		t_skip(t, "apic=x2apic, but the CPU offers no x2APIC (QEMU 7.2 does not under TCG)");
+		return;
+	}
+	t_check(t, kernel_config.apic != APIC_XAPIC || !want_x2, "apic=xapic, running x2apic");
+	t_check(t, kernel_config.apic != APIC_X2APIC || want_x2, "apic=x2apic, running xapic");
+	for (uint32_t cpu = 0; cpu < cpus_online; cpu++) {
+		uint64_t base = 0;
+
+		if (!t_check(t, smp_call(cpu, read_apic_base, &base, SMP_CALL_TIMEOUT_MS) == 0,
+			     "cpu%u did not answer", cpu))
+			continue;
+		t_check(t, !!(base & APIC_BASE_X2APIC) == want_x2 && (base & APIC_BASE_ENABLE),
+			"cpu%u: IA32_APIC_BASE 0x%lx", cpu, base);
+	}
 }

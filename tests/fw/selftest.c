@@ -9,19 +9,19 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 
-TEST_FULL(selftest, unguarded_ud, 0, TEST_MANUAL)
+TEST(selftest, unguarded_ud, .flags = TEST_MANUAL)
 {
 	(void)t;
 	asm volatile("ud2");
 }
 
-TEST_FULL(selftest, unguarded_pf, 0, TEST_MANUAL)
+TEST(selftest, unguarded_pf, .flags = TEST_MANUAL)
 {
 	(void)t;
 	*(volatile uint32_t *)phys_ptr(0x20) = 1;	/* page 0 is not mapped */
 }
 
-TEST_FULL(selftest, hang, 300, TEST_MANUAL)
+TEST(selftest, hang, .budget_ms = 300, .flags = TEST_MANUAL)
 {
 	(void)t;
 	for (;;)
@@ -36,7 +36,7 @@ static void spin_forever(void *arg)
 }
 
 /* A hang that leaves another CPU busy: the runner restarts that CPU. */
-TEST_FULL(selftest, hang_with_busy_cpu, 300, TEST_MANUAL)
+TEST(selftest, hang_with_busy_cpu, .budget_ms = 300, .flags = TEST_MANUAL)
 {
 	if (cpus_online < 2) {
 		t_skip(t, "needs a second CPU");
@@ -52,17 +52,17 @@ static void nothing(void *arg)
 	(void)arg;
 }
 
-TEST_FULL(selftest, explicit_fail, 0, TEST_MANUAL)
+TEST(selftest, explicit_fail, .flags = TEST_MANUAL)
 {
 	t_fail(t, "failed on purpose with a \"quoted\" word");
 }
 
-TEST_FULL(selftest, skip, 0, TEST_MANUAL)
+TEST(selftest, skip, .flags = TEST_MANUAL)
 {
 	t_skip(t, "skipped on purpose");
 }
 
-TEST_FULL(selftest, after, 0, TEST_MANUAL)
+TEST(selftest, after, .flags = TEST_MANUAL)
 {
 	t_check(t, irqs_enabled(), "interrupts off after the failures before");
 	for (uint32_t cpu = 0; cpu < cpus_online; cpu++)

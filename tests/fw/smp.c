@@ -33,7 +33,7 @@ TEST(smp, all_cpus_online)
 
 /* Each CPU's TSC against CPU 0's, by ping-pong; reported, not judged: a
  * skew is a fact of the machine that cross-CPU figures must be read with. */
-TEST(smp, tsc_skew)
+TEST(smp, tsc_skew, .needs = "2 cpus")
 {
 	if (cpus_online < 2) {
 		t_skip(t, "one CPU online: nothing to compare");
@@ -97,33 +97,4 @@ TEST(smp, call_on_each_cpu)
 		"cpu1 did not answer after its exception");
 	t_check(t, smp_call(cpus_online, whoami, NULL, 10) == -ENODEV,
 		"a call to a CPU that is not online was not refused");
-}
-
-static void read_apic_base(void *arg)
-{
-	*(uint64_t *)arg = rdmsr(MSR_APIC_BASE);
-}
-
-/* Every CPU runs its local APIC in the mode the command line asked for. */
-TEST(lapic, mode)
-{
-	int want_x2 = lapic_mode() == LAPIC_X2APIC;
-
-	t_yaml(t, "mode: %s", lapic_mode_name());
-	t_yaml(t, "cpu_has_x2apic: %s", lapic_has_x2apic() ? "true" : "false");
-	if (kernel_config.apic == APIC_X2APIC && !lapic_has_x2apic()) {
-		t_skip(t, "apic=x2apic, but the CPU offers no x2APIC (QEMU 7.2 does not under TCG)");
-		return;
-	}
-	t_check(t, kernel_config.apic != APIC_XAPIC || !want_x2, "apic=xapic, running x2apic");
-	t_check(t, kernel_config.apic != APIC_X2APIC || want_x2, "apic=x2apic, running xapic");
-	for (uint32_t cpu = 0; cpu < cpus_online; cpu++) {
-		uint64_t base = 0;
-
-		if (!t_check(t, smp_call(cpu, read_apic_base, &base, SMP_CALL_TIMEOUT_MS) == 0,
-			     "cpu%u did not answer", cpu))
-			continue;
-		t_check(t, !!(base & APIC_BASE_X2APIC) == want_x2 && (base & APIC_BASE_ENABLE),
-			"cpu%u: IA32_APIC_BASE 0x%lx", cpu, base);
-	}
 }

@@ -97,8 +97,7 @@ uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx
 		samples[k++] = p->stamp - t0;
 	}
 	/* Deliveries after the last trigger's count as duplicates too. */
-	for (uint64_t t0 = rdtsc(); rdtsc() - t0 < ms_to_tsc(TAIL_MS);)
-		cpu_relax();
+	delay_ms(TAIL_MS);
 	tally->delivered = p->count;
 	if (p->count > tally->triggers - tally->lost)
 		tally->duplicates = p->count - (tally->triggers - tally->lost);

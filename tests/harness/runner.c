@@ -8,6 +8,7 @@
 #include "lib/glob.h"
 #include "lib/pfa.h"
 #include "lib/string.h"
+#include "tests/harness/registry.h"
 #include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exception.h"
@@ -16,8 +17,6 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
-
-extern const struct test __tests_start[], __tests_end[];
 
 static struct recover *runner_point;	/* where the watchdog unwinds to */
 static struct test_ctx ctx;		/* large: not on the stack */
@@ -194,17 +193,24 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 int runner_run(const struct config *cfg)
 {
 	int num = 0, failed = 0, skipped = 0;
+	const struct test **all;
+	uint32_t n = registry_tests(&all);
 
+	if (!strcmp(cfg->tests, "list")) {
+		registry_print();
+		kprintf("1..0 # SKIP tests=list: the list only\n");
+		kprintf("# msilab done: 0 passed, 0 failed, 0 skipped\n");
+		return 0;
+	}
 	if (irq_register(0, VEC_WATCHDOG, watchdog_fire, NULL))
-		kprintf("# warning: watchdog vector 0x%x taken; tests run without it\n",
-			VEC_WATCHDOG);
-	for (const struct test *t = __tests_start; t < __tests_end; t++) {
-		if (!glob_select(cfg->tests, t->suite, t->name, t->flags & TEST_MANUAL))
+		warn("watchdog vector 0x%x taken; tests run without it", VEC_WATCHDOG);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!glob_select(cfg->tests, all[i]->suite, all[i]->name, all[i]->flags & TEST_MANUAL))
 			continue;
-		run_one(t, ++num, cfg, &failed, &skipped);
+		run_one(all[i], ++num, cfg, &failed, &skipped);
 	}
 	if (num == 0)
-		kprintf("# warning: tests=%s selected no test\n", cfg->tests);
+		warn("tests=%s selected no test", cfg->tests);
 	kprintf("1..%d\n", num);
 	kprintf("# msilab done: %d passed, %d failed, %d skipped\n",
 		num - failed - skipped, failed, skipped);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * In-firmware tests. Each TEST() lands in the msilab_tests linker section;
- * the runner (tests/harness/runner.c) selects them with tests=<glob>,... and prints
- * one TAP test point each (docs/report-format.md).
+ * In-firmware tests. Each TEST() lands in the msilab_tests linker section,
+ * the one list of tests (tests/harness/registry.c orders it and prints it
+ * for tests=list); the runner (tests/harness/runner.c) selects them with
+ * tests=<glob>,... and prints one TAP test point each
+ * (docs/report-format.md).
  */
 #ifndef TESTS_HARNESS_TEST_H
 #define TESTS_HARNESS_TEST_H
@@ -20,19 +22,28 @@ struct test {
 	const char *suite;
 	const char *name;
 	void (*fn)(struct test_ctx *t);
+	const char *file;	/* where it is declared: a suite lives in one file */
+	uint32_t line;
 	uint32_t budget_ms;	/* 0: TEST_BUDGET_MS */
-	uint32_t flags;
+	uint32_t flags;		/* TEST_MANUAL */
+	const char *needs;	/* devices and sources it needs, for tests=list */
 };
 
 #define TEST_SECTION __attribute__((used, section(".data.msilab_tests"), aligned(8)))
 
-#define TEST_FULL(suite_, name_, budget_, flags_)				\
+/*
+ * TEST(suite, name, options...) { body }: options are designated
+ * initializers of struct test, e.g.
+ *   TEST(lapic, ipi_latency, .budget_ms = 60000) { ... }
+ *   TEST(selftest, hang, .budget_ms = 300, .flags = TEST_MANUAL) { ... }
+ *   TEST(iommu, units, .needs = "vt-d") { ... }
+ */
+#define TEST(suite_, name_, ...)						\
 	static void test_##suite_##_##name_(struct test_ctx *t);		\
 	static const struct test test_desc_##suite_##_##name_ TEST_SECTION = {	\
-		#suite_, #name_, test_##suite_##_##name_, budget_, flags_ };	\
+		.suite = #suite_, .name = #name_, .fn = test_##suite_##_##name_,	\
+		.file = __FILE__, .line = __LINE__, __VA_ARGS__ };		\
 	static void test_##suite_##_##name_(struct test_ctx *t)
-
-#define TEST(suite_, name_) TEST_FULL(suite_, name_, 0, 0)
 
 #define TEST_YAML_MAX	32768	/* room for a figure per CPU */
 #define TEST_ALLOCS	4

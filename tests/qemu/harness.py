@@ -14,6 +14,7 @@ the expected tests ran. Each run leaves build/qemu/CONFIG/{serial.log,
 qemu.stderr,summary.json}. QEMU=path picks another QEMU binary and
 QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
 """
+import fnmatch
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build")
@@ -30,157 +32,68 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 QEMU_ARGS = shlex.split(os.environ.get("QEMU_ARGS", ""))   # e.g. -L for another QEMU's data
 OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 
-# The tests every default run must contain: a test that vanishes is a failure.
-DEFAULT_TESTS = [
-    "boot.memmap_sane", "boot.rsdp_found", "boot.cmdline_seen", "boot.page_allocator",
-    "cpu.exception_recovery", "timer.tsc_calibration", "timer.timestamp_overhead",
-    "acpi.tables_parse", "pci.enumerate", "pci.capabilities", "pci.bars", "pci.access_methods_agree",
-    "pci.msi_message_roundtrip", "lapic.self_ipi_latency", "lapic.ipi_latency", "lapic.timer_latency", "lapic.tsc_deadline_latency",
-    "smp.all_cpus_online", "smp.tsc_skew", "smp.call_on_each_cpu", "lapic.mode",
-    "vector.alloc_free_exhaustion", "ioapic.all_pins_masked", "ioapic.route_roundtrip",
-    "edu.msi_latency", "edu.mask_cost", "edu.masked_trigger", "edu.affinity_moves",
-    "e1000e.msix_latency", "e1000e.mask_cost", "e1000e.masked_trigger", "e1000e.affinity_moves",
-    "igb.msix_latency", "igb.mask_cost", "igb.masked_trigger", "igb.affinity_moves",
-    "hpet.fsb_latency", "hpet.mask_cost", "hpet.masked_trigger", "hpet.affinity_moves",
-    "vtd_inv.completion_latency", "vtd_inv.mask_cost", "vtd_inv.masked_trigger", "vtd_inv.affinity_moves",
-    "msi.alloc_free_no_leak", "msi.refusals_counted", "msi.unowned_vector_counted",
-    "iommu.units", "iommu.devices_remapped", "iommu.affinity_rewrites_only_irte",
-    "iommu.remapping_cost_ratio", "iommu.mask_source_vs_irte", "iommu.bad_handle_blocked",
-    "iommu.nonpresent_irte_blocked", "iommu.source_id_mismatch_blocked",
-    "iommu.compat_format_blocked", "iommu.dma_msi_injection_blocked", "iommu.fault_storm",
-    "iommu.requester_id_behind_bridge",
-]
-
-def ir_devices(eim):
-    """An intel-iommu with interrupt remapping (first, before the devices it
-    covers), two edu devices that can DMA to 0xFEExxxxx, an e1000e and the
-    HPET's FSB delivery."""
-    return ["-device", "intel-iommu,intremap=on,eim=%s" % eim,
-            "-device", "edu,dma_mask=0xffffffff", "-device", "edu,dma_mask=0xffffffff",
-            "-device", "e1000e,romfile=", "-global", "hpet.msi=on",
-            "-device", "pcie-pci-bridge,id=pb,bus=pcie.0", "-device", "edu,bus=pb,addr=0x3"]
+CONFIG_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs.toml")
 
 
-# name: how to boot, the command line (None: what the loader's config gives),
-# the loader the header must name, and what the report must contain.
-CONFIGS = {
-    "kernel": dict(boot="kernel", cmdline="samples=10000", loader="multiboot1",
-                   doc="QEMU -kernel (Multiboot v1, a.out kludge), SeaBIOS: the fast path"),
-    "ovmf-fat": dict(boot="ovmf-fat", cmdline=None, loader="uefi", smp=2, header={"cpus": "2"},
-                     doc="OVMF boots EFI/BOOT/BOOTX64.EFI from a FAT drive, no shell"),
-    "ovmf-kernel": dict(boot="ovmf-kernel", cmdline="samples=2000 console=ttyS0,115200",
-                        loader="uefi",
-                        doc="OVMF loads the .efi with -kernel; command line as load options"),
-    "ovmf-grub": dict(boot="ovmf-grub", cmdline=None, loader="multiboot2", smp=2, header={"cpus": "2"},
-                      doc="OVMF boots the GRUB hybrid image from a USB stick (xHCI)"),
-    "bios-grub": dict(boot="bios-grub", cmdline=None, loader="multiboot2", smp=2, header={"cpus": "2"},
-                      doc="SeaBIOS boots the GRUB hybrid image from a USB stick (xHCI)"),
-    "smp4-xapic": dict(boot="kernel", cmdline="apic=xapic samples=2000", loader="multiboot1", smp=4,
-                       header={"cpus": "4", "apic": "xapic"},
-                       expect={"lapic.ipi_latency": ("ok", r"cpu3:")},
-                       doc="4 CPUs, xAPIC: bring-up, cross-CPU IPIs, TSC skew"),
-    "smp4-x2apic": dict(boot="kernel", cmdline="apic=x2apic cpus=3 samples=2000", loader="multiboot1",
-                        smp=4, cpu="max,+x2apic", header={"cpus": "3", "apic": "x2apic"},
-                        qemu7_header={"cpus": "3", "apic": "xapic"},
-                        qemu7_expect={"lapic.mode": ("skip", r"no x2APIC")},
-                        doc="4 CPUs, 3 used (cpus=3), x2APIC (QEMU 10; 7.2 has none under TCG)"),
-    "spcr-com2": dict(boot="kernel", cmdline="tests=boot.*,acpi.*", loader="multiboot1", serial_port=1,
-                      acpitable=dict(port=0x2f8), header={"console": "io:0x2f8"},
-                      tests=["boot.memmap_sane", "acpi.tables_parse"],
-                      warnings=[r"console: io:0x2f8 at 115200 baud, as the SPCR table says"],
-                      doc="an SPCR table (-acpitable) names COM2: the report goes there"),
-    "acpi-bad-table": dict(boot="kernel", cmdline="tests=boot.*,acpi.*", loader="multiboot1",
-                           acpitable=dict(port=0x2f8, interface=0x0e), header={"console": "io:0x3f8"},
-                           tests=["boot.memmap_sane", "acpi.tables_parse"],
-                           expect={"acpi.tables_parse": ("not ok", r"SPCR: interface type 0xe is not a 16550")},
-                           warnings=[r"spcr: SPCR: interface type 0xe is not a 16550; console stays on io:0x3f8"],
-                           doc="bad input: an SPCR naming a UART that is not a 16550 is refused; "
-                               "the report stays on COM1"),
-    "pci-topology": dict(boot="kernel", cmdline="tests=pci.*,boot.*", loader="multiboot1",
-                         extra=["-device", "pcie-root-port,id=rp1,chassis=1,slot=1,bus=pcie.0",
-                                "-device", "edu,bus=rp1",
-                                "-device", "pcie-root-port,id=rp2,chassis=2,slot=2,bus=pcie.0",
-                                "-device", "x3130-upstream,id=up1,bus=rp2",
-                                "-device", "xio3130-downstream,id=dn1,bus=up1,chassis=3,slot=0",
-                                "-device", "xio3130-downstream,id=dn2,bus=up1,chassis=4,slot=1",
-                                "-device", "e1000e,bus=dn1,romfile=", "-device", "edu,bus=dn2",
-                                "-device", "pxb-pcie,id=pxb1,bus_nr=128,bus=pcie.0",
-                                "-device", "pcie-root-port,id=rp3,bus=pxb1,chassis=5,slot=0",
-                                "-device", "edu,bus=rp3",
-                                "-device", "edu,bus=pcie.0,addr=0x6.0,multifunction=on",
-                                "-device", "edu,bus=pcie.0,addr=0x6.1"],
-                         tests=["pci.enumerate", "pci.capabilities", "pci.bars",
-                                "pci.access_methods_agree", "pci.msi_message_roundtrip"],
-                         inventory="topology",
-                         doc="devices behind root ports, a switch, a pxb-pcie expander (bus 0x80) "
-                             "and a multifunction slot; the inventory is compared with the QEMU "
-                             "command line"),
-    "msi-sources": dict(boot="kernel", cmdline="samples=2000", loader="multiboot1", smp=2,
-                        extra=["-device", "edu", "-device", "e1000e,romfile=", "-global", "hpet.msi=on"],
-                        qemu10_extra=["-device", "igb,romfile="],
-                        expect={"edu.msi_latency": ("ok", r"cpu1:"),
-                                "edu.mask_cost": ("skip", r"without per-vector masking"),
-                                "e1000e.msix_latency": ("skip", r"E1000E_MIN_XITR"),
-                                "e1000e.masked_trigger": ("ok|skip", r"pending_bit_seen: 200"),
-                                "igb.msix_latency": ("ok", r"vector9_deliveries"),
-                                "igb.masked_trigger": ("ok", r"pending_bit_seen: 200"),
-                                "hpet.fsb_latency": ("ok", r"cpu1:"),
-                                "hpet.affinity_moves": ("ok", r"moves: 40")},
-                        qemu7_expect={"igb.msix_latency": ("skip", r"no igb"),
-                                      "igb.masked_trigger": ("skip", r"no igb")},
-                        doc="every interrupt source: edu (MSI), e1000e and igb (MSI-X, every "
-                            "vector), HPET FSB (DEV_MSI); two CPUs"),
-    "ir-xapic": dict(boot="kernel", cmdline="apic=xapic samples=1000", loader="multiboot1", smp=2,
-                     extra=ir_devices("off"), qemu10_extra=["-device", "igb,romfile="],
-                     header={"iommu": "vt-d", "ir": "on", "apic": "xapic"},
-                     expect={"iommu.devices_remapped": ("ok", r"levels: 3"),
-                             "iommu.bad_handle_blocked": ("ok", r"reason: 0x21"),
-                             "iommu.nonpresent_irte_blocked": ("ok", r"reason: 0x22"),
-                             "iommu.source_id_mismatch_blocked": ("ok", r"reason: 0x26"),
-                             "iommu.compat_format_blocked": ("skip", r"GCMD.CFI"),
-                             "iommu.requester_id_behind_bridge": ("ok", r"requester_id: 0x0100"),
-                             "iommu.dma_msi_injection_blocked": ("skip", r"reached the victim"),
-                             "vtd_inv.completion_latency": ("ok", r"cpu1:")},
-                     qemu7_expect={"iommu.bad_handle_blocked": ("skip", r"does not record"),
-                                   "iommu.nonpresent_irte_blocked": ("skip", r"does not record"),
-                                   "iommu.source_id_mismatch_blocked": ("skip", r"does not record"),
-                                   "iommu.fault_storm": ("skip", r"does not record")},
-                     doc="VT-d interrupt remapping on, xAPIC: every source through IRTEs, "
-                         "the security cases and the unit's own events"),
-    "ir-off": dict(boot="kernel", cmdline="apic=xapic ir=off samples=1000", loader="multiboot1", smp=2,
-                   extra=ir_devices("off"), header={"iommu": "vt-d", "ir": "off"},
-                   expect={"iommu.devices_remapped": ("skip", r"ir=off"),
-                           "edu.msi_latency": ("ok", r"cpu1:")},
-                   doc="the same machine with ir=off: every source in compatibility format"),
-    "ir-x2apic": dict(boot="kernel", cmdline="apic=x2apic samples=1000", loader="multiboot1", smp=2,
-                      cpu="max,+x2apic", min_qemu=10, extra=ir_devices("on"),
-                      header={"iommu": "vt-d", "ir": "on", "apic": "x2apic"},
-                      expect={"iommu.devices_remapped": ("ok", r"levels: 3"),
-                              "iommu.units": ("ok", r"x2apic: true")},
-                      doc="remapping with x2APIC destinations (eim=on; QEMU 10, refused by 7.2 "
-                          "under TCG)"),
-    "console-com2": dict(boot="kernel", cmdline="console=ttyS1 samples=500", loader="multiboot1",
-                         serial_port=1, doc="report on COM2 (console=ttyS1); COM1 stays silent"),
-    "no-acpi": dict(boot="kernel", cmdline="samples=1000", loader="multiboot1", machine="pc,acpi=off",
-                    expect={"boot.rsdp_found": ("not ok", r"no ACPI RSDP"),
-                            "timer.tsc_calibration": ("not ok", r"no TSC frequency source"),
-                            "lapic.self_ipi_latency": ("ok", r"unit: tsc_cycles")},
-                    warnings=[r"acpi: no ACPI RSDP", r"tsc: no frequency source"],
-                    doc="bad input: a PC without ACPI (-M pc,acpi=off); the run goes on"),
-    "selftest": dict(boot="kernel", cmdline="tests=selftest.* bogus=1", loader="multiboot1", smp=2,
-                     tests=["selftest.unguarded_ud", "selftest.unguarded_pf", "selftest.hang",
-                            "selftest.hang_with_busy_cpu",
-                            "selftest.explicit_fail", "selftest.skip", "selftest.after"],
-                     expect={"selftest.unguarded_ud": ("not ok", r"exception #UD \(vector 6\).*rip: 0x.*registers: \{rax"),
-                             "selftest.unguarded_pf": ("not ok", r"exception #PF \(vector 14\).*cr2: 0x20\b"),
-                             "selftest.hang": ("not ok", r"timeout"),
-                             "selftest.hang_with_busy_cpu": ("not ok", r"timeout.*restarted_cpus: 1"),
-                             "selftest.explicit_fail": ("not ok", r"on purpose"),
-                             "selftest.skip": ("skip", r"on purpose"),
-                             "selftest.after": ("ok", r"cpus_answering: 2")},
-                     warnings=[r"unknown option 'bogus'"],
-                     doc="the runner's failure paths: exceptions, hangs (one leaving a CPU busy), a failure, a skip"),
-}
+def load_configs():
+    """tests/qemu/configs.toml: the device sets, the configurations and the
+    bench settings. Each configuration's device sets are expanded into its
+    QEMU arguments."""
+    with open(CONFIG_FILE, "rb") as f:
+        data = tomllib.load(f)
+    devices = data.pop("devices")
+    bench_cfg = data.pop("bench")
+    for name, cfg in data.items():
+        cfg["extra"] = sum((devices[d] for d in cfg.get("devices", [])), []) + cfg.get("extra", [])
+        cfg.setdefault("cmdline", None)
+        for key in ("expect", "qemu7_expect"):
+            cfg[key] = {t: tuple(v) for t, v in cfg.get(key, {}).items()}
+    return data, devices, bench_cfg
+
+
+CONFIGS, DEVICES, BENCH = load_configs()
+
+LIST_RE = re.compile(r'^# test (\S+)\.(\S+) (default|manual) needs="([^"]*)" budget_ms=(\d+) file=(\S+)$')
+
+
+def firmware_tests():
+    """The firmware's own list of tests (tests=list), in report order:
+    [(suite, name, manual)]. Read once per build of msilab.elf and kept in
+    build/qemu/tests.list."""
+    elf = os.path.join(BUILD, "msilab.elf")
+    cache = os.path.join(BUILD, "qemu", "tests.list")
+    if not (os.path.exists(cache) and os.path.getmtime(cache) >= os.path.getmtime(elf)):
+        cfg = dict(CONFIGS["registry"], extra=[])
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        lines, _, _ = boot(qemu_command("registry", cfg, "stdio"), 60, cache + ".log")
+        tmp = cache + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("\n".join(l for l in lines if LIST_RE.match(l)) + "\n")
+        os.replace(tmp, cache)
+    out = []
+    for line in open(cache):
+        m = LIST_RE.match(line.rstrip("\n"))
+        if m:
+            out.append((m.group(1), m.group(2), m.group(3) == "manual"))
+    return out
+
+
+def selected(tests, cmdline):
+    """The tests a command line's tests= selects, by the firmware's rule
+    (lib/glob.c): a glob over suite.name; a manual test only by a glob that
+    names its suite."""
+    globs = "*"
+    for opt in (cmdline or "").split():
+        if opt.startswith("tests="):
+            globs = opt[len("tests="):]
+    out = []
+    for suite, name, manual in tests:
+        full = suite + "." + name
+        for g in filter(None, globs.split(",")):
+            if fnmatch.fnmatchcase(full, g) and (not manual or g.startswith(suite + ".")):
+                out.append(full)
+                break
+    return out
 
 
 def ovmf():
@@ -282,8 +195,8 @@ def parse(lines):
                 r["header_fields"][k] = v[1:-1] if v.startswith('"') else v
         elif line.startswith("# warning: "):
             r["warnings"].append(line[len("# warning: "):])
-        elif re.match(r"^1\.\.\d+$", line):
-            r["plan"] = int(line[3:])
+        elif re.match(r"^1\.\.\d+( # SKIP .*)?$", line):
+            r["plan"] = int(line[3:].split()[0])
         elif line.startswith("Bail out!"):
             r["bailout"] = line
     return r
@@ -499,9 +412,16 @@ def run_check(name, timeout):
               % (name, status, want_status >> 1),
               ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
-    want_tests = cfg.get("tests", DEFAULT_TESTS)
-    missing = [t for t in want_tests if t not in [x["name"] for x in rep["tests"]]]
-    tap.point(not missing, "%s: the expected tests ran" % name, ["missing: " + ", ".join(missing)] if missing else [])
+    if cfg.get("list"):
+        check_list(tap, name, lines, rep)
+    else:
+        want_tests = selected(firmware_tests(), cfg["cmdline"])
+        ran = [x["name"] for x in rep["tests"]]
+        missing = [t for t in want_tests if t not in ran]
+        tap.point(not missing and ran == want_tests,
+                  "%s: the tests tests= selects ran, in the registry's order" % name,
+                  ["missing: " + ", ".join(missing)] if missing else
+                  ["ran %s" % ran, "expected %s" % want_tests])
     if cfg.get("inventory") == "topology":
         for ok, desc, diag in check_topology(parse_inventory(lines)):
             tap.point(ok, "%s: %s" % (name, desc), diag)
@@ -528,6 +448,27 @@ def run_check(name, timeout):
     return 0
 
 
+def check_list(tap, name, lines, rep):
+    """tests=list: one line per test, each name once, in suites that run
+    contiguously, no registry warning; every configuration has its .t."""
+    listed = [LIST_RE.match(l) for l in lines if l.startswith("# test ")]
+    names = [m.group(1) + "." + m.group(2) for m in listed if m]
+    tap.point(listed and all(listed), "%s: every '# test' line is well formed" % name,
+              [l for l in lines if l.startswith("# test ") and not LIST_RE.match(l)])
+    tap.point(len(names) == len(set(names)), "%s: %d tests, each name once" % (name, len(names)))
+    suites = [n.split(".")[0] for n in names]
+    runs = [s for i, s in enumerate(suites) if i == 0 or suites[i - 1] != s]
+    tap.point(len(runs) == len(set(runs)), "%s: each suite's tests are contiguous" % name,
+              ["suites in order: %s" % runs])
+    bad = [w for w in rep["warnings"] if w.startswith("registry:")]
+    tap.point(not bad, "%s: no registry warning" % name, bad)
+    here = os.path.dirname(os.path.abspath(__file__))
+    t_files = {f[:-2] for f in os.listdir(here) if f.endswith(".t")}
+    tap.point(t_files == set(CONFIGS), "%s: tests/qemu has one .t per configuration" % name,
+              ["without a .t: %s" % sorted(set(CONFIGS) - t_files),
+               "without a configuration: %s" % sorted(t_files - set(CONFIGS))])
+
+
 def run_live(cmdline):
     """make run: OVMF loads the .efi with the given command line on a q35
     with two CPUs, an intel-iommu doing interrupt remapping and every
@@ -535,7 +476,7 @@ def run_live(cmdline):
     new = qemu_major() >= 10
     cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
                cpu="max,+x2apic" if new else "max",
-               extra=ir_devices("on" if new else "off") + (["-device", "igb,romfile="] if new else []))
+               extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
     cmd = qemu_command("run", cfg, "stdio")
     print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
@@ -543,10 +484,6 @@ def run_live(cmdline):
         status, "QEMU did not exit through isa-debug-exit: see the output above")
     print("# QEMU exit status %d: %s" % (status, verdict), file=sys.stderr)
     return 0 if status == 1 else 1
-
-
-BENCH_TESTS = ("timer.timestamp_overhead,lapic.self_ipi_latency,lapic.timer_latency,"
-               "edu.msi_latency,igb.msix_latency,hpet.fsb_latency")
 
 
 def bench():
@@ -570,7 +507,7 @@ def bench():
     # when the x2APIC timer count is read by rdmsr (an MSR read is not an
     # I/O boundary for icount), and when a second vCPU is started. Cross-CPU
     # IPIs are measured under plain TCG by make test (smp4-*) instead.
-    cfg = dict(CONFIGS["kernel"], cmdline="apic=xapic tests=%s" % BENCH_TESTS,
+    cfg = dict(CONFIGS["kernel"], cmdline="apic=xapic tests=%s" % ",".join(BENCH["tests"]),
                extra=["-device", "edu", "-global", "hpet.msi=on"],
                qemu10_extra=["-device", "igb,romfile="])
     _, _, marks = boot(qemu_command("kernel", cfg, "stdio"), 300, os.path.join(outdir, "tcg.log"))
@@ -595,8 +532,8 @@ def bench():
     same = runs[0] == runs[1]
     # The same path through VT-d interrupt remapping, and the unit's own
     # invalidation-completion event, once.
-    cfg_ir = dict(cfg, cmdline="apic=xapic tests=edu.msi_latency,vtd_inv.completion_latency",
-                  extra=ir_devices("off"), qemu10_extra=[])
+    cfg_ir = dict(cfg, cmdline="apic=xapic tests=%s" % ",".join(BENCH["ir_tests"]),
+                  extra=DEVICES["ir-eim-off"], qemu10_extra=[])
     lines, _, _ = boot(qemu_command("kernel", cfg_ir, "stdio") + ["-icount", "shift=0,sleep=off"], 600,
                        os.path.join(outdir, "icount-ir.log"))
     ir_run = {t["name"]: yaml_fields(t["yaml"]) for t in parse(lines)["tests"]}
