@@ -33,7 +33,7 @@ static void add_region(struct boot_info *bi, uint64_t base, uint64_t len,
 		bi->memmap_dropped++;
 		return;
 	}
-	bi->memmap[bi->nregions++] = (struct mem_region){ base, len, type };
+	bi->memmap[bi->nregions++] = (struct mem_region){ .base = base, .size = len, .type = type };
 }
 
 struct mb2_tag {

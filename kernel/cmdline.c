@@ -9,7 +9,7 @@ struct token {
 	int klen, vlen;
 };
 
-static void warn(struct config *cfg, const char *fmt, ...)
+static void config_warn(struct config *cfg, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -177,13 +177,13 @@ static void apply(struct config *cfg, const struct token *t)
 		if ((int)strlen(o->key) != t->klen || strncmp(o->key, t->key, t->klen))
 			continue;
 		if (!t->val)
-			warn(cfg, "option '%.*s' needs a value", t->klen, t->key);
+			config_warn(cfg, "option '%.*s' needs a value", t->klen, t->key);
 		else if (o->set(cfg, t->val, t->vlen))
-			warn(cfg, "option '%.*s': bad value '%.*s', ignored", t->klen, t->key,
+			config_warn(cfg, "option '%.*s': bad value '%.*s', ignored", t->klen, t->key,
 			     t->vlen, t->val);
 		return;
 	}
-	warn(cfg, "unknown option '%.*s', ignored", t->klen, t->key);
+	config_warn(cfg, "unknown option '%.*s', ignored", t->klen, t->key);
 }
 
 /* A first word without '=' that looks like a path is the image name that
@@ -219,7 +219,7 @@ void config_parse(const char *cmdline, struct config *cfg)
 		p++;
 	cfg->options = p;
 	while (*p) {
-		struct token t = { p, NULL, 0, 0 };
+		struct token t = { .key = p };
 		const char *end = p;
 
 		while (*end && *end != ' ' && *end != '\t')

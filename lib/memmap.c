@@ -112,7 +112,7 @@ void memmap_sanitize(struct mem_region *map, uint32_t *n, uint32_t cap,
 			fixes->dropped++;
 			continue;
 		}
-		out[nout++] = (struct mem_region){ lo, hi - lo, type };
+		out[nout++] = (struct mem_region){ .base = lo, .size = hi - lo, .type = type };
 	}
 	memcpy(map, out, nout * sizeof(out[0]));
 	*n = nout;

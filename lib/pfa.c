@@ -38,7 +38,7 @@ static void insert(struct pfa *a, uint64_t base, uint64_t pages)
 		return;
 	}
 	memmove(&a->r[i + 1], &a->r[i], (a->n - i) * sizeof(a->r[0]));
-	a->r[i] = (struct pfa_range){ base, pages };
+	a->r[i] = (struct pfa_range){ .base = base, .pages = pages };
 	a->n++;
 }
 

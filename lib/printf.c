@@ -62,10 +62,10 @@ static void number(struct out *o, const struct spec *s, uint64_t v,
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { .buf = buf, .size = size };
 
 	for (; *fmt; fmt++) {
-		struct spec s = { 0, 0, 0, -1 };
+		struct spec s = { .prec = -1 };
 		int lng = 0;
 
 		if (*fmt != '%') {

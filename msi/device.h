@@ -6,6 +6,7 @@
 #ifndef MSI_DEVICE_H
 #define MSI_DEVICE_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "msi/irqdomain.h"
 
@@ -43,7 +44,7 @@ struct irq_domain *msi_parent_domain(const struct msi_device *dev);
 /* Derive dev's domain's parent again from its topology (after remapping
  * was turned on or off for its unit). 0, or -EBUSY while the domain has
  * interrupts allocated. */
-int msi_device_update_parent(struct msi_device *dev) __attribute__((warn_unused_result));
+int msi_device_update_parent(struct msi_device *dev) MUST_CHECK;
 
 /* A child device (a slice of a physical device) takes its domain from the
  * physical device. */
@@ -53,7 +54,7 @@ void dev_msi_assign_domain(struct msi_device *child, struct msi_device *physical
  * device's domain, vectors on `cpu` (-1: least loaded). 0, or an error with
  * nothing left allocated. */
 int msi_alloc_irqs(struct msi_device *dev, uint32_t first, uint32_t n, int cpu,
-		   struct irq_desc **out) __attribute__((warn_unused_result));
+		   struct irq_desc **out) MUST_CHECK;
 void msi_free_irqs(struct irq_desc **descs, uint32_t n);
 
 /* DEV_MSI: a domain whose messages live in device storage, with the

@@ -9,6 +9,7 @@
 #ifndef MSI_IRQDOMAIN_H
 #define MSI_IRQDOMAIN_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "arch/x86/irq.h"
 #include "arch/x86/msi_msg.h"
@@ -97,7 +98,7 @@ struct irq_desc *irq_domain_alloc(struct irq_domain *dom, const struct irq_alloc
 				  int *err);
 /* Activate bottom up (vector chosen, [IRTE written], message composed and
  * written to the device); deactivate top down. */
-int irq_domain_activate(struct irq_desc *desc);
+int irq_domain_activate(struct irq_desc *desc) MUST_CHECK;
 void irq_domain_deactivate(struct irq_desc *desc);
 /* Deactivate if needed and free top down. -EINVAL for a desc not allocated. */
 int irq_domain_free(struct irq_desc *desc);

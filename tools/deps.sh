@@ -25,7 +25,7 @@ for p in $pkgs; do
 done
 # QEMU 10 (bookworm-backports) runs x2APIC and EIM under TCG, records
 # remapping faults and has igb; Debian 12's own 7.2 does not (see
-# ../shared/ARCHITECTURE.md). An older QEMU is upgraded when we are root.
+# docs/qemu.md). An older QEMU is upgraded when we are root.
 want_qemu=0
 if [ "$what" = run ] || [ "$what" = test ]; then
   qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')

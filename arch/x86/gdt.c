@@ -24,7 +24,7 @@ void gdt_load(const struct gdtr *g, uint16_t code_sel, uint16_t data_sel);
 void cpu_desc_init(struct cpu *c, const uint64_t ist_top[3])
 {
 	uint64_t base = (uintptr_t)&c->tss, limit = sizeof(c->tss) - 1;
-	struct gdtr g = { sizeof(c->gdt) - 1, (uintptr_t)c->gdt };
+	struct gdtr g = { .limit = sizeof(c->gdt) - 1, .base = (uintptr_t)c->gdt };
 
 	c->self = c;
 	for (int i = 0; i < 3; i++)

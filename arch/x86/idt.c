@@ -29,7 +29,7 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 void idt_load(void)
 {
-	struct idtr r = { sizeof(idt) - 1, (uintptr_t)idt };
+	struct idtr r = { .limit = sizeof(idt) - 1, .base = (uintptr_t)idt };
 
 	asm volatile("lidt %0" : : "m"(r));
 }

@@ -7,6 +7,7 @@
 #ifndef ARCH_X86_IRQ_H
 #define ARCH_X86_IRQ_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 
 /* System vectors, at the top of the range (Intel SDM Vol. 3A, 10.8.3.1:
@@ -33,7 +34,7 @@ void irq_cpu_init(struct irq_handler *table);
 
 /* Install fn for `vector` on CPU `cpu` (an index). 0, -EBUSY when the
  * vector already has a handler there, -EINVAL for a CPU that is not set up. */
-int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg);
+int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg) MUST_CHECK;
 void irq_unregister(uint32_t cpu, uint8_t vector);
 /* Drop every handler tests registered (vectors 0x30-0xef, every CPU). */
 void irq_unregister_all_dynamic(void);

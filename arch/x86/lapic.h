@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_LAPIC_H
 #define ARCH_X86_LAPIC_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 
 #define LAPIC_ID		0x020
@@ -74,9 +75,9 @@ static inline void lapic_eoi(void)
 void lapic_self_ipi(uint8_t vector);
 /* Fixed IPI to a physical APIC ID. 0, or -ETIMEDOUT when an xAPIC's
  * delivery status stays busy for 1 ms. */
-int lapic_send_ipi(uint32_t apic_id, uint8_t vector);
-int lapic_send_init(uint32_t apic_id);
-int lapic_send_startup(uint32_t apic_id, uint8_t page);
+int lapic_send_ipi(uint32_t apic_id, uint8_t vector) MUST_CHECK;
+int lapic_send_init(uint32_t apic_id) MUST_CHECK;
+int lapic_send_startup(uint32_t apic_id, uint8_t page) MUST_CHECK;
 
 /* One-shot timer. lapic_timer_calibrate() measures its rate against the TSC. */
 void lapic_timer_calibrate(void);

@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_PAGING_H
 #define ARCH_X86_PAGING_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "lib/memmap.h"
 
@@ -18,6 +19,6 @@ uint64_t paging_mapped_top(void);
 /* Make [base, base + size) reachable, identity-mapped and uncached, also
  * above the initial map (a 64-bit BAR, an ECAM window high up). 0, or
  * -ENOSPC when page-table memory ran out, -ERANGE beyond 48 address bits. */
-int paging_map_uc(uint64_t base, uint64_t size);
+int paging_map_uc(uint64_t base, uint64_t size) MUST_CHECK;
 
 #endif

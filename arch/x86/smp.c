@@ -59,9 +59,9 @@ static void ap_main(void *arg)
 	idt_load();
 	lapic_init(LAPIC_AUTO);		/* the boot CPU's choice */
 	irq_cpu_init(c->handlers);
-	irq_register(c->index, VEC_SMP_CALL, on_call_ipi, NULL);
-	if (lapic_id() != c->apic_id) {
-		/* Not the CPU these parameters were for (a late starter): stop. */
+	if (irq_register(c->index, VEC_SMP_CALL, on_call_ipi, NULL) || lapic_id() != c->apic_id) {
+		/* No wake-up for smp_call, or not the CPU these parameters were
+		 * for (a late starter): stop, never online. */
 		for (;;)
 			asm volatile("cli; hlt");
 	}
@@ -123,8 +123,8 @@ static int start_ap(uint64_t page, struct cpu *c)
 	if (!c->online && lapic_send_startup(c->apic_id, (uint8_t)(page >> 12)))
 		return -EIO;
 	if (wait_ms(c->online, AP_WAIT_MS)) {
-		(void)lapic_send_init(c->apic_id);	/* park it: it must not run late */
-		return -ETIMEDOUT;
+		/* Park it: it must not run late on this CPU's stacks. */
+		return lapic_send_init(c->apic_id) ? -EIO : -ETIMEDOUT;
 	}
 	return 0;
 }
@@ -140,7 +140,9 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 	cpus[0].apic_id = bsp;
 	cpus[0].online = 1;
 	cpus_online = 1;
-	irq_register(0, VEC_SMP_CALL, on_call_ipi, NULL);
+	if (irq_register(0, VEC_SMP_CALL, on_call_ipi, NULL))
+		ksnprintf(r->error, sizeof(r->error), "vector 0x%x taken on the boot CPU",
+			  VEC_SMP_CALL);
 	r->listed = n;
 	r->wanted = r->listed < max_cpus ? r->listed : max_cpus;
 	if (r->wanted > CPUS_MAX)
@@ -279,9 +281,8 @@ int smp_tsc_offset(uint32_t cpu, uint32_t rounds, struct tsc_offset *out)
 		/* Spin without pause between reads: this is the measurement. */
 		while (pp.ack != k) {
 			if (rdtsc() - t0 > wait) {
-				pp.abort = 1;
-				(void)smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS);
-				return -ETIMEDOUT;
+				pp.abort = 1;	/* the pong sees it and ends */
+				return smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS) ? -EBUSY : -ETIMEDOUT;
 			}
 		}
 		t2 = rdtsc();

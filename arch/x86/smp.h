@@ -3,6 +3,7 @@
 #ifndef ARCH_X86_SMP_H
 #define ARCH_X86_SMP_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "lib/memmap.h"
 #include "arch/x86/percpu.h"
@@ -34,10 +35,10 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 /* Run fn(arg) on CPU `cpu` (an index) and wait for it: 0, -ENODEV (not
  * online), -ETIMEDOUT, or -EIO if it raised an exception (this_cpu's
  * call_vector/call_rip of the target say which). */
-int smp_call(uint32_t cpu, void (*fn)(void *), void *arg, uint32_t timeout_ms);
+int smp_call(uint32_t cpu, void (*fn)(void *), void *arg, uint32_t timeout_ms) MUST_CHECK;
 /* Start fn(arg) on `cpu` without waiting; smp_call_wait() collects it. */
-int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg);
-int smp_call_wait(uint32_t cpu, uint32_t timeout_ms);
+int smp_call_async(uint32_t cpu, void (*fn)(void *), void *arg) MUST_CHECK;
+int smp_call_wait(uint32_t cpu, uint32_t timeout_ms) MUST_CHECK;
 
 /* Restart a CPU through INIT-SIPI-SIPI (its running call is abandoned).
  * smp_restart_busy() does so for every CPU whose call has not finished, as

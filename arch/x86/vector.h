@@ -9,6 +9,7 @@
 #ifndef ARCH_X86_VECTOR_H
 #define ARCH_X86_VECTOR_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "arch/x86/irq.h"
 #include "arch/x86/msi_msg.h"
@@ -33,7 +34,7 @@ extern struct vector_pool vectors;	/* the firmware's */
 void vector_pool_init(struct vector_pool *p, uint32_t ncpus);
 /* Allocate a vector on `cpu`, or on the least loaded CPU when cpu < 0.
  * 0, -EINVAL (no such CPU) or -ENOSPC (none left). */
-int vector_alloc(struct vector_pool *p, int cpu, struct vector_assign *out);
+int vector_alloc(struct vector_pool *p, int cpu, struct vector_assign *out) MUST_CHECK;
 /* 0, or -EINVAL when the vector is not allocated (double free, reserved). */
 int vector_free(struct vector_pool *p, const struct vector_assign *a);
 int vector_is_allocated(const struct vector_pool *p, uint32_t cpu, uint8_t vector);

@@ -70,8 +70,10 @@ int dmar_parse(const void *t, size_t len, struct dmar *d)
 			} else if (d->nunits == DMAR_UNITS_MAX) {
 				acpi_err(&d->err, "DMAR: more than %d DRHD units", DMAR_UNITS_MAX);
 			} else {
-				*u = (struct dmar_unit){ acpi_rd64(b + off + 8), acpi_rd16(b + off + 6),
-							 b[off + 4], b[off + 5], d->nscopes, 0 };
+				*u = (struct dmar_unit){ .base = acpi_rd64(b + off + 8),
+							 .segment = acpi_rd16(b + off + 6),
+							 .flags = b[off + 4], .size = b[off + 5],
+							 .first_scope = d->nscopes };
 				if (!u->base || (u->base & 0xfff))
 					acpi_err(&d->err, "DMAR: DRHD register base 0x%lx", u->base);
 				scopes(d, u, b + off + DRHD_SCOPES, slen - DRHD_SCOPES);

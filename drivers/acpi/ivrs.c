@@ -81,9 +81,12 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 			} else if (v->nunits == IVRS_UNITS_MAX) {
 				acpi_err(&v->err, "IVRS: more than %d IVHD blocks", IVRS_UNITS_MAX);
 			} else {
-				*u = (struct ivrs_unit){ type, b[off + 1], acpi_rd16(b + off + 4),
-							 acpi_rd16(b + off + 6), acpi_rd64(b + off + 8),
-							 acpi_rd16(b + off + 16), acpi_rd16(b + off + 18), 0 };
+				*u = (struct ivrs_unit){ .type = type, .flags = b[off + 1],
+							 .devid = acpi_rd16(b + off + 4),
+							 .cap_offset = acpi_rd16(b + off + 6),
+							 .base = acpi_rd64(b + off + 8),
+							 .segment = acpi_rd16(b + off + 16),
+							 .info = acpi_rd16(b + off + 18) };
 				entries(v, u, b + off + first, blen - first);
 				v->nunits++;
 			}

@@ -32,7 +32,8 @@ static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t fla
 		err(m, "more than %d CPUs; the rest left out", MADT_CPUS_MAX);
 		return;
 	}
-	m->cpus[m->ncpus++] = (struct madt_cpu){ apic_id, uid, flags, (uint8_t)x2entry };
+	m->cpus[m->ncpus++] = (struct madt_cpu){ .apic_id = apic_id, .uid = uid, .flags = flags,
+						 .x2apic_entry = (uint8_t)x2entry };
 }
 
 /* Minimum length of each structure type this parser reads. */
@@ -64,7 +65,8 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 			err(m, "more than %d IO-APICs", MADT_IOAPICS_MAX);
 			break;
 		}
-		m->ioapics[m->nioapics++] = (struct madt_ioapic){ e[2], rd32(e + 4), rd32(e + 8) };
+		m->ioapics[m->nioapics++] = (struct madt_ioapic){ .id = e[2], .addr = rd32(e + 4),
+								    .gsi_base = rd32(e + 8) };
 		break;
 	case MADT_TYPE_OVERRIDE:
 		if (m->noverrides == MADT_OVERRIDES_MAX) {
@@ -72,7 +74,8 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 			break;
 		}
 		m->overrides[m->noverrides++] =
-			(struct madt_override){ e[2], e[3], rd32(e + 4), rd16(e + 8) };
+			(struct madt_override){ .bus = e[2], .source = e[3], .gsi = rd32(e + 4),
+						.flags = rd16(e + 8) };
 		break;
 	case MADT_TYPE_LAPIC_NMI:
 	case MADT_TYPE_X2APIC_NMI:

@@ -56,7 +56,8 @@ struct acpi_gas {
 
 static inline struct acpi_gas acpi_rd_gas(const uint8_t *p)
 {
-	return (struct acpi_gas){ p[0], p[1], p[2], p[3], acpi_rd64(p + 4) };
+	return (struct acpi_gas){ .space = p[0], .bit_width = p[1], .bit_offset = p[2],
+				  .access_size = p[3], .address = acpi_rd64(p + 4) };
 }
 
 #endif

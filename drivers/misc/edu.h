@@ -8,6 +8,7 @@
 #ifndef DRIVERS_MISC_EDU_H
 #define DRIVERS_MISC_EDU_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "drivers/pci/msi.h"
@@ -46,7 +47,7 @@ struct edu {
 /* The index-th edu in *out, set up on the first call (memory and bus
  * master on, identification checked, its MSI domain created). 0, -ENODEV
  * (no such device), or another error with (*out)->error saying why. */
-int edu_get(uint32_t index, struct edu **out) __attribute__((warn_unused_result));
+int edu_get(uint32_t index, struct edu **out) MUST_CHECK;
 
 static inline void edu_raise(const struct edu *e)
 {
@@ -60,7 +61,6 @@ static inline void edu_ack(const struct edu *e)
 
 /* Copy 4 bytes from src to dst in the device's DMA (cmd EDU_DMA_TO_RAM:
  * from its buffer to RAM) and wait for it: 0 or -ETIMEDOUT. */
-int edu_dma(const struct edu *e, uint64_t src, uint64_t dst, uint32_t cmd)
-	__attribute__((warn_unused_result));
+int edu_dma(const struct edu *e, uint64_t src, uint64_t dst, uint32_t cmd) MUST_CHECK;
 
 #endif

@@ -12,6 +12,7 @@
 #ifndef DRIVERS_NET_E1000E_H
 #define DRIVERS_NET_E1000E_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "drivers/pci/msi.h"
@@ -40,7 +41,7 @@ struct e1000e {
 /* The first e1000e, its causes mapped one to a vector (IVAR) and enabled,
  * its MSI-X domain created. 0, -ENODEV (none), or another error with
  * e->error saying why. */
-int e1000e_probe(struct e1000e *e) __attribute__((warn_unused_result));
+int e1000e_probe(struct e1000e *e) MUST_CHECK;
 
 /* Vector vec's cause: cleared (so that setting it raises anew), then set. */
 static inline void e1000e_cause_clear(const struct e1000e *e, uint32_t vec)

@@ -8,6 +8,7 @@
 #ifndef DRIVERS_NET_IGB_H
 #define DRIVERS_NET_IGB_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "arch/x86/cpu.h"
 #include "drivers/pci/msi.h"
@@ -34,7 +35,7 @@ struct igb {
 
 /* The first igb in MSI-X mode, its vectors auto-cleared, its MSI-X domain
  * created. 0, -ENODEV (none), or another error with g->error saying why. */
-int igb_probe(struct igb *g) __attribute__((warn_unused_result));
+int igb_probe(struct igb *g) MUST_CHECK;
 
 /* Vector vec: its cause cleared and its mask set, ready to be raised. */
 static inline void igb_rearm(const struct igb *g, uint32_t vec)

@@ -32,7 +32,7 @@ static int walk_caps(struct pci_dev *d)
 		seen[off / 8] |= (uint8_t)(1u << (off % 8));
 		if (d->ncaps == PCI_CAPS_MAX)
 			return fail(d, "more capabilities than recorded", off);
-		d->caps[d->ncaps++] = (struct pci_cap){ pci_read8(d, off), off };
+		d->caps[d->ncaps++] = (struct pci_cap){ .id = pci_read8(d, off), .off = off };
 	}
 	return 0;
 }
@@ -56,7 +56,7 @@ static int walk_ext_caps(struct pci_dev *d)
 		if (d->next_caps == PCI_CAPS_MAX)
 			return fail(d, "more extended capabilities than recorded", off);
 		if ((h & 0xffff) != 0)	/* ID 0 with a next pointer: a placeholder */
-			d->ext_caps[d->next_caps++] = (struct pci_cap){ (uint16_t)(h & 0xffff), off };
+			d->ext_caps[d->next_caps++] = (struct pci_cap){ .id = (uint16_t)(h & 0xffff), .off = off };
 		off = (h >> 20) & 0xffc;
 		if (!off)
 			return 0;

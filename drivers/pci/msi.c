@@ -16,7 +16,7 @@ int pci_msi_get(const struct pci_dev *d, struct pci_msi *m)
 {
 	uint16_t cap = pci_find_cap(d, PCI_CAP_ID_MSI), ctrl;
 
-	*m = (struct pci_msi){ 0 };
+	*m = (struct pci_msi){ .cap = 0 };
 	if (!cap)
 		return -ENODEV;
 	ctrl = pci_read16(d, cap + MSI_CTRL);
@@ -92,7 +92,7 @@ int pci_msix_get(const struct pci_dev *d, struct pci_msix *x)
 {
 	uint16_t cap = pci_find_cap(d, PCI_CAP_ID_MSIX);
 
-	*x = (struct pci_msix){ 0 };
+	*x = (struct pci_msix){ .cap = 0 };
 	if (!cap)
 		return -ENODEV;
 	x->cap = cap;

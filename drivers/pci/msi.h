@@ -9,6 +9,7 @@
 #ifndef DRIVERS_PCI_MSI_H
 #define DRIVERS_PCI_MSI_H
 
+#include "lib/compiler.h"
 #include "drivers/pci/pci.h"
 #include "arch/x86/msi_msg.h"
 #include "msi/device.h"
@@ -81,7 +82,7 @@ int pci_msi_device_init(struct msi_device *dev, const char *name, struct pci_dev
  * (msi_parent_domain): 0, -ENODEV (no such capability), -EIO (MSI-X table
  * unusable), -ENOSPC (no domain left), -EBUSY (the old domain still has
  * interrupts allocated). */
-int pci_msi_domain_create(struct msi_device *dev) __attribute__((warn_unused_result));
-int pci_msix_domain_create(struct msi_device *dev) __attribute__((warn_unused_result));
+int pci_msi_domain_create(struct msi_device *dev) MUST_CHECK;
+int pci_msix_domain_create(struct msi_device *dev) MUST_CHECK;
 
 #endif

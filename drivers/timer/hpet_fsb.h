@@ -11,6 +11,7 @@
 #ifndef DRIVERS_TIMER_HPET_FSB_H
 #define DRIVERS_TIMER_HPET_FSB_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "drivers/timer/hpet.h"
 #include "msi/device.h"
@@ -23,7 +24,7 @@ struct hpet_fsb {
 
 /* The highest-numbered timer with FSB delivery, one-shot, edge, disabled
  * until unmasked, with its DEV_MSI domain. 0, or -ENODEV with h->error. */
-int hpet_fsb_probe(struct hpet_fsb *h) __attribute__((warn_unused_result));
+int hpet_fsb_probe(struct hpet_fsb *h) MUST_CHECK;
 
 /* Arm the comparator `ticks` ahead of the main counter, in one 64-bit
  * write (no half-written comparator can lie in the past). */

@@ -106,9 +106,9 @@ static int setup(struct test_ctx *t, struct irq_source *s, int cpu, struct fire 
 	if (!t_check(t, e == 0, "%s: %u interrupts on cpu %d: %s", s->name, s->nvec, cpu,
 		     err_name(e)))
 		return e;
-	*f = (struct fire){ s, 0, { 0 } };
+	*f = (struct fire){ .src = s };
 	for (uint32_t i = 0; i < s->nvec; i++) {
-		args[i] = (struct vec_arg){ s, i, f };
+		args[i] = (struct vec_arg){ .src = s, .vec = i, .fire = f };
 		irq_request(irqs[i], on_irq, &args[i]);
 	}
 	return 0;
@@ -132,7 +132,10 @@ static uint64_t self_ipi_p50(struct test_ctx *t, uint64_t *s, uint32_t n)
 
 	if (vector_alloc(&vectors, 0, &va))
 		return 0;
-	irq_register(0, va.vector, irq_probe_handler, &probe);
+	if (irq_register(0, va.vector, irq_probe_handler, &probe)) {
+		vector_free(&vectors, &va);
+		return 0;
+	}
 	k = measure_irq(&probe, self_vector_trigger, (void *)(uintptr_t)va.vector, n,
 			ms_to_tsc(WAIT_MS), s, &tally);
 	irq_unregister(0, va.vector);

@@ -113,7 +113,8 @@ TEST(pci, access_methods_agree)
  * disabled (no interrupt can fire), and leave what was there before. */
 TEST(pci, msi_message_roundtrip)
 {
-	const struct msi_msg probe = { 0xfee0f00c, 0x12345678, 0xbeef };
+	const struct msi_msg probe = { .address_lo = 0xfee0f00c, .address_hi = 0x12345678,
+				       .data = 0xbeef };
 	uint32_t msi = 0, msix = 0;
 
 	for (uint32_t i = 0; i < pci_ndevs; i++) {

@@ -3,7 +3,7 @@
  * selftest.*: the runner's own failure paths. These tests fail on purpose,
  * so they are manual (tests=selftest.*); the harness configuration
  * "selftest" checks that each fails the way it should and that the run
- * goes on (tests/qemu/configs).
+ * goes on (tests/qemu/configs.toml).
  */
 #include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
@@ -42,7 +42,8 @@ TEST(selftest, hang_with_busy_cpu, .budget_ms = 300, .flags = TEST_MANUAL)
 		t_skip(t, "needs a second CPU");
 		return;
 	}
-	smp_call_async(1, spin_forever, NULL);
+	if (!t_check(t, smp_call_async(1, spin_forever, NULL) == 0, "cpu1 did not take the call"))
+		return;
 	for (;;)
 		cpu_relax();
 }

@@ -93,7 +93,7 @@ TEST(smp, call_on_each_cpu)
 	t_check(t, smp_call(1, fault, NULL, SMP_CALL_TIMEOUT_MS) == -EIO &&
 		   cpus[1].call_vector == 6, "#UD on cpu1 not reported (vector %d)",
 		cpus[1].call_vector);
-	t_check(t, smp_call(1, whoami, &(struct who){ 0 }, SMP_CALL_TIMEOUT_MS) == 0,
+	t_check(t, smp_call(1, whoami, &(struct who){ .index = 0 }, SMP_CALL_TIMEOUT_MS) == 0,
 		"cpu1 did not answer after its exception");
 	t_check(t, smp_call(cpus_online, whoami, NULL, 10) == -ENODEV,
 		"a call to a CPU that is not online was not refused");

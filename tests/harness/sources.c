@@ -3,10 +3,12 @@
  * The interrupt sources of this machine: each device driver's interrupts
  * with a trigger that stamps the TSC just before the raising write, and
  * what the harness knows of the device under QEMU (docs/qemu.md).
- * A trigger works on a local copy of its device: the register writes
- * cannot alias a copy whose address never escapes, so nothing is reloaded
- * between the TSC read and the raising write (the -icount figures of make
- * bench count every instruction there).
+ * Between a trigger's TSC read and its raising write nothing else may
+ * run (make bench's -icount figures count every instruction there): a
+ * trigger works on a local copy of its device, which the register writes
+ * cannot alias, with the register address loaded before the stamp. The
+ * HPET's trigger is the exception: its figure runs from the comparator's
+ * due time, so it reads the counter as soon after the stamp as it can.
  */
 #include "tests/harness/sources.h"
 #include "drivers/iommu/intel/irq_remap.h"
@@ -136,12 +138,11 @@ static void igb_source(struct irq_source *s)
 static uint64_t hpet_trigger(struct irq_source *s, uint32_t i)
 {
 	uint64_t delta = hpet_hz() * HPET_DUE_US / 1000000, t0;
-	const struct hpet_fsb h = hpet;
 
 	(void)s;
 	(void)i;
 	t0 = rdtsc();
-	hpet_fsb_arm(&h, delta);
+	hpet_fsb_arm(&hpet, delta);
 	return t0 + mul_div_u64(delta, tsc.hz, hpet_hz());
 }
 

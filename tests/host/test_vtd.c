@@ -6,7 +6,8 @@
  * IRTE it fetches until an IEC descriptor invalidates it, as hardware may
  * (VT-d 4.1, 6.2.5), so a change without invalidation is caught here. It
  * also acknowledges GCMD bits in GSTS, consumes the invalidation queue on a
- * tail write, and can be made to never acknowledge (for the poll bound).
+ * tail write, and can be made to never acknowledge (for the poll bound)
+ * or to stop consuming the queue (a full queue must never be overrun).
  */
 #include "tests/host/host.h"
 #include "drivers/iommu/intel/vtd.h"
@@ -16,6 +17,7 @@ static struct model {
 	uint8_t regs[4096];
 	uint32_t gsts;
 	int deaf;			/* never acknowledge a command */
+	int stalled;			/* never consume the invalidation queue */
 	uint32_t gcmd_log[16], ngcmd;
 	struct irte cache[VTD_IRT_ENTRIES];
 	int cached[VTD_IRT_ENTRIES];
@@ -92,7 +94,7 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 {
 	(void)ctx;
 	memcpy(m.regs + off, &v, 8);
-	if (off == VTD_IQT && (m.gsts & VTD_GCMD_QIE))
+	if (off == VTD_IQT && (m.gsts & VTD_GCMD_QIE) && !m.stalled)
 		process_queue((uint32_t)v);
 }
 
@@ -113,7 +115,9 @@ static void *page(uint64_t *phys)
 	return p;
 }
 
-static const struct vtd_ops ops = { r32, w32, r64, w64, now, page };
+static const struct vtd_ops ops = {
+	.read32 = r32, .write32 = w32, .read64 = r64, .write64 = w64, .now_us = now, .alloc_page = page,
+};
 
 /* What the hardware would use for interrupt `index`: its cached copy. */
 static struct irte fetch(uint32_t index)
@@ -178,7 +182,7 @@ static void every_change_is_invalidated(void **state)
 
 	(void)state;
 	reset_model(VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_EIM);
-	vtd_probe(&u, &ops, 0, 0xfed90000);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
 	assert_int_equal(vtd_enable_ir(&u, 0), 0);
 	i = vtd_irte_alloc(&u);
 	assert_int_equal(i, 0);
@@ -202,18 +206,43 @@ static void polls_are_bounded(void **state)
 {
 	(void)state;
 	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
-	vtd_probe(&u, &ops, 0, 0xfed90000);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
 	m.deaf = 1;
 	assert_int_equal(vtd_enable_ir(&u, 0), -ETIMEDOUT);
 	assert_non_null(strstr(u.error, "GSTS.QIES did not set within 10 ms"));
 	assert_true(m.clock <= (VTD_POLL_US + 1000));
 }
 
+/* A queue the hardware stops consuming: descriptors are queued until one
+ * slot is left, then refused with the reason; the tail never reaches the
+ * head, which would make the hardware see an empty queue (6.5.2). */
+static void full_queue_never_overrun(void **state)
+{
+	uint64_t head, tail;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	m.stalled = 1;
+	for (uint32_t i = 0; i < VTD_QI_ENTRIES + 8; i++)
+		vtd_qi_wait_irq(&u);
+	memcpy(&head, m.regs + VTD_IQH, 8);
+	memcpy(&tail, m.regs + VTD_IQT, 8);
+	assert_int_equal(VTD_IQ_INDEX(tail), (VTD_IQ_INDEX(head) + VTD_QI_ENTRIES - 1) % VTD_QI_ENTRIES);
+	assert_non_null(strstr(u.error, "IQH did not move off a full queue within 10 ms"));
+	/* An invalidation on the full queue fails with that reason too. */
+	assert_int_equal(vtd_iec_invalidate(&u, 3), -ENOSPC);
+	m.stalled = 0;
+	process_queue((uint32_t)tail);
+	assert_int_equal(vtd_iec_invalidate(&u, 3), 0);
+}
+
 static void table_fills_up(void **state)
 {
 	(void)state;
 	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
-	vtd_probe(&u, &ops, 0, 0xfed90000);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
 	for (uint32_t i = 0; i < VTD_IRT_ENTRIES; i++)
 		assert_int_equal(vtd_irte_alloc(&u), (int)i);
 	assert_int_equal(vtd_irte_alloc(&u), -ENOSPC);
@@ -232,6 +261,12 @@ static void irte_and_message_formats(void **state)
 	assert_int_equal(x.hi, 0x0000000000040300ull);
 	assert_int_equal(y.lo, 0x0001234500ef0001ull);
 	assert_int_equal(y.hi, 0);
+	/* The decoders read back what the encoders wrote. */
+	assert_int_equal(IRTE_VECTOR_OF(x.lo), 0x30);
+	assert_int_equal(IRTE_DST_XAPIC_OF(x.lo), 5);
+	assert_int_equal(IRTE_DST_X2APIC_OF(y.lo), 0x12345);
+	assert_int_equal(IRTE_SID_OF(x.hi), 0x0300);
+	assert_int_equal(x.hi & IRTE_SVT_MASK, IRTE_SVT_RID);
 	/* 5.1.5.2: handle 14:0 in address 19:5, handle 15 in bit 2, format bit 4. */
 	ir_msg_compose(0x8123, 0, 0, &msg);
 	assert_int_equal(msg.address_lo, 0xfee00000u | 0x123 << 5 | 1u << 4 | 1u << 2);
@@ -239,7 +274,7 @@ static void irte_and_message_formats(void **state)
 	ir_msg_compose(40, 1, 3, &msg);
 	assert_int_equal(msg.data, 3);
 	assert_int_equal(ir_msg_index(&msg), 43);
-	msg = (struct msi_msg){ 0xfee01000u, 0, 0x41 };
+	msg = (struct msi_msg){ .address_lo = 0xfee01000u, .data = 0x41 };
 	assert_int_equal(ir_msg_index(&msg), -1);	/* compatibility format */
 	/* A wait descriptor is status write or interrupt, never both. */
 	assert_int_equal(qi_wait(7, 0x1000, 0).lo & (QI_WAIT_IF | QI_WAIT_SW), QI_WAIT_SW);
@@ -253,7 +288,7 @@ static void faults_taken_and_cleared(void **state)
 
 	(void)state;
 	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
-	vtd_probe(&u, &ops, 0, 0xfed90000);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
 	assert_int_equal(vtd_fault_take(&u, &f), 0);
 	/* Fault record 1 (at FRO + 16): index 0x2a, SID 00:03.0, reason 0x22. */
 	w = 0x2au << 16;
@@ -263,7 +298,7 @@ static void faults_taken_and_cleared(void **state)
 	w = 1u << 31 | 0x22;
 	memcpy(m.regs + 32 + 16 + 12, &w, 4);
 	assert_int_equal(vtd_fault_take(&u, &f), 1);
-	assert_int_equal(f.reason, 0x22);
+	assert_int_equal(f.reason, VTD_FR_IR_ENTRY_P);
 	assert_int_equal(f.sid, 0x0018);
 	assert_int_equal(f.index, 0x2a);
 }
@@ -275,6 +310,7 @@ int main(void)
 		cmocka_unit_test(bring_up_order),
 		cmocka_unit_test(every_change_is_invalidated),
 		cmocka_unit_test(polls_are_bounded),
+		cmocka_unit_test(full_queue_never_overrun),
 		cmocka_unit_test(table_fills_up),
 		cmocka_unit_test(irte_and_message_formats),
 		cmocka_unit_test(faults_taken_and_cleared),

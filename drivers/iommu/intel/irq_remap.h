@@ -7,6 +7,7 @@
 #ifndef DRIVERS_IOMMU_INTEL_IRQ_REMAP_H
 #define DRIVERS_IOMMU_INTEL_IRQ_REMAP_H
 
+#include "lib/compiler.h"
 #include "drivers/acpi/dmar.h"
 #include "drivers/iommu/intel/vtd.h"
 #include "msi/device.h"
@@ -67,14 +68,13 @@ const struct dmar *ir_dmar(void);
 /* Interrupt remapping on or off for the unit (GCMD.IRE; the table and the
  * queue stay). Device domains keep their parent until
  * msi_device_update_parent(). 0 or -ETIMEDOUT with ir_unit_error(). */
-int ir_set_remapping(struct ir_unit *u, int on) __attribute__((warn_unused_result));
+int ir_set_remapping(struct ir_unit *u, int on) MUST_CHECK;
 const char *ir_unit_error(const struct ir_unit *u);
 
 /* The unit's interrupt remapping table and fault log, for tests that
  * check what the hardware was told and what it refused. */
 struct irte ir_irte_read(const struct ir_unit *u, uint32_t index);
-int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e)
-	__attribute__((warn_unused_result));
+int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 int ir_irte_reserve(struct ir_unit *u);			/* index, or -ENOSPC */
 void ir_irte_release(struct ir_unit *u, uint32_t index);
 int ir_fault_take(struct ir_unit *u, struct vtd_fault *f);	/* 1, or 0: none left */
@@ -87,7 +87,7 @@ struct ir_unit *ir_unit_for(uint16_t seg, uint16_t rid);
  * its unit and IRTE index. */
 struct ir_unit *ir_of(const struct irq_desc *desc, uint32_t *index);
 /* Mask or unmask an interrupt at its IRTE (P cleared, entry invalidated). */
-int ir_irte_mask(struct irq_desc *desc, int masked) __attribute__((warn_unused_result));
+int ir_irte_mask(struct irq_desc *desc, int masked) MUST_CHECK;
 
 /* The first unit's fault event and invalidation completion event as
  * DEV_MSI devices (their domains created on the first call), or NULL

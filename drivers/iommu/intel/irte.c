@@ -33,15 +33,15 @@ int ir_msg_index(const struct msi_msg *msg)
 
 struct qi_desc qi_iec(int selective, uint16_t index)
 {
-	return (struct qi_desc){ QI_IEC | (selective ? QI_IEC_SELECTIVE | QI_IEC_IIDX(index) : 0), 0 };
+	return (struct qi_desc){ .lo = QI_IEC | (selective ? QI_IEC_SELECTIVE | QI_IEC_IIDX(index) : 0) };
 }
 
 struct qi_desc qi_wait(uint32_t data, uint64_t status_addr, int interrupt)
 {
 	/* Status write or interrupt, never both: QEMU 7.2 and 10 abort on the
-	 * pair (../shared/ARCHITECTURE.md). */
+	 * pair (docs/qemu.md). */
 	if (interrupt)
-		return (struct qi_desc){ QI_WAIT | QI_WAIT_IF | QI_WAIT_FN, 0 };
-	return (struct qi_desc){ QI_WAIT | QI_WAIT_SW | QI_WAIT_FN | QI_WAIT_DATA(data),
-				 status_addr & ~3ull };
+		return (struct qi_desc){ .lo = QI_WAIT | QI_WAIT_IF | QI_WAIT_FN };
+	return (struct qi_desc){ .lo = QI_WAIT | QI_WAIT_SW | QI_WAIT_FN | QI_WAIT_DATA(data),
+				 .hi = status_addr & ~3ull };
 }

@@ -9,6 +9,7 @@
 #ifndef DRIVERS_IOMMU_INTEL_VTD_H
 #define DRIVERS_IOMMU_INTEL_VTD_H
 
+#include "lib/compiler.h"
 #include <stdint.h>
 #include "drivers/iommu/intel/irte.h"
 
@@ -109,12 +110,12 @@ struct vtd_unit {
 
 /* Read the identification registers. 0, or -ENODEV (all ones) / -ENOTSUP
  * (no queued invalidation or no interrupt remapping) with u->error. */
-int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base);
+int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base) MUST_CHECK;
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
  * IRE; CFI stays clear. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
-int vtd_enable_ir(struct vtd_unit *u, int x2apic) __attribute__((warn_unused_result));
+int vtd_enable_ir(struct vtd_unit *u, int x2apic) MUST_CHECK;
 /* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
-int vtd_set_ire(struct vtd_unit *u, int on) __attribute__((warn_unused_result));
+int vtd_set_ire(struct vtd_unit *u, int on) MUST_CHECK;
 /* Queue a wait descriptor that raises the invalidation completion event
  * (IF, no status write); returns the TSC just before the tail write (or
  * before giving up on a queue that stayed full: nothing is raised). The
@@ -126,11 +127,10 @@ int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
 void vtd_irte_free(struct vtd_unit *u, uint32_t index);
 /* Write an IRTE the careful way (upper half, barrier, lower half) and
  * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
-int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
-	__attribute__((warn_unused_result));
+int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 /* Queue an index-selective IEC invalidation and wait for it: 0, or
  * -ETIMEDOUT / -ENOSPC (the queue stayed full) with u->error. */
-int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index) __attribute__((warn_unused_result));
+int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index) MUST_CHECK;
 /* The IRTE as the table holds it now. */
 struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index);
 
