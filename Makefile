@@ -21,7 +21,7 @@ FW_NOFP   := -mgeneral-regs-only
 EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI \
 	-maccumulate-outgoing-args
 
-# Layers, bottom up (docs/design.md; tools/check_layers.py checks the includes).
+# Layers, bottom up (docs/design.md; tools/check_tree.py layers checks the includes).
 FW_SRC := \
 	lib/printf.c lib/string.c lib/glob.c lib/stats.c lib/memmap.c lib/pfa.c lib/console.c \
 	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c arch/x86/platform.c \

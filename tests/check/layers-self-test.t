@@ -1,4 +1,4 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The include check catches an include from a layer above (planted in a copy).
-exec python3 "$(dirname "$0")/../../tools/check_layers.py" --self-test
+# tools/check_tree.py layers catches what is planted in a copy of the tree.
+exec python3 "$(dirname "$0")/../../tools/check_tree.py" layers --self-test

@@ -1,4 +1,4 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The include rule of docs/design.md holds for the tree.
-exec python3 "$(dirname "$0")/../../tools/check_layers.py"
+# tools/check_tree.py layers (see its help).
+exec python3 "$(dirname "$0")/../../tools/check_tree.py" layers

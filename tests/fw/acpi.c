@@ -7,10 +7,7 @@
  */
 #include "tests/harness/test.h"
 #include "drivers/acpi/acpi.h"
-#include "drivers/acpi/dmar.h"
-#include "drivers/acpi/ivrs.h"
-#include "drivers/acpi/madt.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/parsed.h"
 #include "lib/string.h"
 
 static void dump(const struct acpi_header *h)
@@ -59,15 +56,7 @@ TEST(acpi, dump, .budget_ms = 60000, .flags = TEST_MANUAL)
 	t_yaml(t, "bad: %u", acpi_bad_tables());
 }
 
-static union {
-	struct madt madt;
-	struct mcfg mcfg;
-	struct hpet_table hpet;
-	struct fadt fadt;
-	struct spcr spcr;
-	struct dmar dmar;
-	struct ivrs ivrs;
-} parsed;
+static union acpi_parsed parsed;
 
 static void check_errors(struct test_ctx *t, const char *sig, const struct acpi_errors *e)
 {

@@ -7,9 +7,7 @@
  */
 #include "tests/host/host.h"
 #include "tests/host/fixture.h"
-#include "drivers/acpi/dmar.h"
-#include "drivers/acpi/ivrs.h"
-#include "drivers/acpi/tables.h"
+#include "drivers/acpi/parsed.h"
 
 static struct dmar dm;
 static struct ivrs iv;
@@ -23,14 +21,7 @@ static int p_spcr(const void *t, size_t len, void *o) { return spcr_parse(t, len
 static int p_dmar(const void *t, size_t len, void *o) { return dmar_parse(t, len, o); }
 static int p_ivrs(const void *t, size_t len, void *o) { return ivrs_parse(t, len, o); }
 
-static union {
-	struct mcfg mcfg;
-	struct hpet_table hpet;
-	struct fadt fadt;
-	struct spcr spcr;
-	struct dmar dmar;
-	struct ivrs ivrs;
-} out;
+static union acpi_parsed out;
 
 /* Every prefix of the table: an error, and no read past it (ASan). */
 static void truncations(const uint8_t *t, size_t len, parse_fn parse)
