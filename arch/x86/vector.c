@@ -81,3 +81,8 @@ int vector_compose_msi(uint32_t apic_id, uint8_t vector, struct msi_msg *msg)
 	msg->data = MSI_DATA_VECTOR(vector);
 	return 0;
 }
+
+uint32_t vector_count(const struct vector_pool *p, uint32_t cpu)
+{
+	return cpu < p->ncpus ? p->count[cpu] : 0;
+}

@@ -354,7 +354,10 @@ TEST(hpet, mask_cost, .needs = "hpet fsb") { run_mask_cost(t, "hpet"); }
 TEST(hpet, masked_trigger, .needs = "hpet fsb") { run_masked_trigger(t, "hpet"); }
 TEST(hpet, affinity_moves, .needs = "hpet fsb, 2 cpus") { run_affinity(t, "hpet"); }
 
-TEST(vtd_inv, completion_latency, .budget_ms = 60000, .needs = "vt-d ir") { run_latency(t, "vtd-inv"); }
+TEST(vtd_inv, completion_latency, .budget_ms = 60000, .needs = "vt-d ir")
+{
+	run_latency(t, "vtd-inv");
+}
 TEST(vtd_inv, mask_cost, .needs = "vt-d ir") { run_mask_cost(t, "vtd-inv"); }
 TEST(vtd_inv, masked_trigger, .needs = "vt-d ir") { run_masked_trigger(t, "vtd-inv"); }
 TEST(vtd_inv, affinity_moves, .needs = "vt-d ir, 2 cpus") { run_affinity(t, "vtd-inv"); }
@@ -376,14 +379,18 @@ static void soft_nop(void *ctx, uint32_t slot)
 	(void)ctx;
 	(void)slot;
 }
-static const struct dev_msi_ops soft_ops = { .write_msg = soft_write, .mask = soft_nop, .unmask = soft_nop };
+static const struct dev_msi_ops soft_ops = {
+	.write_msg = soft_write,
+	.mask = soft_nop,
+	.unmask = soft_nop,
+};
 
 TEST(msi, alloc_free_no_leak)
 {
 	static struct irq_desc *irqs[DEV_MSI_SLOTS_MAX];
 	static struct msi_device soft = { .name = "soft" };
 	struct irq_source *s = source_get("e1000e");
-	uint32_t vec0 = vectors.count[0], descs0 = irq_stats.descs_in_use, n = 0;
+	uint32_t vec0 = vector_count(&vectors, 0), descs0 = irq_stats.descs_in_use, n = 0;
 	int e;
 
 	if (!soft.domain && !dev_msi_domain_create(&soft, &soft_ops, NULL, DEV_MSI_SLOTS_MAX)) {
@@ -412,7 +419,8 @@ TEST(msi, alloc_free_no_leak)
 	t_yaml(t, "vectors_on_cpu0_until_exhausted: %u", n);
 	t_check(t, n == VEC_ALLOC_COUNT - vec0, "%u allocated, %u were free", n, VEC_ALLOC_COUNT - vec0);
 	msi_free_irqs(irqs, n);
-	t_check(t, vectors.count[0] == vec0, "cpu0 vectors in use: %u, before: %u", vectors.count[0], vec0);
+	t_check(t, vector_count(&vectors, 0) == vec0, "cpu0 vectors in use: %u, before: %u",
+		vector_count(&vectors, 0), vec0);
 	t_check(t, irq_stats.descs_in_use == descs0, "descriptors in use: %u, before: %u",
 		irq_stats.descs_in_use, descs0);
 	t_check(t, irq_domain_live(soft.domain) == 0, "%u interrupts still live in the domain",

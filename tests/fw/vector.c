@@ -10,7 +10,7 @@ TEST(vector, alloc_free_exhaustion)
 {
 	static struct vector_assign got[VEC_ALLOC_COUNT];
 	struct vector_assign extra;
-	uint32_t cpu = cpus_online - 1, n = 0, before = vectors.count[cpu];
+	uint32_t cpu = cpus_online - 1, n = 0, before = vector_count(&vectors, cpu);
 	int e;
 
 	while (n < VEC_ALLOC_COUNT && vector_alloc(&vectors, (int)cpu, &got[n]) == 0)
@@ -29,8 +29,8 @@ TEST(vector, alloc_free_exhaustion)
 		t_check(t, vector_free(&vectors, &got[i]) == 0, "free of 0x%x failed", got[i].vector);
 	}
 	t_check(t, vector_free(&vectors, &got[0]) == -EINVAL, "double free not refused");
-	t_check(t, vectors.count[cpu] == before, "%u in use after freeing all, %u before",
-		vectors.count[cpu], before);
+	t_check(t, vector_count(&vectors, cpu) == before, "%u in use after freeing all, %u before",
+		vector_count(&vectors, cpu), before);
 	e = vector_alloc(&vectors, (int)cpu, &extra);
 	t_check(t, e == 0, "allocation after freeing everything: %s", err_name(e));
 	if (e == 0)
