@@ -100,7 +100,8 @@ static void take_memmap(const uint8_t *map, UINTN size, UINTN desc_size)
 			continue;
 		}
 		bi.memmap[bi.nregions++] = (struct mem_region){
-			d->PhysicalStart, d->NumberOfPages * 4096, mem_type(d->Type)
+			.base = d->PhysicalStart, .size = d->NumberOfPages * 4096,
+			.type = mem_type(d->Type)
 		};
 	}
 }

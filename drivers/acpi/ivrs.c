@@ -46,8 +46,9 @@ static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_
 				acpi_err(&v->err, "IVRS: more than %d special devices", IVRS_SPECIALS_MAX);
 			else
 				v->specials[v->nspecials++] = (struct ivrs_special){
-					b[off + 7], b[off + 4], acpi_rd16(b + off + 5),
-					(uint8_t)(u - v->units) };
+					.variety = b[off + 7], .handle = b[off + 4],
+					.devid = acpi_rd16(b + off + 5),
+					.unit = (uint8_t)(u - v->units) };
 		}
 		u->nentries++;
 		off += n;

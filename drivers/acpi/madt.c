@@ -85,10 +85,11 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 		}
 		if (e[0] == MADT_TYPE_LAPIC_NMI)
 			m->nmis[m->nnmis++] = (struct madt_lapic_nmi){
-				e[2] == 0xff ? 0xffffffffu : e[2], rd16(e + 3), e[5] };
+				.uid = e[2] == 0xff ? 0xffffffffu : e[2], .flags = rd16(e + 3),
+				.lint = e[5] };
 		else
 			m->nmis[m->nnmis++] = (struct madt_lapic_nmi){
-				rd32(e + 4), rd16(e + 2), e[8] };
+				.uid = rd32(e + 4), .flags = rd16(e + 2), .lint = e[8] };
 		break;
 	case MADT_TYPE_LAPIC_ADDR:
 		m->lapic_addr = acpi_rd64(e + 4);
