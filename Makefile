@@ -56,10 +56,10 @@ GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
 .PHONY: all run test host-test qemu-test bench report deps help clean
-all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso
+all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
-	@echo "make            build build/msilab.{elf,efi,iso}"
+	@echo "make            build build/msilab.{elf,efi,iso} and build/msilab-acpi (the host tool)"
 	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report"
 	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
@@ -129,7 +129,21 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h tests
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
 
-host-test: $(HOST_BIN)
+host-test: $(HOST_BIN) $(BUILD)/host/msilab-acpi
+
+# --- msilab-acpi: the firmware's ACPI parsers on a machine's tables (host) ----
+ACPI_TOOL_SRC := tools/acpi/msilab_acpi.c tools/acpi/load.c tools/acpi/emit.c \
+	$(ACPI_PARSERS) drivers/acpi/madt.c lib/printf.c
+ACPI_TOOL_HDR := tools/acpi/emit.h tools/acpi/load.h drivers/acpi/parsed.h
+
+$(BUILD)/msilab-acpi: $(ACPI_TOOL_SRC) $(ACPI_TOOL_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $(ACPI_TOOL_SRC)
+
+# The same, with the sanitizers, for the corpus test.
+$(BUILD)/host/msilab-acpi: $(ACPI_TOOL_SRC) $(ACPI_TOOL_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $(ACPI_TOOL_SRC)
 
 # --- running ----------------------------------------------------------------
 deps:

@@ -92,6 +92,8 @@ static void cpus_init(const struct config *cfg)
 					    &kernel_madt) == 0;
 		for (uint32_t i = 0; i < kernel_madt.err.n && i < ACPI_ERRORS_MAX; i++)
 			warn("madt: %s", kernel_madt.err.msg[i]);
+		for (uint32_t i = 0; i < kernel_madt.warn.n && i < ACPI_ERRORS_MAX; i++)
+			warn("madt: %s", kernel_madt.warn.msg[i]);
 		for (uint32_t i = 0; i < kernel_madt.nioapics; i++)
 			bad += ioapic_add(kernel_madt.ioapics[i].id, kernel_madt.ioapics[i].addr,
 					  kernel_madt.ioapics[i].gsi_base) != 0;

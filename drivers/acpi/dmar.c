@@ -11,16 +11,22 @@
 #include "lib/string.h"
 
 #define DMAR_FIRST	48
-#define DMAR_DRHD	0
-#define DMAR_RMRR	1
-#define DMAR_ATSR	2
 #define DRHD_SCOPES	16
+
+const char *dmar_type_name(uint16_t type)
+{
+	static const char *const names[DMAR_TYPES] = {
+		"DRHD", "RMRR", "ATSR", "RHSA", "ANDD", "SATC", "SIDP",
+	};
+
+	return type < DMAR_TYPES ? names[type] : 0;
+}
 
 static void scopes(struct dmar *d, struct dmar_unit *u, const uint8_t *b, size_t len)
 {
 	for (size_t off = 0; off + 2 <= len;) {
 		uint8_t type = b[off], slen = b[off + 1];
-		struct dmar_scope s = { type, 0, 0, 0, { { 0 } } };
+		struct dmar_scope s = { .type = type };
 
 		if (slen < 6 || off + slen > len || (slen - 6) % 2) {
 			acpi_err(&d->err, "DMAR: device scope at %zu of unit 0x%lx has length %u",
@@ -75,7 +81,8 @@ int dmar_parse(const void *t, size_t len, struct dmar *d)
 							 .flags = b[off + 4], .size = b[off + 5],
 							 .first_scope = d->nscopes };
 				if (!u->base || (u->base & 0xfff))
-					acpi_err(&d->err, "DMAR: DRHD register base 0x%lx", u->base);
+					acpi_err(&d->warn, "DMAR: DRHD %u register base 0x%lx is not "
+						 "usable", d->nunits, u->base);
 				scopes(d, u, b + off + DRHD_SCOPES, slen - DRHD_SCOPES);
 				d->nunits++;
 			}
@@ -86,6 +93,8 @@ int dmar_parse(const void *t, size_t len, struct dmar *d)
 		} else {
 			d->nother++;
 		}
+		if (type < DMAR_TYPES)
+			d->ntype[type]++;
 		off += slen;
 	}
 	if (d->nunits == 0)

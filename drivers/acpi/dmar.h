@@ -36,15 +36,32 @@ struct dmar_unit {		/* a DRHD: one remapping hardware unit */
 	uint32_t first_scope, nscopes;	/* into struct dmar.scopes */
 };
 
+/* Remapping structure types (8.2, table 8-2): DRHD is read, the others
+ * are counted and named. */
+#define DMAR_DRHD	0
+#define DMAR_RMRR	1	/* reserved memory region */
+#define DMAR_ATSR	2	/* root port ATS capability */
+#define DMAR_RHSA	3	/* remapping hardware static affinity */
+#define DMAR_ANDD	4	/* ACPI name-space device declaration */
+#define DMAR_SATC	5	/* SoC integrated address translation cache */
+#define DMAR_SIDP	6	/* SoC integrated device property */
+#define DMAR_TYPES	7
+
 struct dmar {
 	uint8_t haw;		/* host address width - 1 */
 	uint8_t flags;		/* DMAR_FLAG_* */
 	uint32_t nunits, nscopes, nrmrr, natsr, nother;
+	uint32_t ntype[DMAR_TYPES];	/* structures of each known type */
 	struct dmar_unit units[DMAR_UNITS_MAX];
 	struct dmar_scope scopes[DMAR_SCOPES_MAX];
 	struct acpi_errors err;
+	/* Well-formed, but not usable as it stands (a register base of 0 or
+	 * not page aligned: a known firmware bug): the driver decides. */
+	struct acpi_errors warn;
 };
 
 int dmar_parse(const void *t, size_t len, struct dmar *d);
+/* "DRHD", "RMRR", ..., or NULL for a type the specification does not name. */
+const char *dmar_type_name(uint16_t type);
 
 #endif

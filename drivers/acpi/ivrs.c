@@ -20,6 +20,18 @@
 #define ENTRY_SPECIAL	0x48
 #define ENTRY_ACPI_HID	0xf0
 
+/* Device entry types the specification defines (5.2.2.3, table 95). */
+static int entry_defined(uint8_t type)
+{
+	switch (type) {
+	case 0: case 1: case 2: case 3: case 4:
+	case 0x42: case 0x43: case 0x46: case 0x47: case ENTRY_SPECIAL: case ENTRY_ACPI_HID:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static size_t entry_len(const uint8_t *e, size_t room)
 {
 	if (e[0] < 64)
@@ -41,6 +53,9 @@ static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_
 				 "its block", b[off], off, u->base);
 			return;
 		}
+		if (!entry_defined(b[off]) && !v->unknown_entries++)
+			acpi_err(&v->warn, "IVRS: device entry of undefined type 0x%x stepped over "
+				 "(%zu bytes by its type)", b[off], n);
 		if (b[off] == ENTRY_SPECIAL) {
 			if (v->nspecials == IVRS_SPECIALS_MAX)
 				acpi_err(&v->err, "IVRS: more than %d special devices", IVRS_SPECIALS_MAX);
@@ -64,17 +79,32 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 	if (!len)
 		return -1;
 	v->ivinfo = acpi_rd32(b + 36);
+	/* First the highest IVHD type present, then its blocks. */
+	for (size_t off = IVRS_FIRST; off + 4 <= len;) {
+		uint8_t type = b[off];
+		uint16_t blen = acpi_rd16(b + off + 2);
+
+		if (blen < 4 || off + blen > len) {
+			acpi_err(&v->err, "IVRS: block type 0x%x at %zu (length %u) runs past the end %zu",
+				 type, off, blen, len);
+			len = off;	/* the second pass stops here too */
+			break;
+		}
+		if (type == IVHD_10 || type == IVHD_11 || type == IVHD_40) {
+			v->nblocks++;
+			if (type > v->ivhd_type)
+				v->ivhd_type = type;
+		} else if (type >= IVMD_FIRST && type <= IVMD_LAST) {
+			v->nivmd++;
+		}
+		off += blen;
+	}
 	for (size_t off = IVRS_FIRST; off + 4 <= len;) {
 		uint8_t type = b[off];
 		uint16_t blen = acpi_rd16(b + off + 2);
 		size_t first = type == IVHD_10 ? 24 : 40;
 
-		if (blen < 4 || off + blen > len) {
-			acpi_err(&v->err, "IVRS: block type 0x%x at %zu (length %u) runs past the end %zu",
-				 type, off, blen, len);
-			break;
-		}
-		if (type == IVHD_10 || type == IVHD_11 || type == IVHD_40) {
+		if (type == v->ivhd_type) {
 			struct ivrs_unit *u = &v->units[v->nunits];
 
 			if (blen < first) {
@@ -91,8 +121,6 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 				entries(v, u, b + off + first, blen - first);
 				v->nunits++;
 			}
-		} else if (type >= IVMD_FIRST && type <= IVMD_LAST) {
-			v->nivmd++;
 		}
 		off += blen;
 	}

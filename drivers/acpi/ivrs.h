@@ -32,10 +32,17 @@ struct ivrs_special {		/* device entry 0x48: an IO-APIC or HPET */
 
 struct ivrs {
 	uint32_t ivinfo;
+	/* One IOMMU can be described by blocks of several types (QEMU gives
+	 * 10h and 11h): as Linux does, only the blocks of the highest type
+	 * present are read, one unit each; nblocks counts all of them. */
+	uint8_t ivhd_type;
+	uint32_t nblocks;
 	uint32_t nunits, nspecials, nivmd;
+	uint32_t unknown_entries;	/* device entries of a type not defined, stepped over */
 	struct ivrs_unit units[IVRS_UNITS_MAX];
 	struct ivrs_special specials[IVRS_SPECIALS_MAX];
 	struct acpi_errors err;
+	struct acpi_errors warn;	/* facts that do not stop a parse */
 };
 
 int ivrs_parse(const void *t, size_t len, struct ivrs *v);

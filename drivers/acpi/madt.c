@@ -12,6 +12,7 @@
 #define rd16 acpi_rd16
 #define rd32 acpi_rd32
 #define err(m, ...) acpi_err(&(m)->err, __VA_ARGS__)
+#define MADT_TYPE_LAST_KNOWN	0x18	/* ACPI 6.5 table 5.20: 0x19-0x7F reserved, 0x80-0xFF OEM */
 
 static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t flags,
 		    int x2entry, int x2apic)
@@ -79,10 +80,11 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 		break;
 	case MADT_TYPE_LAPIC_NMI:
 	case MADT_TYPE_X2APIC_NMI:
-		if (m->nnmis == MADT_NMIS_MAX) {
-			err(m, "more than %d local APIC NMI entries", MADT_NMIS_MAX);
+		if (m->nmis_listed++ == MADT_NMIS_MAX)
+			acpi_err(&m->warn, "more than %d local APIC NMI entries: the first %d kept",
+				 MADT_NMIS_MAX, MADT_NMIS_MAX);
+		if (m->nnmis == MADT_NMIS_MAX)
 			break;
-		}
 		if (e[0] == MADT_TYPE_LAPIC_NMI)
 			m->nmis[m->nnmis++] = (struct madt_lapic_nmi){
 				.uid = e[2] == 0xff ? 0xffffffffu : e[2], .flags = rd16(e + 3),
@@ -95,6 +97,11 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 		m->lapic_addr = acpi_rd64(e + 4);
 		break;
 	default:
+		if (e[0] > MADT_TYPE_LAST_KNOWN) {
+			if (!m->unknown++)
+				acpi_err(&m->warn, "structure of %s type 0x%x (length %u) stepped over",
+					 e[0] < 0x80 ? "reserved" : "OEM", e[0], e[1]);
+		}
 		break;	/* other structures: not used here */
 	}
 }
@@ -131,6 +138,9 @@ int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
 	}
 	if (off < len && off + 2 > len)
 		err(m, "%zu stray bytes at the end", len - off);
+	if (m->unknown > 1)
+		acpi_err(&m->warn, "%u structures of reserved or OEM types stepped over in all",
+			 m->unknown);
 	if (madt_usable_cpus(m) == 0)
 		err(m, "no usable CPU");
 	return m->err.n ? -1 : 0;

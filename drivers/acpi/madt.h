@@ -60,13 +60,19 @@ struct madt {
 	struct madt_ioapic ioapics[MADT_IOAPICS_MAX];
 	struct madt_override overrides[MADT_OVERRIDES_MAX];
 	struct madt_lapic_nmi nmis[MADT_NMIS_MAX];
+	uint32_t nmis_listed;	/* NMI entries in the table (nmis[] keeps the first) */
+	uint32_t unknown;	/* structures of a reserved or OEM type, stepped over */
 	struct acpi_errors err;
+	struct acpi_errors warn;	/* facts that do not stop a parse */
 };
 
 /*
  * Parse a MADT of `len` bytes (the table's own length field is checked
  * against it). Returns 0 when the table is well formed; otherwise -1, with
  * everything valid that could be read kept and the problems in m->err.
+ * What does not stop the parse goes to m->warn: more NMI entries than kept
+ * (firmware lists one per CPU), structures of a reserved or OEM type
+ * (stepped over by their length: a type 0x7F entry is not an IO-APIC).
  * Entries are never read past the table. Duplicate APIC IDs keep the first;
  * xAPIC-only systems (x2apic=0) cannot use APIC IDs above 254, and those
  * CPUs are left out.

@@ -173,6 +173,40 @@ static void x2apic_entries(void **state)
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);	/* xAPIC cannot use 300 */
 }
 
+/* A server lists one NMI entry per CPU, and an X299 board hides IO-APICs
+ * as type 0x7F: neither is an error, the first are kept and counted, the
+ * second stepped over by length, each named in m.warn. */
+static void server_nmis_and_reserved_types(void **state)
+{
+	enum { NMIS = 40 };
+	uint8_t t[44 + 8 + NMIS * 6 + 12] = "APIC";
+	uint32_t len = sizeof(t), flags = 1, off = 44;
+
+	(void)state;
+	memcpy(t + 4, &len, 4);
+	t[off] = MADT_TYPE_LAPIC;
+	t[off + 1] = 8;
+	memcpy(t + off + 4, &flags, 4);
+	off += 8;
+	for (int i = 0; i < NMIS; i++, off += 6) {
+		t[off] = MADT_TYPE_LAPIC_NMI;
+		t[off + 1] = 6;
+		t[off + 2] = (uint8_t)i;	/* uid */
+		t[off + 5] = 1;			/* LINT1 */
+	}
+	t[off] = 0x7f;			/* reserved: an IO-APIC's shape, not an IO-APIC */
+	t[off + 1] = 12;
+	fixture_checksum(t, len);
+	assert_int_equal(madt_parse(t, len, 0, &m), 0);
+	assert_int_equal(m.err.n, 0);
+	assert_int_equal(m.nnmis, MADT_NMIS_MAX);
+	assert_int_equal(m.nmis_listed, NMIS);
+	assert_int_equal(m.nioapics, 0);
+	assert_int_equal(m.unknown, 1);
+	assert_non_null(strstr(m.warn.msg[0], "the first 16 kept"));
+	assert_non_null(strstr(m.warn.msg[1], "reserved type 0x7f"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +219,7 @@ int main(void)
 		cmocka_unit_test(duplicate_and_big_apic_ids),
 		cmocka_unit_test(bad_checksum_reported),
 		cmocka_unit_test(x2apic_entries),
+		cmocka_unit_test(server_nmis_and_reserved_types),
 	};
 	return RUN(tests);
 }

@@ -249,6 +249,13 @@ void ir_init(int want_ir)
 	ir.have_dmar = 1;
 	if (dmar_parse(t, t->length, &ir.dmar))
 		ksnprintf(ir.error, sizeof(ir.error), "dmar: %s", ir.dmar.err.msg[0]);
+	if (ir.dmar.warn.n) {
+		/* A unit the firmware placed where no registers can be (Linux: "your
+		 * BIOS is broken"): no unit is touched, remapping stays off. */
+		ksnprintf(ir.error, sizeof(ir.error), "dmar: %s; interrupt remapping off",
+			  ir.dmar.warn.msg[0]);
+		return;
+	}
 	for (uint32_t i = 0; i < ir.dmar.nunits && i < IR_UNITS_MAX; i++) {
 		struct ir_unit *u = &ir.units[ir.nunits++];
 
