@@ -64,7 +64,8 @@ help:
 	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
-	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each)"
+	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each; seeds:"
+	@echo "                QEMU's tables and, where present, ../shared/corpus/acpi)"
 	@echo "make report     JSON and latency plots of the last run (LOG= picks a serial log)"
 	@echo "make clean"
 
@@ -184,6 +185,15 @@ fuzz_seed_fadt := qemu-q35-smp4-iommu/FACP.bin
 fuzz_seed_spcr := qemu-q35-smp4-iommu/WAET.bin
 fuzz_seed_dmar := qemu-q35-smp4-iommu/DMAR.bin
 fuzz_seed_ivrs := qemu-q35-amd-iommu/IVRS.bin
+# With the corpus of real machines' tables present, its tables seed too.
+ACPI_CORPUS ?= ../shared/corpus/acpi
+fuzz_sig_madt := APIC
+fuzz_sig_mcfg := MCFG
+fuzz_sig_hpet := HPET
+fuzz_sig_fadt := FACP
+fuzz_sig_spcr := SPCR
+fuzz_sig_dmar := DMAR
+fuzz_sig_ivrs := IVRS
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_acpi.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
@@ -200,6 +210,9 @@ fuzz-run: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus_$$t $(BUILD)/fuzz/seed_$$t; \
 		cp tests/host/fixtures/$$(make -s --no-print-directory fuzz-seed-$$t) $(BUILD)/fuzz/seed_$$t/; \
+		sig=$$(make -s --no-print-directory fuzz-sig-$$t); \
+		if [ -d "$(ACPI_CORPUS)" ]; then cp $(ACPI_CORPUS)/$$sig-*.bin $(BUILD)/fuzz/seed_$$t/; \
+		else echo "fuzz $$t: no corpus at $(ACPI_CORPUS): QEMU's table only"; fi; \
 		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
 		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 			-artifact_prefix=$(BUILD)/fuzz/crash_$$t- $(BUILD)/fuzz/corpus_$$t \
@@ -210,3 +223,6 @@ fuzz-run: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 fuzz-seed-%:
 	@echo $(fuzz_seed_$*)
+
+fuzz-sig-%:
+	@echo $(fuzz_sig_$*)

@@ -7,7 +7,7 @@ what=${1:-test}
 
 need_build="gcc make nasm gnu-efi grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools"
 need_run="ovmf seabios"
-need_test="libcmocka-dev perl python3"
+need_test="libcmocka-dev perl python3 acpica-tools"
 need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 gnuplot-nox"
 case $what in

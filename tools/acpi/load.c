@@ -194,7 +194,8 @@ static void from_dir(struct tables *t, const char *path)
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n)
+		qsort(names, n, sizeof(*names), by_name);
 	for (size_t i = 0; i < n; i++) {
 		char full[4096];
 		struct stat st;

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""msilab-acpi on bad input: a folder with no tables, a file shorter than a
+header, a length field beyond the file, a bad checksum, two DMARs, a file
+that is no table; each named clearly, the good tables still decoded; and a
+serial log of tests=acpi.dump read like the files it holds."""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOOL = os.path.join(ROOT, "build", "host", "msilab-acpi")
+FIX = os.path.join(ROOT, "tests", "host", "fixtures", "qemu-q35-smp4-iommu")
+n = 0
+failed = 0
+
+
+def point(ok, desc, diag=None):
+    global n, failed
+    n += 1
+    failed += not ok
+    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
+    if not ok and diag:
+        print("#   " + str(diag)[:1500].replace("\n", "\n#   "))
+
+
+def run(*paths):
+    p = subprocess.run([TOOL, "--json"] + list(paths), capture_output=True, text=True)
+    return p.returncode, (json.loads(p.stdout) if p.stdout.strip() else None), p.stderr
+
+
+def by_file(doc, name):
+    return [t for t in doc["tables"] if t["file"].endswith(name)]
+
+
+print("1..12")
+with tempfile.TemporaryDirectory() as tmp:
+    empty = os.path.join(tmp, "empty")
+    os.mkdir(empty)
+    rc, doc, err = run(empty)
+    point(rc == 0 and doc["tables"][0].get("problem") == "a folder with no ACPI tables",
+          "an empty folder is named as one", doc)
+
+    bad = os.path.join(tmp, "bad")
+    os.mkdir(bad)
+    good = open(os.path.join(FIX, "APIC.bin"), "rb").read()
+    dmar = open(os.path.join(FIX, "DMAR.bin"), "rb").read()
+    open(os.path.join(bad, "APIC"), "wb").write(good)
+    open(os.path.join(bad, "SHORT"), "wb").write(b"MCFG\x10\x00")
+    longer = bytearray(open(os.path.join(FIX, "HPET.bin"), "rb").read())
+    struct.pack_into("<I", longer, 4, len(longer) + 100)
+    open(os.path.join(bad, "HPET"), "wb").write(longer)
+    sick = bytearray(open(os.path.join(FIX, "MCFG.bin"), "rb").read())
+    sick[44] ^= 0x10
+    open(os.path.join(bad, "MCFG"), "wb").write(sick)
+    open(os.path.join(bad, "DMAR"), "wb").write(dmar)
+    open(os.path.join(bad, "DMAR2"), "wb").write(dmar)
+    open(os.path.join(bad, "notes.bin"), "wb").write(b"\x00\x01 not a table at all")
+    rc, doc, err = run(bad)
+    point(rc == 0 and doc is not None and not err, "a folder of bad files decodes, no crash", err)
+    apic = by_file(doc, "/APIC")
+    point(apic and apic[0]["parsed"] and len(apic[0]["cpus"]) == 4,
+          "the good MADT next to them is decoded: 4 CPUs", apic)
+    short = by_file(doc, "/SHORT")
+    point(short and "shorter than an ACPI table header" in short[0].get("problem", ""),
+          "a 6-byte file: shorter than a header", short)
+    hpet = by_file(doc, "/HPET")
+    point(hpet and "its length field says" in hpet[0].get("problem", "") and
+          any("length" in e or "checksum" in e for e in hpet[0].get("errors", [])),
+          "a length field beyond the file: named, and the parser says what it read", hpet)
+    mcfg = by_file(doc, "/MCFG")
+    point(mcfg and not mcfg[0]["parsed"] and
+          any("checksum" in e for e in mcfg[0].get("errors", [])),
+          "a bad checksum: named by the parser", mcfg)
+    both = by_file(doc, "/DMAR") + by_file(doc, "/DMAR2")
+    warns = doc["msilab_would"]["warnings"]
+    point(len(both) == 2 and all(t["parsed"] for t in both) and
+          any("several tables with this signature" in w and "DMAR" in w for w in warns),
+          "two DMARs: both decoded, the summary says the firmware reads the first", warns)
+    notes = by_file(doc, "/notes.bin")
+    point(notes and "not an ACPI table" in notes[0].get("problem", ""),
+          "a file that is no table is named as such", notes)
+    point(doc["msilab_would"]["iommu"] == "vt-d" and doc["msilab_would"]["cpus"] == 4 and
+          doc["msilab_would"]["console"].startswith("io:0x3f8"),
+          "the summary: vt-d, 4 CPUs, the console on COM1", doc["msilab_would"])
+
+    # A serial log holds the same tables as hex lines.
+    log = os.path.join(tmp, "serial.log")
+    with open(log, "w") as f:
+        f.write("TAP version 14\n")
+        for name in ("APIC", "DMAR"):
+            data = open(os.path.join(FIX, name + ".bin"), "rb").read()
+            f.write("# acpidump %s 0x7ffe0000 %d\r\n" % (name, len(data)))
+            for off in range(0, len(data), 32):
+                f.write("# acpihex %05x: %s\r\n" % (off, data[off:off + 32].hex()))
+        f.write("# acpidump DMAR 0x7ffe1000 200\n# acpihex 00000: 444d4152\n")
+    rc, doc, err = run(log)
+    logged = [t for t in doc["tables"] if t.get("parsed")]
+    point(len(logged) == 2 and logged[0]["signature"] == "APIC" and
+          len(logged[0]["cpus"]) == 4, "a serial log's tables decode like the files", doc)
+    cut = [t for t in doc["tables"] if "cut off" in t.get("problem", "")]
+    point(len(cut) == 1, "a table cut off in the log is named as cut off", doc["tables"])
+    rc, _, err = run()
+    point(rc == 2 and "usage" in err, "no PATH: usage, exit status 2", err)
+sys.exit(1 if failed else 0)
