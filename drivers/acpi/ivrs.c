@@ -17,6 +17,14 @@
 #define IVHD_40		0x40
 #define IVMD_FIRST	0x20
 #define IVMD_LAST	0x22
+#define ENTRY_ALL	0x01
+#define ENTRY_SELECT	0x02
+#define ENTRY_START	0x03
+#define ENTRY_END	0x04
+#define ENTRY_ALIAS	0x42	/* alias select: source DeviceID at 5 */
+#define ENTRY_ALIAS_START 0x43	/* alias start of range */
+#define ENTRY_EXT	0x46	/* extended select */
+#define ENTRY_EXT_START	0x47	/* extended start of range */
 #define ENTRY_SPECIAL	0x48
 #define ENTRY_ACPI_HID	0xf0
 
@@ -24,8 +32,9 @@
 static int entry_defined(uint8_t type)
 {
 	switch (type) {
-	case 0: case 1: case 2: case 3: case 4:
-	case 0x42: case 0x43: case 0x46: case 0x47: case ENTRY_SPECIAL: case ENTRY_ACPI_HID:
+	case 0: case ENTRY_ALL: case ENTRY_SELECT: case ENTRY_START: case ENTRY_END:
+	case ENTRY_ALIAS: case ENTRY_ALIAS_START: case ENTRY_EXT: case ENTRY_EXT_START:
+	case ENTRY_SPECIAL: case ENTRY_ACPI_HID:
 		return 1;
 	default:
 		return 0;
@@ -43,8 +52,70 @@ static size_t entry_len(const uint8_t *e, size_t room)
 	return 0;	/* unknown variable-length entry: its length cannot be known */
 }
 
+static void add_devs(struct ivrs *v, const struct ivrs_devs *d)
+{
+	if (v->ndevs < IVRS_DEVS_MAX)
+		v->devs[v->ndevs] = *d;
+	else if (v->ndevs == IVRS_DEVS_MAX)
+		acpi_err(&v->warn, "IVRS: more than %d device entries: the first %d kept",
+			 IVRS_DEVS_MAX, IVRS_DEVS_MAX);
+	v->ndevs++;
+}
+
+/* One device entry: a select, ALL, an alias, or a range opened by a start
+ * entry (its first ID, alias and data kept in *open) and closed by an end. */
+static void devs_entry(struct ivrs *v, struct ivrs_unit *u, const uint8_t *e,
+		       struct ivrs_devs *open, int *opened)
+{
+	uint16_t id = acpi_rd16(e + 1);
+	struct ivrs_devs d = { .first = id, .last = id, .alias = id, .data = e[3],
+			       .unit = (uint8_t)(u - v->units) };
+
+	switch (e[0]) {
+	case ENTRY_ALL:
+		d.first = 0;
+		d.last = 0xffff;
+		d.alias = 0;
+		add_devs(v, &d);
+		break;
+	case ENTRY_SELECT:
+	case ENTRY_EXT:
+		add_devs(v, &d);
+		break;
+	case ENTRY_ALIAS:
+		d.alias = acpi_rd16(e + 5);
+		d.aliased = 1;
+		add_devs(v, &d);
+		break;
+	case ENTRY_START:
+	case ENTRY_EXT_START:
+	case ENTRY_ALIAS_START:
+		if (e[0] == ENTRY_ALIAS_START) {
+			d.alias = acpi_rd16(e + 5);
+			d.aliased = 1;
+		}
+		*open = d;
+		*opened = 1;
+		break;
+	case ENTRY_END:
+		if (!*opened) {
+			acpi_err(&v->warn, "IVRS: end-of-range entry 0x%04x with no start", id);
+			break;
+		}
+		open->last = id;
+		add_devs(v, open);
+		*opened = 0;
+		break;
+	default:
+		break;
+	}
+}
+
 static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_t len)
 {
+	struct ivrs_devs open = { .first = 0 };
+	int opened = 0;
+
 	for (size_t off = 0; off < len;) {
 		size_t n = entry_len(b + off, len - off);
 
@@ -65,9 +136,13 @@ static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_
 					.devid = acpi_rd16(b + off + 5),
 					.unit = (uint8_t)(u - v->units) };
 		}
+		devs_entry(v, u, b + off, &open, &opened);
 		u->nentries++;
 		off += n;
 	}
+	if (opened)
+		acpi_err(&v->warn, "IVRS: a range from 0x%04x of unit 0x%lx has no end entry",
+			 open.first, u->base);
 }
 
 int ivrs_parse(const void *t, size_t len, struct ivrs *v)
@@ -96,6 +171,10 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 				v->ivhd_type = type;
 		} else if (type >= IVMD_FIRST && type <= IVMD_LAST) {
 			v->nivmd++;
+		} else {
+			/* e.g. 0x51 on recent Lenovo laptops, in no public revision */
+			acpi_err(&v->warn, "IVRS: block of undefined type 0x%x (length %u) stepped over",
+				 type, blen);
 		}
 		off += blen;
 	}

@@ -23,6 +23,19 @@ struct ivrs_unit {		/* an IVHD block */
 	uint32_t nentries;	/* device entries */
 };
 
+/* A run of requester IDs a unit's device entries cover (5.2.2.3): a select
+ * entry (first == last), a range (start ... end entry), ALL (0-0xffff), or
+ * an alias: the unit sees the devices first..last as `alias`. */
+struct ivrs_devs {
+	uint16_t first, last;
+	uint16_t alias;		/* the DeviceID the IOMMU sees: first itself unless aliased */
+	uint8_t data;		/* DTE setting: INITPass, EIntPass, NMIPass, Lint0/1Pass ... */
+	uint8_t aliased;
+	uint8_t unit;		/* index into units */
+};
+
+#define IVRS_DEVS_MAX		256
+
 struct ivrs_special {		/* device entry 0x48: an IO-APIC or HPET */
 	uint8_t variety;
 	uint8_t handle;
@@ -41,6 +54,8 @@ struct ivrs {
 	uint32_t unknown_entries;	/* device entries of a type not defined, stepped over */
 	struct ivrs_unit units[IVRS_UNITS_MAX];
 	struct ivrs_special specials[IVRS_SPECIALS_MAX];
+	uint32_t ndevs;
+	struct ivrs_devs devs[IVRS_DEVS_MAX];
 	struct acpi_errors err;
 	struct acpi_errors warn;	/* facts that do not stop a parse */
 };

@@ -205,6 +205,11 @@ static void ivrs_qemu(void **state)
 	assert_int_equal(iv.nspecials, 1);
 	assert_int_equal(iv.specials[0].variety, IVRS_SPECIAL_IOAPIC);
 	assert_int_equal(iv.specials[0].devid, 0x00a0);	/* 00:14.0 */
+	/* Its device entries: select entries, one run each, no alias. */
+	assert_int_equal(iv.ndevs, 7);
+	assert_int_equal(iv.devs[1].first, 0x0008);
+	assert_int_equal(iv.devs[1].last, 0x0008);
+	assert_int_equal(iv.devs[1].aliased, 0);
 	free(t);
 	sweep("qemu-q35-amd-iommu/IVRS.bin", p_ivrs);
 }

@@ -245,13 +245,39 @@ def flags_of(g):
     return v if v is not None else field(g, "Flags (decoded below)")
 
 
+def data_of(e):
+    v = field(e, "Data Setting")
+    return v if v is not None else field(e, "Data Setting (decoded below)")
+
+
+def iasl_devs(unit, entries, out):
+    """The runs of requester IDs of one IVHD's entries, as msilab keeps them."""
+    opened = None
+    for e in entries:
+        t, dev = num(e[0][3]), field(e, "Device ID")
+        if dev is None:
+            continue    # iasl stopped inside this entry
+        if t == 1:
+            out.append((unit, 0, 0xffff, None, data_of(e)))
+        elif t in (2, 0x46):
+            out.append((unit, dev, dev, None, data_of(e)))
+        elif t == 0x42:
+            out.append((unit, dev, dev, field(e, "Source Used Device ID"), data_of(e)))
+        elif t in (3, 0x47, 0x43):
+            opened = (dev, field(e, "Source Used Device ID") if t == 0x43 else None, data_of(e))
+        elif t == 4 and opened:
+            out.append((unit, opened[0], dev, opened[1], opened[2]))
+            opened = None
+
+
 def iasl_ivrs(recs):
     blocks = [b for b in ivrs_groups(recs) if b[0] in IVHD_TYPES]
     top = max((b[0] for b in blocks), default=0)
-    iommus, specials = [], []
+    iommus, specials, devices = [], [], []
     for t, g, entries in blocks:
         if t != top:
             continue
+        iasl_devs(len(iommus), entries, devices)
         iommus.append((t, flags_of(g), field(g, "DeviceId"), field(g, "Capability Offset"),
                        field(g, "Base Address"), field(g, "PCI Segment Group"),
                        field(g, "Virtualization Info")))
@@ -260,7 +286,7 @@ def iasl_ivrs(recs):
                 specials.append((field(e, "Handle"), field(e, "Source Used Device ID"),
                                  field(e, "Variety")))
     return dict(ivinfo=field(recs, "Virtualization Info"), blocks=len(blocks), iommus=iommus,
-                specials=specials)
+                specials=specials, devices=devices[:256])
 
 
 def ours_ivrs(d):
@@ -270,7 +296,10 @@ def ours_ivrs(d):
                          int(u["cap_offset"], 16), int(u["base"], 16), u["segment"],
                          int(u["info"], 16)) for u in d["iommus"]],
                 specials=[(s["handle"], int(s["devid"], 16), var.get(s["variety"], 0))
-                          for s in d["specials"]])
+                          for s in d["specials"]],
+                devices=[(x["iommu"], int(x["first"], 16), int(x["last"], 16),
+                          int(x["alias"], 16) if "alias" in x else None, int(x["data"], 16))
+                         for x in d["devices"]])
 
 
 def compare(sig, table, length, recs):

@@ -266,6 +266,20 @@ static void ivrs(struct emit *e, const struct ivrs *v)
 		emit_end(e);
 	}
 	emit_end(e);
+	emit_arr(e, "devices");
+	for (uint32_t i = 0; i < v->ndevs && i < IVRS_DEVS_MAX; i++) {
+		const struct ivrs_devs *d = &v->devs[i];
+
+		emit_obj(e, 0);
+		emit_u64(e, "iommu", d->unit);
+		emit_hex(e, "first", d->first);
+		emit_hex(e, "last", d->last);
+		if (d->aliased)
+			emit_hex(e, "alias", d->alias);
+		emit_hex(e, "data", d->data);
+		emit_end(e);
+	}
+	emit_end(e);
 	emit_u64(e, "ivmd_blocks", v->nivmd);
 }
 
