@@ -227,7 +227,7 @@ void kernel_init(void)
 	tsc_init();
 	cpus_init(&kernel_config);
 	pci_init();
-	ir_init(kernel_config.ir);
+	ir_init(kernel_config.ir, kernel_boot->memmap, kernel_boot->nregions);
 	if (ir.error[0])
 		warn("iommu: %s", ir.error);
 	vector_domain_init();

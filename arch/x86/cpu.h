@@ -96,6 +96,16 @@ static inline void cpu_relax(void) { asm volatile("pause" ::: "memory"); }
 static inline void cpu_halt(void) { asm volatile("hlt" ::: "memory"); }
 static inline void barrier(void) { asm volatile("" ::: "memory"); }
 
+/* Write the cache lines of [p, p + n) back to memory and invalidate them,
+ * then order them before later stores (SDM Vol. 2A, CLFLUSH: "executions
+ * of CLFLUSH are ordered with respect to ... MFENCE"). 64-byte lines. */
+static inline void cache_flush_range(const void *p, unsigned long n)
+{
+	for (uintptr_t a = (uintptr_t)p & ~63ul; a < (uintptr_t)p + n; a += 64)
+		asm volatile("clflush (%0)" : : "r"(a) : "memory");
+	asm volatile("mfence" ::: "memory");
+}
+
 /* A pointer to a fixed physical address (identity mapped), hidden from the
  * compiler's object-bounds reasoning. */
 static inline void *phys_ptr(uint64_t addr)

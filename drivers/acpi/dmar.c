@@ -50,9 +50,37 @@ static void scopes(struct dmar *d, struct dmar_unit *u, const uint8_t *b, size_t
 	}
 }
 
+#define PAGE		4096ull
+
+const char *dmar_unit_base_problem(const struct dmar *d, uint32_t i,
+				   const struct mem_region *map, uint32_t n)
+{
+	const struct dmar_unit *u = &d->units[i];
+	uint64_t end = u->base + (PAGE << (u->size & 31));
+
+	if (!u->base)
+		return "is zero";
+	if (u->base & (PAGE - 1))
+		return "is not page aligned";
+	if (u->base >> 48)
+		return "lies beyond the address space";
+	for (uint32_t r = 0; r < n; r++)
+		if (map[r].type == MEM_USABLE && u->base < map[r].base + map[r].size &&
+		    map[r].base < end)
+			return "lies inside RAM";
+	for (uint32_t j = 0; j < i; j++) {
+		const struct dmar_unit *o = &d->units[j];
+
+		if (u->base < o->base + (PAGE << (o->size & 31)) && o->base < end)
+			return "overlaps another unit's registers";
+	}
+	return 0;
+}
+
 int dmar_parse(const void *t, size_t len, struct dmar *d)
 {
 	const uint8_t *b = t;
+	const char *why;
 
 	memset(d, 0, sizeof(*d));
 	len = acpi_table_check(t, len, "DMAR", DMAR_FIRST, &d->err);
@@ -80,11 +108,11 @@ int dmar_parse(const void *t, size_t len, struct dmar *d)
 							 .segment = acpi_rd16(b + off + 6),
 							 .flags = b[off + 4], .size = b[off + 5],
 							 .first_scope = d->nscopes };
-				if (!u->base || (u->base & 0xfff))
-					acpi_err(&d->warn, "DMAR: DRHD %u register base 0x%lx is not "
-						 "usable", d->nunits, u->base);
 				scopes(d, u, b + off + DRHD_SCOPES, slen - DRHD_SCOPES);
 				d->nunits++;
+				if ((why = dmar_unit_base_problem(d, d->nunits - 1, 0, 0)))
+					acpi_err(&d->warn, "DMAR: unit %u: register base 0x%lx %s",
+						 d->nunits - 1, u->base, why);
 			}
 		} else if (type == DMAR_RMRR) {
 			d->nrmrr++;

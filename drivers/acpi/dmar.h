@@ -4,6 +4,7 @@
 #define DRIVERS_ACPI_DMAR_H
 
 #include "drivers/acpi/table.h"
+#include "lib/memmap.h"
 
 #define DMAR_UNITS_MAX		16
 #define DMAR_SCOPES_MAX		128
@@ -61,6 +62,14 @@ struct dmar {
 };
 
 int dmar_parse(const void *t, size_t len, struct dmar *d);
+/* Why unit i's register base cannot be a remapping unit: "is zero", "is not
+ * page aligned", "lies beyond the address space", "lies inside RAM" (a
+ * usable region of map[0..n), when a map is given) or "overlaps another
+ * unit's registers"; NULL when it can be. A known firmware bug class
+ * (Linux dmar.c: "Your BIOS is broken; DMAR reported at address 0"). */
+const char *dmar_unit_base_problem(const struct dmar *d, uint32_t i,
+				   const struct mem_region *map, uint32_t n);
+
 /* "DRHD", "RMRR", ..., or NULL for a type the specification does not name. */
 const char *dmar_type_name(uint16_t type);
 

@@ -48,15 +48,27 @@ TEST(iommu, units, .needs = "vt-d")
 		return;
 	}
 	t_yaml(t, "dmar_flags: 0x%x", dmar->flags);
+	if (ir_rejected()) {
+		for (uint32_t i = 0; i < dmar->nunits; i++)
+			t_yaml(t, "unit%u: {base: 0x%lx, segment: %u}", i, dmar->units[i].base,
+			       dmar->units[i].segment);
+		t_skip(t, "%s", ir_off_reason());
+		return;
+	}
 	for (uint32_t i = 0; ir_unit_info(i, &u) == 0; i++) {
 		t_yaml(t, "unit%u: {base: 0x%lx, ver: 0x%x, cap: 0x%lx, ecap: 0x%lx, scopes: %u, "
-		       "include_pci_all: %s, ir: %s, x2apic: %s, invalidations: %lu}", i, u.base,
-		       u.ver, u.cap, u.ecap, u.nscopes, u.include_pci_all ? "true" : "false",
-		       u.remapping ? "on" : "off", u.x2apic ? "true" : "false", u.invalidations);
+		       "include_pci_all: %s, ir: %s, x2apic: %s, invalidations: %lu, coherent: %s, "
+		       "flushes: %lu, found: {gsts: 0x%x, fsts: 0x%x, pmen: 0x%x, faults: %u}}", i,
+		       u.base, u.ver, u.cap, u.ecap, u.nscopes, u.include_pci_all ? "true" : "false",
+		       u.remapping ? "on" : "off", u.x2apic ? "true" : "false", u.invalidations,
+		       u.coherent ? "true" : "false", u.flushes, u.found_gsts, u.found_fsts,
+		       u.found_pmen, u.found_faults);
 		t_check(t, u.probed, "unit 0x%lx: %s", u.base, u.error);
 		t_check(t, !kernel_config.ir || u.remapping || !(dmar->flags & DMAR_FLAG_INTR_REMAP),
 			"unit 0x%lx: remapping not on: %s", u.base, u.error);
 		t_check(t, !u.cfi, "CFI set: compatibility interrupts allowed");
+		t_check(t, u.coherent || !u.remapping || u.flushes > 0,
+			"unit 0x%lx does not snoop, and no table write was written back", u.base);
 	}
 	t_check(t, dmar->err.n == 0, "DMAR: %s", dmar->err.msg[0]);
 }
@@ -170,6 +182,38 @@ TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
 		hits - h, hit_cpu);
 	t_yaml(t, "irte_index: %u", index);
 	t_yaml(t, "delivered_on: cpu%u", hit_cpu);
+	msi_free_irqs(&irq, 1);
+}
+
+/* A second owner takes the live unit over (remapping and queued
+ * invalidation on, as a previous boot or a kexec would leave it) and brings
+ * remapping back up, the table kept: the device's interrupt still goes
+ * through its IRTE. */
+TEST(iommu, handover_of_a_live_unit, .needs = "vt-d ir, edu")
+{
+	struct ir_unit *u = unit_or_skip(t);
+	struct edu *e = u ? edu_or_skip(t, 0) : 0;
+	struct ir_unit_info info;
+	struct irq_desc *irq;
+	uint64_t h;
+	int err;
+
+	if (!e)
+		return;
+	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
+		return;
+	irq_request(irq, on_hit, e);
+	err = ir_handover(u);
+	ir_unit_info(0, &info);
+	t_yaml(t, "found: {gsts: 0x%x, fsts: 0x%x, pmen: 0x%x, faults: %u}", info.found_gsts,
+	       info.found_fsts, info.found_pmen, info.found_faults);
+	t_check(t, err == 0, "handover: %s", ir_unit_error(u));
+	t_check(t, (info.found_gsts & (VTD_GCMD_IRE | VTD_GCMD_QIE)) ==
+		   (VTD_GCMD_IRE | VTD_GCMD_QIE), "the live unit was found with GSTS 0x%x, not "
+		"remapping with queued invalidation", info.found_gsts);
+	h = hits;
+	edu_raise(e);
+	t_check(t, wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered after the handover");
 	msi_free_irqs(&irq, 1);
 }
 

@@ -8,6 +8,11 @@
  * also acknowledges GCMD bits in GSTS, consumes the invalidation queue on a
  * tail write, and can be made to never acknowledge (for the poll bound)
  * or to stop consuming the queue (a full queue must never be overrun).
+ * With ECAP.C clear it reads the table from "memory" that the CPU's
+ * writes reach only through the flush callback (clflush in the firmware),
+ * as an Intel client unit does and as QEMU, which models no cache, cannot
+ * show. It takes one persistent GCMD field per write (VT-d 4.1, 11.4.4),
+ * and its fault records and FSTS bits are write-1-to-clear.
  */
 #include "tests/host/host.h"
 #include "drivers/iommu/intel/vtd.h"
@@ -24,8 +29,32 @@ static struct model {
 	uint32_t iec_selective, iec_global, waits;
 	uint64_t clock;
 	uint8_t pages[8][4096] __attribute__((aligned(4096)));
+	uint8_t dram[8][4096];		/* what a non-snooping unit reads */
 	int npages;
+	uint32_t flushed_lines;
+	int drop_flushes;		/* a driver that forgot to flush, for the control */
 } m;
+
+#define PERSISTENT	(VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI)
+#define FRO		32		/* the model's CAP.FRO */
+#define NFR		4
+
+static int coherent(void)
+{
+	uint64_t ecap;
+
+	memcpy(&ecap, m.regs + VTD_ECAP, 8);
+	return !!(ecap & VTD_ECAP_C);
+}
+
+/* The model's "memory" behind the CPU's view of a page. */
+static uint8_t *dram_of(const void *p)
+{
+	for (int i = 0; i < m.npages; i++)
+		if ((const uint8_t *)p >= m.pages[i] && (const uint8_t *)p < m.pages[i] + 4096)
+			return m.dram[i] + ((const uint8_t *)p - m.pages[i]);
+	return 0;
+}
 
 static uint32_t r32(void *ctx, uint32_t off)
 {
@@ -79,14 +108,23 @@ static void process_queue(uint32_t tail)
 
 static void w32(void *ctx, uint32_t off, uint32_t v)
 {
+	uint32_t old;
+
 	(void)ctx;
 	if (off == VTD_GCMD) {
 		if (m.ngcmd < 16)
 			m.gcmd_log[m.ngcmd++] = v;
+		/* One persistent field per write (11.4.4). */
+		assert_true(__builtin_popcount((v ^ m.gsts) & PERSISTENT) <= 1);
 		if (!m.deaf)	/* each command bit shows in its status bit */
 			m.gsts = v;
 		return;
 	}
+	memcpy(&old, m.regs + off, 4);
+	if (off == VTD_FSTS || (off >= FRO && off < FRO + 16 * NFR && (off - FRO) % 16 == 12))
+		v = old & ~v;	/* write 1 to clear */
+	if (off == VTD_PMEN)	/* protection follows EPM at once */
+		v = (v & VTD_PMEN_EPM) | !!(v & VTD_PMEN_EPM);
 	memcpy(m.regs + off, &v, 4);
 }
 
@@ -109,24 +147,43 @@ static void *page(uint64_t *phys)
 
 	if (m.npages == 8)
 		return NULL;
-	p = m.pages[m.npages++];
+	p = m.pages[m.npages];
+	memset(m.dram[m.npages++], 0xa5, 4096);	/* stale memory behind a zeroed cache view */
 	memset(p, 0, 4096);
 	*phys = (uintptr_t)p;
 	return p;
 }
 
+static void flush(const void *p, unsigned long n)
+{
+	for (uintptr_t a = (uintptr_t)p & ~63ul; a < (uintptr_t)p + n && !m.drop_flushes; a += 64) {
+		uint8_t *d = dram_of((const void *)a);
+
+		assert_non_null(d);
+		memcpy(d, (const void *)a, 64);
+		m.flushed_lines++;
+	}
+}
+
 static const struct vtd_ops ops = {
 	.read32 = r32, .write32 = w32, .read64 = r64, .write64 = w64, .now_us = now, .alloc_page = page,
+	.flush = flush,
 };
 
-/* What the hardware would use for interrupt `index`: its cached copy. */
+/* What the hardware would use for interrupt `index`: its cached copy, read
+ * from the CPU's view of the table, or from memory when it does not snoop. */
 static struct irte fetch(uint32_t index)
 {
 	uint64_t irta;
+	struct irte *t;
 
 	memcpy(&irta, m.regs + VTD_IRTA, 8);
+	t = (struct irte *)(uintptr_t)(irta & ~0xfffull);
 	if (!m.cached[index]) {
-		m.cache[index] = ((struct irte *)(uintptr_t)(irta & ~0xfffull))[index];
+		if (coherent())
+			m.cache[index] = t[index];
+		else
+			memcpy(&m.cache[index], dram_of(&t[index]), sizeof(struct irte));
 		m.cached[index] = 1;
 	}
 	return m.cache[index];
@@ -238,6 +295,96 @@ static void full_queue_never_overrun(void **state)
 	assert_int_equal(vtd_iec_invalidate(&u, 3), 0);
 }
 
+/* ECAP.C clear: the unit reads memory, so the zeroed table and every IRTE
+ * change must be written back, and are; without the write-back (the
+ * control) the unit would read stale bytes. */
+static void noncoherent_unit_reads_only_what_was_flushed(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018);
+	int i;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);	/* C clear, as QEMU's and Intel clients' */
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(m.flushed_lines, 4096 / 64);	/* the whole table, zeroed */
+	assert_int_equal(fetch(200).lo & IRTE_P, 0);	/* never written: not present */
+	i = vtd_irte_alloc(&u);
+	assert_int_equal(vtd_irte_write(&u, (uint32_t)i, a), 0);
+	assert_int_equal(fetch(i).lo, a.lo);
+	assert_int_equal(fetch(i).hi, a.hi);
+	assert_int_equal(u.flushes, 2);
+	/* The control: the same write without a flush is not what the unit reads. */
+	m.drop_flushes = 1;
+	a.lo ^= IRTE_VECTOR(0x41 ^ 0x42);
+	assert_int_equal(vtd_irte_write(&u, (uint32_t)i, a), 0);
+	assert_int_not_equal(fetch(i).lo, a.lo);
+}
+
+static void coherent_unit_is_never_flushed(void **state)
+{
+	(void)state;
+	reset_model(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(vtd_irte_write(&u, 3, irte_compose(0x50, 0, 0, -1)), 0);
+	assert_int_equal(fetch(3).lo & IRTE_P, IRTE_P);
+	assert_int_equal(m.flushed_lines, 0);
+	assert_int_equal(u.flushes, 0);
+}
+
+/* A unit left by its previous owner with translation, queued invalidation,
+ * remapping and compatibility format on, protected memory on and two
+ * faults pending: each turned off one field per write, remapping first,
+ * the faults cleared, and the unit then brought up as usual. */
+static void takeover_from_previous_owner(void **state)
+{
+	uint32_t f = VTD_FRCD_F | VTD_FR_IR_ENTRY_P, pmen = VTD_PMEN_EPM | VTD_PMEN_PRS;
+	uint32_t fsts = VTD_FSTS_PFO | VTD_FSTS_PPF | VTD_FSTS_IQE, w3;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	m.gsts = VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI;
+	memcpy(m.regs + FRO + 12, &f, 4);
+	memcpy(m.regs + FRO + 16 * 2 + 12, &f, 4);
+	memcpy(m.regs + VTD_PMEN, &pmen, 4);
+	memcpy(m.regs + VTD_FSTS, &fsts, 4);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_takeover(&u), 0);
+	assert_int_equal(u.found_gsts, VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI);
+	assert_int_equal(u.found_pmen, pmen);
+	assert_int_equal(u.found_fsts, fsts);
+	assert_int_equal(u.found_faults, 2);
+	assert_int_equal(m.ngcmd, 4);
+	assert_int_equal(m.gcmd_log[0], VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_CFI);	/* IRE off */
+	assert_int_equal(m.gcmd_log[1], VTD_GCMD_QIE | VTD_GCMD_CFI);			/* TE off */
+	assert_int_equal(m.gcmd_log[2], VTD_GCMD_CFI);				/* QIE off */
+	assert_int_equal(m.gcmd_log[3], 0);					/* CFI off */
+	memcpy(&w3, m.regs + FRO + 12, 4);
+	assert_int_equal(w3 & VTD_FRCD_F, 0);
+	memcpy(&w3, m.regs + VTD_PMEN, 4);
+	assert_int_equal(w3, 0);
+	memcpy(&w3, m.regs + VTD_FSTS, 4);
+	assert_int_equal(w3 & VTD_FSTS_CLEAR, 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_true(m.gsts & VTD_GCMD_IRE);
+}
+
+/* A queue left on with work in it that never drains: a bounded error. */
+static void takeover_with_a_stuck_queue(void **state)
+{
+	uint64_t tail = VTD_IQ_REG(5);
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	m.gsts = VTD_GCMD_QIE;
+	memcpy(m.regs + VTD_IQT, &tail, 8);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_takeover(&u), -ETIMEDOUT);
+	assert_non_null(strstr(u.error, "did not drain"));
+	assert_true(m.gsts & VTD_GCMD_QIE);	/* not turned off under a busy queue */
+}
+
 static void table_fills_up(void **state)
 {
 	(void)state;
@@ -311,6 +458,10 @@ int main(void)
 		cmocka_unit_test(every_change_is_invalidated),
 		cmocka_unit_test(polls_are_bounded),
 		cmocka_unit_test(full_queue_never_overrun),
+		cmocka_unit_test(noncoherent_unit_reads_only_what_was_flushed),
+		cmocka_unit_test(coherent_unit_is_never_flushed),
+		cmocka_unit_test(takeover_from_previous_owner),
+		cmocka_unit_test(takeover_with_a_stuck_queue),
 		cmocka_unit_test(table_fills_up),
 		cmocka_unit_test(irte_and_message_formats),
 		cmocka_unit_test(faults_taken_and_cleared),

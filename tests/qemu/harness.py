@@ -114,13 +114,17 @@ def qemu_command(name, cfg, serial):
         cmd += ["-serial", "file:" + com1, "-serial", serial]
     else:
         cmd += ["-serial", serial]
-    if "acpitable" in cfg:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        import spcr
-        path = os.path.join(BUILD, "qemu", name, "spcr.bin")
+    # Tables of our own (tests/qemu/spcr.py, dmar.py) added with -acpitable.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import dmar
+    import spcr
+    for key, make in (("acpitable", spcr.spcr), ("dmar", dmar.dmar)):
+        if key not in cfg:
+            continue
+        path = os.path.join(BUILD, "qemu", name, key + ".bin")
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:
-            f.write(spcr.spcr(**cfg["acpitable"]))
+            f.write(make(**cfg[key]))
         cmd += ["-acpitable", "file=" + path]
     cmd += cfg.get("extra", [])
     if qemu_major() >= 10:

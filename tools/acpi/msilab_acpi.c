@@ -378,10 +378,21 @@ static void firmware_warnings(struct emit *e, const struct machine *m)
 		say(e, "mcfg: %s%s", m->parsed[K_MCFG].mcfg.err.msg[i], "");
 	if (m->count[K_SPCR] && !m->ok[K_SPCR])
 		say(e, "spcr: %s; console stays on %s", m->parsed[K_SPCR].spcr.err.msg[0], "io:0x3f8");
-	if (m->count[K_DMAR] && dm->warn.n)
-		say(e, "iommu: dmar: %s; interrupt remapping off%s", dm->warn.msg[0], "");
-	else if (m->count[K_DMAR] && dm->err.n)
-		say(e, "iommu: dmar: %s%s", dm->err.msg[0], "");
+	if (m->count[K_DMAR]) {
+		const char *why = 0;
+		char unit[96];
+		uint32_t i;
+
+		for (i = 0; i < dm->nunits && !why; i++)
+			why = dmar_unit_base_problem(dm, i, 0, 0);
+		snprintf(unit, sizeof(unit), "%u: register base 0x%llx", i - 1,
+			 i ? (unsigned long long)dm->units[i - 1].base : 0ull);
+		if (why)
+			say(e, "iommu: dmar: unit %s %s (a firmware bug); interrupt remapping off",
+			    unit, why);
+		else if (dm->err.n)
+			say(e, "iommu: dmar: %s%s", dm->err.msg[0], "");
+	}
 	emit_end(e);
 }
 

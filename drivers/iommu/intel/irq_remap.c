@@ -12,6 +12,7 @@
 #include "drivers/pci/pci.h"
 #include "msi/vector_domain.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/exception.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
@@ -57,6 +58,7 @@ static const struct vtd_ops mmio_ops = {
 	.write64 = m_w64,
 	.now_us = m_now_us,
 	.alloc_page = m_page,
+	.flush = cache_flush_range,
 };
 
 /* --- which unit covers a device --------------------------------------- */
@@ -238,9 +240,55 @@ int ir_irte_mask(struct irq_desc *desc, int masked)
 
 /* --- bring-up ---------------------------------------------------------- */
 
-void ir_init(int want_ir)
+/* Remapping off for the whole platform, the reason kept for the report and
+ * the tests' SKIP (Linux: "[Firmware Bug]: Your BIOS is broken"). */
+static void reject(const char *fmt, uint32_t unit, uint64_t base, const char *why)
+{
+	ksnprintf(ir.error, sizeof(ir.error), fmt, unit, base, why);
+	ir.rejected = 1;
+}
+
+static void probe_one(void *arg)
+{
+	struct ir_unit *u = arg;
+
+	/* The ops read the base through ctx: the unit's own copy. */
+	u->probed = vtd_probe(&u->vtd, &mmio_ops, &u->vtd.base, u->drhd->base) == 0;
+}
+
+/* Every unit's registers read, each under a recovery point: a unit that
+ * faults or does not answer as one rejects remapping for the platform. */
+static int probe_all(void)
+{
+	for (uint32_t i = 0; i < ir.nunits; i++) {
+		struct ir_unit *u = &ir.units[i];
+		struct recover r;
+		int v;
+
+		if (paging_map_uc(u->drhd->base, PAGE_SIZE << u->drhd->size)) {
+			reject("dmar: unit %u at 0x%lx: %s; interrupt remapping off", i, u->drhd->base,
+			       "its registers cannot be mapped");
+			return -1;
+		}
+		v = cpu_guarded_call(probe_one, u, &r);
+		if (v >= 0) {
+			reject("dmar: unit %u at 0x%lx: reading its registers raised %s; interrupt "
+			       "remapping off", i, u->drhd->base, exc_name((uint64_t)v));
+			return -1;
+		}
+		if (!u->probed) {
+			reject("dmar: unit %u at 0x%lx: %s; interrupt remapping off", i, u->drhd->base,
+			       u->vtd.error);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void ir_init(int want_ir, const struct mem_region *map, uint32_t nregions)
 {
 	const struct acpi_header *t = acpi_find("DMAR", 0);
+	const char *why;
 
 	memset(&ir, 0, sizeof(ir));
 	ir.want_ir = want_ir;
@@ -249,12 +297,12 @@ void ir_init(int want_ir)
 	ir.have_dmar = 1;
 	if (dmar_parse(t, t->length, &ir.dmar))
 		ksnprintf(ir.error, sizeof(ir.error), "dmar: %s", ir.dmar.err.msg[0]);
-	if (ir.dmar.warn.n) {
-		/* A unit the firmware placed where no registers can be (Linux: "your
-		 * BIOS is broken"): no unit is touched, remapping stays off. */
-		ksnprintf(ir.error, sizeof(ir.error), "dmar: %s; interrupt remapping off",
-			  ir.dmar.warn.msg[0]);
-		return;
+	for (uint32_t i = 0; i < ir.dmar.nunits && i < IR_UNITS_MAX; i++) {
+		if ((why = dmar_unit_base_problem(&ir.dmar, i, map, nregions))) {
+			reject("dmar: unit %u: register base 0x%lx %s (a firmware bug); interrupt "
+			       "remapping off", i, ir.dmar.units[i].base, why);
+			return;
+		}
 	}
 	for (uint32_t i = 0; i < ir.dmar.nunits && i < IR_UNITS_MAX; i++) {
 		struct ir_unit *u = &ir.units[ir.nunits++];
@@ -262,14 +310,17 @@ void ir_init(int want_ir)
 		u->drhd = &ir.dmar.units[i];
 		u->domain = (struct irq_domain){ .name = "IR-VTD", .ops = &remap_ops,
 						 .parent = &vector_domain, .host_data = u };
-		if (paging_map_uc(u->drhd->base, PAGE_SIZE))
-			continue;
-		/* The ops read the base through ctx: the unit's own copy. */
-		if (vtd_probe(&u->vtd, &mmio_ops, &u->vtd.base, u->drhd->base)) {
+	}
+	if (probe_all())
+		return;
+	for (uint32_t i = 0; i < ir.nunits; i++) {
+		struct ir_unit *u = &ir.units[i];
+
+		if (vtd_takeover(&u->vtd)) {
 			ksnprintf(ir.error, sizeof(ir.error), "%s", u->vtd.error);
+			u->probed = 0;
 			continue;
 		}
-		u->probed = 1;
 		if (!want_ir || !(ir.dmar.flags & DMAR_FLAG_INTR_REMAP))
 			continue;
 		if (vtd_enable_ir(&u->vtd, lapic_mode() == LAPIC_X2APIC)) {
@@ -279,6 +330,11 @@ void ir_init(int want_ir)
 		u->ir_on = 1;
 	}
 	msi_set_remap_lookup(lookup);
+}
+
+int ir_rejected(void)
+{
+	return ir.rejected;
 }
 
 const char *ir_iommu_name(void)
@@ -329,6 +385,9 @@ int ir_unit_info(uint32_t i, struct ir_unit_info *info)
 		.include_pci_all = !!(u->drhd->flags & DRHD_INCLUDE_PCI_ALL),
 		.probed = u->probed, .remapping = u->ir_on, .x2apic = u->vtd.x2apic,
 		.cfi = !!(u->vtd.gcmd & VTD_GCMD_CFI), .invalidations = u->vtd.invalidations,
+		.coherent = !!(u->vtd.ecap & VTD_ECAP_C), .flushes = u->vtd.flushes,
+		.found_gsts = u->vtd.found_gsts, .found_fsts = u->vtd.found_fsts,
+		.found_pmen = u->vtd.found_pmen, .found_faults = u->vtd.found_faults,
 		.error = u->vtd.error,
 	};
 	return 0;
@@ -337,6 +396,16 @@ int ir_unit_info(uint32_t i, struct ir_unit_info *info)
 const struct dmar *ir_dmar(void)
 {
 	return &ir.dmar;
+}
+
+int ir_handover(struct ir_unit *u)
+{
+	int e = vtd_takeover(&u->vtd);
+
+	if (!e)
+		e = vtd_enable_ir(&u->vtd, u->vtd.x2apic);
+	u->ir_on = !e;
+	return e;
 }
 
 int ir_set_remapping(struct ir_unit *u, int on)

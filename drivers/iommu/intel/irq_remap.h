@@ -9,6 +9,7 @@
 
 #include "lib/compiler.h"
 #include "drivers/acpi/dmar.h"
+#include "lib/memmap.h"
 #include "drivers/iommu/intel/vtd.h"
 #include "msi/device.h"
 
@@ -27,6 +28,7 @@ struct ir_unit {
 struct ir_state {
 	int have_dmar;
 	int want_ir;		/* ir= of the command line */
+	int rejected;		/* a unit the firmware described wrongly: remapping off */
 	struct dmar dmar;
 	uint32_t nunits;
 	struct ir_unit units[IR_UNITS_MAX];
@@ -35,9 +37,15 @@ struct ir_state {
 
 extern struct ir_state ir;
 
-/* Parse the DMAR, probe every unit and, unless ir=off, enable interrupt
- * remapping on each; register the topology lookup. Before msi_init(). */
-void ir_init(int want_ir);
+/* Parse the DMAR; check every unit's register base against the memory map
+ * and the other units; read each unit's registers under a recovery point;
+ * any unit that is not one turns remapping off for the whole platform
+ * (ir_rejected(), the reason in ir.error). Then take each unit over from
+ * its previous owner and, unless ir=off, enable interrupt remapping;
+ * register the topology lookup. Before the vector domain's users. */
+void ir_init(int want_ir, const struct mem_region *map, uint32_t nregions);
+/* Remapping was turned off because the firmware described a unit wrongly. */
+int ir_rejected(void);
 /* "vt-d", or "none"; and whether any unit remaps. */
 const char *ir_iommu_name(void);
 int ir_enabled(void);
@@ -55,7 +63,10 @@ struct ir_unit_info {
 	uint32_t nscopes;
 	int include_pci_all;
 	int probed, remapping, x2apic, cfi;
+	int coherent;			/* ECAP.C: table reads snoop the CPU caches */
 	uint64_t invalidations;		/* entry-cache invalidations issued */
+	uint64_t flushes;		/* table write-backs (not coherent) */
+	uint32_t found_gsts, found_fsts, found_pmen, found_faults;	/* as taken over */
 	const char *error;		/* "" when none */
 };
 
@@ -64,6 +75,11 @@ uint32_t ir_unit_count(void);
 int ir_unit_info(uint32_t i, struct ir_unit_info *info);
 /* The parsed DMAR (its flags and parse errors). */
 const struct dmar *ir_dmar(void);
+
+/* Take the unit over again and bring remapping back up on it, its table
+ * kept: what a second owner does after the first (a kexec-like
+ * handover). 0, or the error with ir_unit_error(). */
+int ir_handover(struct ir_unit *u) MUST_CHECK;
 
 /* Interrupt remapping on or off for the unit (GCMD.IRE; the table and the
  * queue stay). Device domains keep their parent until

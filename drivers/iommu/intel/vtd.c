@@ -6,7 +6,10 @@
  * 3:0, EIME bit 11), 6.5.2 (queued invalidation), 9.10 (IRTE), 11.4.11
  * (fault recording: F bit 127, FR bits 103:96, SID 79:64, FI 63:12).
  * GCMD is written from a software copy of the enabled bits, never from
- * GSTS; one-shot commands (SIRTP) are written once and not kept.
+ * GSTS; one-shot commands (SIRTP) are written once and not kept. A unit
+ * whose table reads do not snoop the CPU caches (ECAP.C clear: every
+ * Intel client unit, and QEMU's) gets each table change written back
+ * (11.4.3, ECAP.C; Linux: __iommu_flush_cache after modify_irte).
  */
 #include "drivers/iommu/intel/vtd.h"
 #include "arch/x86/cpu.h"
@@ -37,6 +40,15 @@ static int timed_out(struct vtd_unit *u, const char *what)
 	return -ETIMEDOUT;
 }
 
+/* The IRT bytes [p, p + n) where the unit reads memory without snooping. */
+static void table_flush(struct vtd_unit *u, const void *p, unsigned long n)
+{
+	if (u->ecap & VTD_ECAP_C)
+		return;
+	u->ops->flush(p, n);
+	u->flushes++;
+}
+
 /* Write GCMD from the software copy with `bit` set or clear, and wait for
  * GSTS to follow; `status` names the status bit for the error. */
 static int command(struct vtd_unit *u, uint32_t bit, int on, const char *status)
@@ -62,6 +74,8 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 	u->ecap = rd64(u, VTD_ECAP);
 	if (u->ver == 0xffffffffu || u->cap == ~0ull)
 		return fail(u, -ENODEV, "registers read all-ones");
+	if (u->cap == 0 || u->ecap == 0)
+		return fail(u, -ENODEV, "CAP or ECAP reads zero: no remapping unit there");
 	if (!(u->ecap & VTD_ECAP_QI))
 		return fail(u, -ENOTSUP, "no queued invalidation (ECAP.QI)");
 	if (!(u->ecap & VTD_ECAP_IR))
@@ -133,6 +147,55 @@ int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index)
 	return iec(u, 1, index);
 }
 
+/* Clear every fault record with F set and the sticky error bits: the faults
+ * tests see from now on are theirs. Returns how many records were set. */
+static uint32_t faults_clear(struct vtd_unit *u)
+{
+	uint32_t fro = VTD_CAP_FRO(u->cap), nfr = VTD_CAP_NFR(u->cap), n = 0;
+
+	for (uint32_t i = 0; i < nfr; i++) {
+		uint32_t off = fro + 16 * i;
+
+		if (rd32(u, off + VTD_FRCD_DW3) & VTD_FRCD_F) {
+			wr32(u, off + VTD_FRCD_DW3, VTD_FRCD_F);	/* write 1 to clear */
+			n++;
+		}
+	}
+	wr32(u, VTD_FSTS, VTD_FSTS_CLEAR);
+	return n;
+}
+
+int vtd_takeover(struct vtd_unit *u)
+{
+	static const struct { uint32_t bit; const char *status; } off[] = {
+		{ VTD_GCMD_IRE, "IRES" }, { VTD_GCMD_TE, "TES" }, { VTD_GCMD_QIE, "QIES" },
+		{ VTD_GCMD_CFI, "CFIS" },
+	};
+	int e;
+
+	u->found_gsts = rd32(u, VTD_GSTS);
+	u->found_fsts = rd32(u, VTD_FSTS);
+	u->found_pmen = rd32(u, VTD_PMEN);
+	/* The persistent enables only: one-shot commands are never kept. */
+	u->gcmd = u->found_gsts & (VTD_GCMD_TE | VTD_GCMD_QIE | VTD_GCMD_IRE | VTD_GCMD_CFI);
+	for (uint32_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		if (!(u->gcmd & off[i].bit))
+			continue;
+		if (off[i].bit == VTD_GCMD_QIE &&
+		    vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) == VTD_IQ_INDEX(rd64(u, VTD_IQT))))
+			return timed_out(u, "the invalidation queue left on did not drain (IQH != IQT)");
+		if ((e = command(u, off[i].bit, 0, off[i].status)))
+			return e;
+	}
+	if (u->found_pmen & (VTD_PMEN_EPM | VTD_PMEN_PRS)) {
+		wr32(u, VTD_PMEN, 0);
+		if (vtd_wait(u, !(rd32(u, VTD_PMEN) & VTD_PMEN_PRS)))
+			return timed_out(u, "PMEN.PRS did not clear");
+	}
+	u->found_faults = faults_clear(u);
+	return 0;
+}
+
 int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 {
 	void *status;
@@ -145,6 +208,7 @@ int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 		if (!u->qi || !status || !u->irt)
 			return fail(u, -ENOSPC, "no memory for the queue or the table");
 		u->status = status;
+		table_flush(u, u->irt, VTD_IRT_ENTRIES * sizeof(struct irte));	/* all not present */
 	}
 	if (x2apic && !(u->ecap & VTD_ECAP_EIM))
 		return fail(u, -ENOTSUP, "x2APIC destinations need ECAP.EIM");
@@ -218,6 +282,7 @@ int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	p[0] = e.lo;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	table_flush(u, &u->irt[index], sizeof(struct irte));	/* before the unit may read it */
 	return vtd_iec_invalidate(u, index);
 }
 

@@ -3,6 +3,8 @@
  * A VT-d remapping unit: registers, queued invalidation, the interrupt
  * remapping table. See Intel VT-d Specification 4.1, chapter 11 (register
  * descriptions), 6.5.2 (queued invalidation), 5.1 (interrupt remapping).
+ * Register and bit names as Linux's drivers/iommu/intel/iommu.h has them
+ * (DMAR_PMEN_REG, DMA_GSTS_*, DMA_FSTS_*, ecap_coherent).
  * Registers are reached through an ops table: MMIO in the firmware, a
  * behavioural model in the host tests (tests/host/test_vtd.c).
  */
@@ -18,22 +20,31 @@
 # define VTD_CAP_FRO(c)	((((c) >> 24) & 0x3ff) * 16)	/* fault recording offset */
 # define VTD_CAP_NFR(c)	((((c) >> 40) & 0xff) + 1)	/* fault recording registers */
 #define VTD_ECAP	0x10
+# define VTD_ECAP_C	(1ull << 0)	/* hardware reads of remapping tables snoop caches */
 # define VTD_ECAP_QI	(1ull << 1)
 # define VTD_ECAP_IR	(1ull << 3)
 # define VTD_ECAP_EIM	(1ull << 4)
 #define VTD_GCMD	0x18	/* global command */
 #define VTD_GSTS	0x1c	/* global status, same bit positions */
+# define VTD_GCMD_TE	(1u << 31)	/* DMA translation enable */
 # define VTD_GCMD_QIE	(1u << 26)	/* queued invalidation enable */
 # define VTD_GCMD_IRE	(1u << 25)	/* interrupt remapping enable */
 # define VTD_GCMD_SIRTP	(1u << 24)	/* set interrupt remap table pointer (one-shot) */
 # define VTD_GCMD_CFI	(1u << 23)	/* compatibility format interrupts allowed */
 #define VTD_FSTS	0x34	/* fault status */
-# define VTD_FSTS_PFO	(1u << 0)
-# define VTD_FSTS_PPF	(1u << 1)
+# define VTD_FSTS_PFO	(1u << 0)	/* primary fault overflow (write 1 to clear) */
+# define VTD_FSTS_PPF	(1u << 1)	/* primary pending fault: some FRCD has F */
+# define VTD_FSTS_IQE	(1u << 4)	/* invalidation queue error (write 1 to clear) */
+# define VTD_FSTS_ICE	(1u << 5)	/* invalidation completion error */
+# define VTD_FSTS_ITE	(1u << 6)	/* invalidation time-out error */
+# define VTD_FSTS_CLEAR	(VTD_FSTS_PFO | VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)
 #define VTD_FECTL	0x38	/* fault event control: IM 31, IP 30 */
 #define VTD_FEDATA	0x3c
 #define VTD_FEADDR	0x40
 #define VTD_FEUADDR	0x44
+#define VTD_PMEN	0x64	/* protected memory enable */
+# define VTD_PMEN_EPM	(1u << 31)	/* enable protected memory regions */
+# define VTD_PMEN_PRS	(1u << 0)	/* protected region status */
 #define VTD_IQH		0x80	/* invalidation queue head */
 #define VTD_IQT		0x88	/* invalidation queue tail */
 # define VTD_IQ_INDEX(r)	(((r) >> 4) & 0x7fff)	/* bits 18:4 of IQH and IQT */
@@ -83,6 +94,9 @@ struct vtd_ops {
 	void (*write64)(void *ctx, uint32_t off, uint64_t v);
 	uint64_t (*now_us)(void);	/* for poll bounds */
 	void *(*alloc_page)(uint64_t *phys);	/* zeroed 4 KiB */
+	/* Write [p, p + n) back from the CPU caches to memory (clflush): for a
+	 * unit whose table reads do not snoop (ECAP.C clear). */
+	void (*flush)(const void *p, unsigned long n);
 };
 
 struct vtd_unit {
@@ -103,16 +117,31 @@ struct vtd_unit {
 	uint64_t irt_phys;
 	uint64_t irt_used[VTD_IRT_ENTRIES / 64];
 	uint64_t invalidations;	/* entry-cache invalidations issued */
+	uint64_t flushes;	/* cache-line write-backs of the table (ECAP.C clear) */
+	/* What the unit was left with by whoever ran before (vtd_takeover). */
+	uint32_t found_gsts, found_fsts, found_pmen;
+	uint32_t found_faults;	/* fault records found pending, cleared */
 	char error[96];
 };
 
 #define VTD_POLL_US 10000	/* every hardware poll gives up after this */
 
-/* Read the identification registers. 0, or -ENODEV (all ones) / -ENOTSUP
- * (no queued invalidation or no interrupt remapping) with u->error. */
+/* Read the identification registers. 0, or -ENODEV (all ones or zero) /
+ * -ENOTSUP (no queued invalidation or no interrupt remapping) with
+ * u->error. */
 int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t base) MUST_CHECK;
+/* Take the unit over from whoever ran before (firmware, a previous boot,
+ * an earlier owner): read GSTS, FSTS and PMEN into found_*; seed the
+ * command copy from GSTS; turn off interrupt remapping, then translation,
+ * then (its queue drained) queued invalidation, and compatibility format,
+ * one command bit per GCMD write as 11.4.4 requires; turn protected memory
+ * off; clear every pending fault record and error. 0, or -ETIMEDOUT with
+ * u->error. */
+int vtd_takeover(struct vtd_unit *u) MUST_CHECK;
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
- * IRE; CFI stays clear. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
+ * IRE; CFI stays clear. The table is written back from the CPU caches
+ * when the unit does not snoop them (ECAP.C clear), as is every IRTE
+ * change after. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
 int vtd_enable_ir(struct vtd_unit *u, int x2apic) MUST_CHECK;
 /* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
 int vtd_set_ire(struct vtd_unit *u, int on) MUST_CHECK;
