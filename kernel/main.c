@@ -126,6 +126,8 @@ static void pci_init(void)
 	if (t && mcfg_parse(t, t->length, &m))
 		for (uint32_t i = 0; i < m.err.n && i < ACPI_ERRORS_MAX; i++)
 			warn("mcfg: %s", m.err.msg[i]);
+	for (uint32_t i = 0; t && i < m.warn.n && i < ACPI_ERRORS_MAX; i++)
+		warn("mcfg: %s", m.warn.msg[i]);
 	pci_cfg_init(t ? &m : NULL);
 	if (pci_cfg_access() == PCI_ACCESS_ECAM) {
 		ecam_id = pci_read32(&host, PCI_VENDOR);
@@ -230,5 +232,8 @@ void kernel_init(void)
 	ir_init(kernel_config.ir, kernel_boot->memmap, kernel_boot->nregions);
 	if (ir.error[0])
 		warn("iommu: %s", ir.error);
+	for (uint32_t i = 0; i < ir.dmar.warn.n && i < ACPI_ERRORS_MAX; i++)
+		if (!ir.rejected)	/* a rejection already named the unit */
+			warn("dmar: %s", ir.dmar.warn.msg[i]);
 	vector_domain_init();
 }

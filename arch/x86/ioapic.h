@@ -16,7 +16,7 @@
 # define IOAPIC_RTE_ACTIVE_LOW	(1u << 13)
 # define IOAPIC_RTE_DEST(id)	((uint64_t)(id) << 56)	/* physical destination */
 
-#define IOAPICS_MAX 16
+#define IOAPICS_MAX 64
 
 struct ioapic {
 	uint64_t base;

@@ -39,7 +39,8 @@ static void scopes(struct dmar *d, struct dmar_unit *u, const uint8_t *b, size_t
 		if (s.npath > DMAR_PATH_MAX || (s.npath == 0 && type != DMAR_SCOPE_NAMESPACE)) {
 			acpi_err(&d->err, "DMAR: device scope with a path of %u steps", s.npath);
 		} else if (d->nscopes == DMAR_SCOPES_MAX) {
-			acpi_err(&d->err, "DMAR: more than %d device scopes", DMAR_SCOPES_MAX);
+			acpi_err(&d->warn, "DMAR: more than %d device scopes; the rest left out",
+				 DMAR_SCOPES_MAX);
 			return;
 		} else {
 			memcpy(s.path, b + off + 6, s.npath * 2u);
@@ -102,7 +103,8 @@ int dmar_parse(const void *t, size_t len, struct dmar *d)
 			if (slen < DRHD_SCOPES) {
 				acpi_err(&d->err, "DMAR: DRHD at %zu of length %u", off, slen);
 			} else if (d->nunits == DMAR_UNITS_MAX) {
-				acpi_err(&d->err, "DMAR: more than %d DRHD units", DMAR_UNITS_MAX);
+				acpi_err(&d->warn, "DMAR: more than %d DRHD units; the rest left out",
+					 DMAR_UNITS_MAX);
 			} else {
 				*u = (struct dmar_unit){ .base = acpi_rd64(b + off + 8),
 							 .segment = acpi_rd16(b + off + 6),

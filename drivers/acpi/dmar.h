@@ -6,8 +6,8 @@
 #include "drivers/acpi/table.h"
 #include "lib/memmap.h"
 
-#define DMAR_UNITS_MAX		16
-#define DMAR_SCOPES_MAX		128
+#define DMAR_UNITS_MAX		64	/* a multi-socket server has dozens */
+#define DMAR_SCOPES_MAX		1024
 #define DMAR_PATH_MAX		8
 
 #define DMAR_FLAG_INTR_REMAP	(1u << 0)

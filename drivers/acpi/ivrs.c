@@ -129,7 +129,8 @@ static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_
 				 "(%zu bytes by its type)", b[off], n);
 		if (b[off] == ENTRY_SPECIAL) {
 			if (v->nspecials == IVRS_SPECIALS_MAX)
-				acpi_err(&v->err, "IVRS: more than %d special devices", IVRS_SPECIALS_MAX);
+				acpi_err(&v->warn, "IVRS: more than %d special devices; the rest left out",
+					 IVRS_SPECIALS_MAX);
 			else
 				v->specials[v->nspecials++] = (struct ivrs_special){
 					.variety = b[off + 7], .handle = b[off + 4],
@@ -189,7 +190,8 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 			if (blen < first) {
 				acpi_err(&v->err, "IVRS: IVHD type 0x%x of length %u", type, blen);
 			} else if (v->nunits == IVRS_UNITS_MAX) {
-				acpi_err(&v->err, "IVRS: more than %d IVHD blocks", IVRS_UNITS_MAX);
+				acpi_err(&v->warn, "IVRS: more than %d IVHD blocks; the rest left out",
+					 IVRS_UNITS_MAX);
 			} else {
 				*u = (struct ivrs_unit){ .type = type, .flags = b[off + 1],
 							 .devid = acpi_rd16(b + off + 4),

@@ -6,7 +6,7 @@
 
 #include "drivers/acpi/table.h"
 
-#define IVRS_UNITS_MAX		8
+#define IVRS_UNITS_MAX		32
 #define IVRS_SPECIALS_MAX	16
 
 #define IVRS_SPECIAL_IOAPIC	1

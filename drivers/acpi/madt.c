@@ -30,7 +30,7 @@ static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t fla
 		return;
 	}
 	if (m->ncpus == MADT_CPUS_MAX) {
-		err(m, "more than %d CPUs; the rest left out", MADT_CPUS_MAX);
+		acpi_err(&m->warn, "more than %d CPUs; the rest left out", MADT_CPUS_MAX);
 		return;
 	}
 	m->cpus[m->ncpus++] = (struct madt_cpu){ .apic_id = apic_id, .uid = uid, .flags = flags,
@@ -63,7 +63,8 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 		break;
 	case MADT_TYPE_IOAPIC:
 		if (m->nioapics == MADT_IOAPICS_MAX) {
-			err(m, "more than %d IO-APICs", MADT_IOAPICS_MAX);
+			acpi_err(&m->warn, "more than %d IO-APICs; the rest left out",
+				 MADT_IOAPICS_MAX);
 			break;
 		}
 		m->ioapics[m->nioapics++] = (struct madt_ioapic){ .id = e[2], .addr = rd32(e + 4),
@@ -71,7 +72,8 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 		break;
 	case MADT_TYPE_OVERRIDE:
 		if (m->noverrides == MADT_OVERRIDES_MAX) {
-			err(m, "more than %d interrupt source overrides", MADT_OVERRIDES_MAX);
+			acpi_err(&m->warn, "more than %d interrupt source overrides; the rest left out",
+				 MADT_OVERRIDES_MAX);
 			break;
 		}
 		m->overrides[m->noverrides++] =

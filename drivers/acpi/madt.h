@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include "drivers/acpi/table.h"
 
-#define MADT_CPUS_MAX		256
-#define MADT_IOAPICS_MAX	16
+#define MADT_CPUS_MAX		1024
+#define MADT_IOAPICS_MAX	64
 #define MADT_OVERRIDES_MAX	32
 #define MADT_NMIS_MAX		16
 

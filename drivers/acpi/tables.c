@@ -39,7 +39,8 @@ int mcfg_parse(const void *t, size_t len, struct mcfg *m)
 			continue;
 		}
 		if (m->n == MCFG_SEGMENTS_MAX) {
-			acpi_err(&m->err, "MCFG: more than %d allocations", MCFG_SEGMENTS_MAX);
+			acpi_err(&m->warn, "MCFG: more than %d allocations; the rest left out",
+				 MCFG_SEGMENTS_MAX);
 			break;
 		}
 		m->seg[m->n++] = s;

@@ -22,6 +22,7 @@ struct mcfg {
 	uint32_t n;
 	struct mcfg_segment seg[MCFG_SEGMENTS_MAX];
 	struct acpi_errors err;
+	struct acpi_errors warn;	/* facts that do not stop a parse */
 };
 
 int mcfg_parse(const void *t, size_t len, struct mcfg *m);

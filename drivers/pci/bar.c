@@ -3,7 +3,9 @@
  * BAR decoding and sizing. See PCI Local Bus 3.0, 6.2.5.1: bit 0 is 1 for
  * I/O; memory BARs have type in bits 2:1 (00 32-bit, 10 64-bit) and
  * prefetchable in bit 3; the size comes from writing all ones and reading
- * back the bits that stick. Decoding is off while a BAR holds all ones.
+ * back the bits that stick. Decoding is off while a BAR holds all ones,
+ * but on a host bridge, whose decode must never go off (Linux:
+ * mmio_always_on). Firmware's assignments are kept: nothing is moved.
  * MMIO BARs are mapped uncached (arch/x86/paging.c).
  */
 #include "drivers/pci/pci.h"
@@ -26,7 +28,8 @@ int pci_bars_size(struct pci_dev *d)
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
 	int ret = 0;
 
-	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
+	if (d->class >> 8 != PCI_CLASS_HOST_BRIDGE)
+		pci_write16(d, PCI_COMMAND, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t off = (uint16_t)(PCI_BAR0 + 4 * i);
 		uint32_t lo = pci_read32(d, off), m = probe(d, off, lo);

@@ -7,6 +7,7 @@
  * register, data at 0xCFC) for segment 0 and offsets below 256.
  */
 #include "drivers/pci/pci.h"
+#include "lib/console.h"
 #include "drivers/acpi/tables.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/paging.h"
@@ -140,7 +141,66 @@ void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 	outw((uint16_t)(PORT_DATA + (off & 2)), v);
 }
 
-void pci_enable_memory_and_master(const struct pci_dev *d)
+static int set_mem_master(const struct pci_dev *d)
 {
-	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | PCI_CMD_MEM | PCI_CMD_MASTER);
+	uint16_t cmd = pci_read16(d, PCI_COMMAND), want = PCI_CMD_MEM | PCI_CMD_MASTER;
+
+	if ((cmd & want) == want)
+		return 0;
+	pci_write16(d, PCI_COMMAND, cmd | want);
+	return 1;
+}
+
+uint32_t pci_enable_memory_and_master(const struct pci_dev *d)
+{
+	uint32_t changed = 0;
+	char bdf[16], below[16];
+
+	set_mem_master(d);
+	pci_bdf(d, below, sizeof(below));
+	for (const struct pci_dev *b = d; b->parent >= 0;) {
+		b = &pci_devs[b->parent];
+		if (set_mem_master(b)) {
+			pci_bdf(b, bdf, sizeof(bdf));
+			warn("pci: bridge %s had memory decode or bus mastering off: turned on for "
+			     "%s below it", bdf, below);
+			changed++;
+		}
+	}
+	return changed;
+}
+
+/* Whether addr lies in the bridge's memory or prefetchable window. */
+static int in_window(const struct pci_dev *b, uint64_t addr)
+{
+	uint64_t base = (uint64_t)(pci_read16(b, PCI_MEM_BASE) & 0xfff0) << 16;
+	uint64_t limit = (uint64_t)(pci_read16(b, PCI_MEM_LIMIT) & 0xfff0) << 16 | 0xfffff;
+	uint16_t pb = pci_read16(b, PCI_PREF_BASE), pl = pci_read16(b, PCI_PREF_LIMIT);
+	uint64_t pbase = (uint64_t)(pb & 0xfff0) << 16, plimit = (uint64_t)(pl & 0xfff0) << 16 | 0xfffff;
+
+	if (base <= limit && addr >= base && addr <= limit)
+		return 1;
+	if ((pb & 0xf) == 1) {	/* 64-bit prefetchable window */
+		pbase |= (uint64_t)pci_read32(b, PCI_PREF_BASE_HI) << 32;
+		plimit |= (uint64_t)pci_read32(b, PCI_PREF_LIMIT_HI) << 32;
+	}
+	return pbase <= plimit && addr >= pbase && addr <= plimit;
+}
+
+const char *pci_mmio_unusable(const struct pci_dev *d, uint64_t addr)
+{
+	uint16_t pm = pci_find_cap(d, PCI_CAP_ID_PM);
+
+	if (!(pci_read16(d, PCI_COMMAND) & PCI_CMD_MEM))
+		return "memory decode is off";
+	if (!addr)
+		return "the BAR is unassigned";
+	if (pm && (pci_read16(d, pm + PCI_PM_CTRL) & 3))
+		return "the function is not in D0";
+	for (const struct pci_dev *b = d; b->parent >= 0;) {
+		b = &pci_devs[b->parent];
+		if (!in_window(b, addr))
+			return "the address lies outside a bridge window above it";
+	}
+	return 0;
 }

@@ -28,17 +28,25 @@
 #define PCI_PRIMARY_BUS		0x18	/* type 1 */
 #define PCI_SECONDARY_BUS	0x19
 #define PCI_SUBORDINATE_BUS	0x1a
+#define PCI_MEM_BASE		0x20	/* type 1: bits 15:4 are address 31:20 */
+#define PCI_MEM_LIMIT		0x22
+#define PCI_PREF_BASE		0x24	/* the same, 64-bit where bits 3:0 say so */
+#define PCI_PREF_LIMIT		0x26
+#define PCI_PREF_BASE_HI	0x28
+#define PCI_PREF_LIMIT_HI	0x2c
 #define PCI_CAP_PTR		0x34
 #define PCI_CAP_FIRST		0x40	/* capabilities live above the header */
 #define PCI_EXT_CAP_FIRST	0x100
 
 #define PCI_CAP_ID_PM		0x01
+# define PCI_PM_CTRL		0x04	/* PMCSR: power state in bits 1:0 */
+#define PCI_CLASS_HOST_BRIDGE	0x0600
 #define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_EXP		0x10
 #define PCI_CAP_ID_MSIX		0x11
 
-#define PCI_DEVS_MAX		256
-#define PCI_CAPS_MAX		16
+#define PCI_DEVS_MAX		1024	/* a server has hundreds of functions */
+#define PCI_CAPS_MAX		32
 #define PCI_BARS_MAX		6
 
 enum pci_bar_kind { BAR_NONE, BAR_IO, BAR_MEM32, BAR_MEM64 };
@@ -93,8 +101,16 @@ uint16_t pci_read16(const struct pci_dev *d, uint16_t off);
 uint8_t pci_read8(const struct pci_dev *d, uint16_t off);
 void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v);
 void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v);
-/* Turn on memory decoding and bus mastering (a driver's first step). */
-void pci_enable_memory_and_master(const struct pci_dev *d);
+/* Turn on memory decoding and bus mastering (a driver's first step), on the
+ * function and on every bridge above it up to its root port: an MSI is a
+ * memory write upstream, and a bridge with bus mastering off drops it.
+ * Each bridge changed is a warning. Returns how many bridges were. */
+uint32_t pci_enable_memory_and_master(const struct pci_dev *d);
+/* Why MMIO at `addr` of function d cannot be touched safely, or NULL: its
+ * memory decode is off, the address is unassigned (0), the function is not
+ * in D0, or the address lies outside the memory windows of a bridge above
+ * it (PCI-to-PCI Bridge Architecture 1.2, 3.2.5.8-9). */
+const char *pci_mmio_unusable(const struct pci_dev *d, uint64_t addr);
 
 /* Enumeration (drivers/pci/enum.c). */
 extern struct pci_dev pci_devs[PCI_DEVS_MAX];

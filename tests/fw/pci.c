@@ -4,6 +4,9 @@
 #include "tests/harness/test.h"
 #include "drivers/pci/msi.h"
 #include "lib/string.h"
+#include "arch/x86/tsc.h"
+#include "drivers/misc/edu.h"
+#include "lib/errno.h"
 
 TEST(pci, enumerate)
 {
@@ -110,9 +113,15 @@ TEST(pci, access_methods_agree)
 }
 
 /* The helpers store a message and read it back, with the capability
- * disabled (no interrupt can fire), and leave what was there before. */
+ * disabled (no interrupt can fire), and leave what was there before. An
+ * MSI-X table is touched only where its MMIO is safe to reach: memory
+ * decode on, BAR assigned, the function in D0, within every bridge window
+ * above it; the others are listed with the reason. */
 TEST(pci, msi_message_roundtrip)
 {
+	uint32_t skipped = 0, table;
+	const char *why;
+	uint16_t cap;
 	const struct msi_msg probe = { .address_lo = 0xfee0f00c, .address_hi = 0x12345678,
 				       .data = 0xbeef };
 	uint32_t msi = 0, msix = 0;
@@ -136,8 +145,14 @@ TEST(pci, msi_message_roundtrip)
 				"%s MSI read back 0x%x:%x/0x%x", bdf, got.address_hi, got.address_lo, got.data);
 			msi++;
 		}
-		if (!pci_find_cap(d, PCI_CAP_ID_MSIX))
+		if (!(cap = pci_find_cap(d, PCI_CAP_ID_MSIX)))
 			continue;
+		table = pci_read32(d, cap + MSIX_TABLE);
+		if ((why = pci_mmio_unusable(d, d->bars[table & 7].addr + (table & ~7u)))) {
+			t_yaml(t, "skipped: {function: %s, why: \"%s\"}", bdf, why);
+			skipped++;
+			continue;
+		}
 		e = pci_msix_get(d, &x);
 		if (!t_check(t, e == 0, "%s MSI-X table unusable", bdf))
 			continue;
@@ -159,6 +174,62 @@ TEST(pci, msi_message_roundtrip)
 	}
 	t_yaml(t, "msi_functions: %u", msi);
 	t_yaml(t, "msix_functions: %u", msix);
+	t_yaml(t, "msix_functions_not_touched: %u", skipped);
 	if (msi + msix == 0)
 		t_skip(t, "no function with MSI or MSI-X here");
+}
+
+/* An MSI is a memory write upstream: on hardware a bridge above the device
+ * with bus mastering off drops it (PCI-to-PCI Bridge Architecture 1.2,
+ * 3.2.5.1). QEMU 10 delivers it anyway (reported here, not judged). With
+ * the bridge's bus mastering cleared, the driver's set-up must turn it back
+ * on, with a warning, and the interrupt must arrive. */
+static volatile uint32_t bridge_hits;
+
+static void on_bridge_hit(uint64_t tsc_now, void *arg)
+{
+	(void)tsc_now;
+	edu_ack(arg);
+	bridge_hits++;
+}
+
+TEST(pci, bridge_bus_mastering, .needs = "edu behind a root port")
+{
+	struct edu *e = 0, *x;
+	struct pci_dev *port;
+	struct irq_desc *irq;
+	uint32_t before, turned_on;
+	uint16_t cmd;
+
+	for (uint32_t i = 0; !e && edu_get(i, &x) != -ENODEV; i++)
+		if (!x->status && x->pci->parent >= 0)
+			e = x;
+	if (!e) {
+		t_skip(t, "no edu behind a bridge (QEMU: -device pcie-root-port,id=rp1 "
+		       "-device edu,bus=rp1)");
+		return;
+	}
+	port = &pci_devs[e->pci->parent];
+	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
+		return;
+	irq_request(irq, on_bridge_hit, e);
+	cmd = pci_read16(port, PCI_COMMAND);
+	pci_write16(port, PCI_COMMAND, cmd & ~PCI_CMD_MASTER);
+	before = bridge_hits;
+	edu_raise(e);
+	delay_ms(20);
+	t_yaml(t, "delivered_with_bus_mastering_off: %u", bridge_hits - before);
+	edu_ack(e);
+	turned_on = pci_enable_memory_and_master(e->pci);
+	t_yaml(t, "bridges_turned_on: %u", turned_on);
+	t_check(t, turned_on >= 1 && (pci_read16(port, PCI_COMMAND) & PCI_CMD_MASTER),
+		"bus mastering not restored on the bridge above (%u turned on)", turned_on);
+	before = bridge_hits;
+	edu_raise(e);
+	(void)wait_ms(bridge_hits != before, 1000);
+	t_yaml(t, "delivered_after: %u", bridge_hits - before);
+	t_check(t, bridge_hits - before == 1, "%u deliveries after bus mastering came back",
+		bridge_hits - before);
+	msi_free_irqs(&irq, 1);
+	pci_write16(port, PCI_COMMAND, pci_read16(port, PCI_COMMAND) | (cmd & PCI_CMD_MASTER));
 }

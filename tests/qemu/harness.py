@@ -103,6 +103,21 @@ def ovmf():
     sys.exit("harness: OVMF not found (apt-get install ovmf)")
 
 
+def many_functions(spec):
+    """QEMU arguments for a server-sized PCI hierarchy: `bridges` PCIe-to-PCI
+    bridges, each with `slots` slots of `functions` multifunction devices."""
+    if not spec:
+        return []
+    out = []
+    for b in range(spec["bridges"]):
+        out += ["-device", "pcie-pci-bridge,id=mf%d,bus=pcie.0" % b]
+        for s in range(1, spec["slots"] + 1):
+            for f in range(spec["functions"]):
+                out += ["-device", "%s,bus=mf%d,addr=0x%x.%d%s" % (
+                    spec["device"], b, s, f, ",multifunction=on" if f == 0 else "")]
+    return out
+
+
 def qemu_command(name, cfg, serial):
     """The QEMU command line for a configuration; serial is a -serial value."""
     cmd = [QEMU] + QEMU_ARGS + ["-M", cfg.get("machine", "q35"), "-cpu", cfg.get("cpu", "max"),
@@ -126,7 +141,7 @@ def qemu_command(name, cfg, serial):
         with open(path, "wb") as f:
             f.write(make(**cfg[key]))
         cmd += ["-acpitable", "file=" + path]
-    cmd += cfg.get("extra", [])
+    cmd += cfg.get("extra", []) + many_functions(cfg.get("many_functions"))
     if qemu_major() >= 10:
         cmd += cfg.get("qemu10_extra", [])
     boot = cfg["boot"]

@@ -69,6 +69,7 @@ static const struct acpi_errors *warnings_of(int k, const union acpi_parsed *p)
 
 	switch (k) {
 	case K_MADT: return &p->madt.warn;
+	case K_MCFG: return &p->mcfg.warn;
 	case K_DMAR: return &p->dmar.warn;
 	case K_IVRS: return &p->ivrs.warn;
 	default: return &none;
