@@ -17,6 +17,10 @@ struct msi_device {
 	uint16_t seg;
 	uint16_t rid;			/* requester ID (bus << 8 | devfn) */
 	struct pci_dev *pci;		/* NULL for a platform device (HPET, VT-d) */
+	/* A platform device that ACPI names by kind and enumeration ID (an
+	 * IOMMU's device scope for the HPET with that number), else NONE. */
+	enum { MSI_PLATFORM_NONE, MSI_PLATFORM_HPET } platform;
+	uint8_t platform_id;
 	struct msi_device *physical;	/* a child's physical device, else NULL */
 	struct irq_domain *domain;	/* its device-level domain */
 };

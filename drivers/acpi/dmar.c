@@ -78,6 +78,22 @@ const char *dmar_unit_base_problem(const struct dmar *d, uint32_t i,
 	return 0;
 }
 
+int dmar_platform_scope(const struct dmar *d, uint8_t type, uint8_t enum_id, uint16_t *sid)
+{
+	for (uint32_t u = 0; u < d->nunits; u++) {
+		for (uint32_t i = 0; i < d->units[u].nscopes; i++) {
+			const struct dmar_scope *s = &d->scopes[d->units[u].first_scope + i];
+
+			if (s->type != type || s->enum_id != enum_id || !s->npath)
+				continue;
+			*sid = (uint16_t)(s->bus << 8 | s->path[s->npath - 1][0] << 3 |
+					  s->path[s->npath - 1][1]);
+			return (int)u;
+		}
+	}
+	return -1;
+}
+
 int dmar_parse(const void *t, size_t len, struct dmar *d)
 {
 	const uint8_t *b = t;

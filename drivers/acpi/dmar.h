@@ -70,6 +70,12 @@ int dmar_parse(const void *t, size_t len, struct dmar *d);
 const char *dmar_unit_base_problem(const struct dmar *d, uint32_t i,
 				   const struct mem_region *map, uint32_t n);
 
+/* The unit whose device scope of `type` (DMAR_SCOPE_IOAPIC, _HPET) names
+ * enumeration ID `enum_id`, and the source ID the device's requests carry
+ * (the scope's start bus and its last path step's device and function,
+ * 8.3.1.1): the unit's index, or -1 when no scope names it. */
+int dmar_platform_scope(const struct dmar *d, uint8_t type, uint8_t enum_id, uint16_t *sid);
+
 /* "DRHD", "RMRR", ..., or NULL for a type the specification does not name. */
 const char *dmar_type_name(uint16_t type);
 

@@ -13,6 +13,7 @@
 #define HPET_PERIOD_MAX		0x05f5e100ull	/* 100 ns */
 
 static uint64_t base, hz, mask;
+static uint8_t number;
 
 int hpet_init(void)
 {
@@ -23,6 +24,7 @@ int hpet_init(void)
 	if (!t || hpet_table_parse(t, t->length, &ht))
 		return -1;
 	base = ht.base.address;
+	number = ht.number;
 	cap = mmio_read64(base + HPET_GCAP_ID);
 	period = HPET_GCAP_PERIOD(cap);
 	if (cap == ~0ull || period == 0 || period > HPET_PERIOD_MAX) {
@@ -48,6 +50,11 @@ uint64_t hpet_hz(void)
 uint64_t hpet_base(void)
 {
 	return base;
+}
+
+uint8_t hpet_number(void)
+{
+	return number;
 }
 
 uint64_t hpet_mask(void)

@@ -28,5 +28,8 @@ uint64_t hpet_read(void);
 uint64_t hpet_hz(void);
 uint64_t hpet_base(void);
 uint64_t hpet_mask(void);	/* 32 or 64 bits */
+/* The HPET's number (its ACPI table's sequence number), which device
+ * scopes of the DMAR name it by. */
+uint8_t hpet_number(void);
 
 #endif

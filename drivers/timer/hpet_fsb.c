@@ -67,6 +67,8 @@ int hpet_fsb_probe(struct hpet_fsb *h)
 	uint32_t ntimers, t;
 
 	*h = (struct hpet_fsb){ .dev = msi_device_platform("hpet") };
+	h->dev.platform = MSI_PLATFORM_HPET;	/* DMAR scopes name it by its number */
+	h->dev.platform_id = hpet_number();
 	if (!hpet_base()) {
 		ksnprintf(h->error, sizeof(h->error), "no HPET");
 		return -ENODEV;

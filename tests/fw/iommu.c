@@ -58,11 +58,12 @@ TEST(iommu, units, .needs = "vt-d")
 	for (uint32_t i = 0; ir_unit_info(i, &u) == 0; i++) {
 		t_yaml(t, "unit%u: {base: 0x%lx, ver: 0x%x, cap: 0x%lx, ecap: 0x%lx, scopes: %u, "
 		       "include_pci_all: %s, ir: %s, x2apic: %s, invalidations: %lu, coherent: %s, "
-		       "flushes: %lu, found: {gsts: 0x%x, fsts: 0x%x, pmen: 0x%x, faults: %u}}", i,
-		       u.base, u.ver, u.cap, u.ecap, u.nscopes, u.include_pci_all ? "true" : "false",
-		       u.remapping ? "on" : "off", u.x2apic ? "true" : "false", u.invalidations,
-		       u.coherent ? "true" : "false", u.flushes, u.found_gsts, u.found_fsts,
-		       u.found_pmen, u.found_faults);
+		       "flushes: %lu, found: {gsts: 0x%x, fsts: 0x%x, pmen: 0x%x, faults: %u}, "
+		       "unresolved_scopes: %u}", i, u.base, u.ver, u.cap, u.ecap, u.nscopes,
+		       u.include_pci_all ? "true" : "false", u.remapping ? "on" : "off",
+		       u.x2apic ? "true" : "false", u.invalidations, u.coherent ? "true" : "false",
+		       u.flushes, u.found_gsts, u.found_fsts, u.found_pmen, u.found_faults,
+		       u.unresolved_scopes);
 		t_check(t, u.probed, "unit 0x%lx: %s", u.base, u.error);
 		t_check(t, !kernel_config.ir || u.remapping || !(dmar->flags & DMAR_FLAG_INTR_REMAP),
 			"unit 0x%lx: remapping not on: %s", u.base, u.error);

@@ -162,6 +162,11 @@ static void hpet_source(struct irq_source *s)
 		ksnprintf(s->absent, sizeof(s->absent), "%s (QEMU: -global hpet.msi=on)", hpet.error);
 	else if (e)
 		ksnprintf(s->absent, sizeof(s->absent), "%s", hpet.error);
+	else if (ir_enabled() && !ir_platform_covered(&hpet.dev))
+		/* QEMU's DMAR has no HPET scope, and QEMU sends HPET messages past
+		 * the IOMMU: on hardware a compatibility-format one is blocked. */
+		ksnprintf(s->absent, sizeof(s->absent), "interrupt remapping is on and no DMAR "
+			  "device scope names HPET %u: its messages cannot be remapped", hpet_number());
 	else
 		s->dev = &hpet.dev;
 }

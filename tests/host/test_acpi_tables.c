@@ -178,6 +178,22 @@ static void dmar_qemu(void **state)
 	assert_int_equal(dm.scopes[1].type, DMAR_SCOPE_ENDPOINT);
 	assert_int_equal(dm.scopes[6].path[0][0], 0x1f);	/* 00:1f.3 */
 	assert_int_equal(dm.scopes[6].path[0][1], 3);
+	/* Platform devices by their scope: QEMU names its IO-APIC 0 as ff:00.0
+	 * and no HPET; made an HPET scope, that one names HPET 0 the same. */
+	{
+		uint16_t sid = 0;
+
+		assert_int_equal(dmar_platform_scope(&dm, DMAR_SCOPE_IOAPIC, 0, &sid), 0);
+		assert_int_equal(sid, 0xff00);
+		assert_int_equal(dmar_platform_scope(&dm, DMAR_SCOPE_HPET, 0, &sid), -1);
+		t[48 + 16] = DMAR_SCOPE_HPET;
+		fixture_checksum(t, len);
+		assert_int_equal(dmar_parse(t, len, &dm), 0);
+		sid = 0;
+		assert_int_equal(dmar_platform_scope(&dm, DMAR_SCOPE_HPET, 0, &sid), 0);
+		assert_int_equal(sid, 0xff00);
+		assert_int_equal(dmar_platform_scope(&dm, DMAR_SCOPE_HPET, 1, &sid), -1);
+	}
 	/* A device scope whose length runs past its DRHD. */
 	t[48 + 16 + 1] = 200;
 	fixture_checksum(t, len);

@@ -234,7 +234,8 @@ static void bring_up_order(void **state)
 
 static void every_change_is_invalidated(void **state)
 {
-	struct irte a = irte_compose(0x41, 1, 0, 0x0018), b = irte_compose(0x52, 2, 0, 0x0018);
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	struct irte b = irte_compose(0x52, 2, 0, 0x0018, IRTE_SQ_ALL);
 	int i;
 
 	(void)state;
@@ -300,7 +301,7 @@ static void full_queue_never_overrun(void **state)
  * control) the unit would read stale bytes. */
 static void noncoherent_unit_reads_only_what_was_flushed(void **state)
 {
-	struct irte a = irte_compose(0x41, 1, 0, 0x0018);
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
 	int i;
 
 	(void)state;
@@ -327,7 +328,7 @@ static void coherent_unit_is_never_flushed(void **state)
 	reset_model(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IR);
 	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
 	assert_int_equal(vtd_enable_ir(&u, 0), 0);
-	assert_int_equal(vtd_irte_write(&u, 3, irte_compose(0x50, 0, 0, -1)), 0);
+	assert_int_equal(vtd_irte_write(&u, 3, irte_compose(0x50, 0, 0, -1, IRTE_SQ_ALL)), 0);
 	assert_int_equal(fetch(3).lo & IRTE_P, IRTE_P);
 	assert_int_equal(m.flushed_lines, 0);
 	assert_int_equal(u.flushes, 0);
@@ -399,7 +400,10 @@ static void table_fills_up(void **state)
 
 static void irte_and_message_formats(void **state)
 {
-	struct irte x = irte_compose(0x30, 5, 0, 0x0300), y = irte_compose(0xef, 0x12345, 1, -1);
+	struct irte x = irte_compose(0x30, 5, 0, 0x0300, IRTE_SQ_ALL);
+	struct irte y = irte_compose(0xef, 0x12345, 1, -1, IRTE_SQ_ALL);
+	/* The HPET's: its source ID from the DMAR scope, function bits ignored. */
+	struct irte z = irte_compose(0x60, 2, 0, 0x00f8, IRTE_SQ_IGNORE_2_0);
 	struct msi_msg msg;
 
 	(void)state;
@@ -414,6 +418,9 @@ static void irte_and_message_formats(void **state)
 	assert_int_equal(IRTE_DST_X2APIC_OF(y.lo), 0x12345);
 	assert_int_equal(IRTE_SID_OF(x.hi), 0x0300);
 	assert_int_equal(x.hi & IRTE_SVT_MASK, IRTE_SVT_RID);
+	assert_int_equal(IRTE_SQ_OF(x.hi), IRTE_SQ_ALL);
+	assert_int_equal(z.hi, 0x00000000000700f8ull);	/* SID 79:64, SQ 81:80 = 11, SVT 01 */
+	assert_int_equal(IRTE_SQ_OF(z.hi), IRTE_SQ_IGNORE_2_0);
 	/* 5.1.5.2: handle 14:0 in address 19:5, handle 15 in bit 2, format bit 4. */
 	ir_msg_compose(0x8123, 0, 0, &msg);
 	assert_int_equal(msg.address_lo, 0xfee00000u | 0x123 << 5 | 1u << 4 | 1u << 2);

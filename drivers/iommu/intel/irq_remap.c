@@ -19,6 +19,7 @@
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
 #include "lib/pfa.h"
+#include "lib/console.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -129,12 +130,33 @@ struct ir_unit *ir_unit_for(uint16_t seg, uint16_t rid)
 	return all;
 }
 
+/* A platform device's unit and source ID, from its DMAR device scope. */
+static struct ir_unit *platform_unit(const struct msi_device *dev, uint16_t *sid)
+{
+	int i = dev->platform == MSI_PLATFORM_HPET ?
+		dmar_platform_scope(&ir.dmar, DMAR_SCOPE_HPET, dev->platform_id, sid) : -1;
+
+	return i >= 0 && (uint32_t)i < ir.nunits ? &ir.units[i] : 0;
+}
+
+int ir_platform_covered(const struct msi_device *dev)
+{
+	uint16_t sid;
+
+	return platform_unit(dev, &sid) != 0;
+}
+
 static struct irq_domain *lookup(const struct msi_device *dev)
 {
 	struct ir_unit *u;
+	uint16_t sid;
 
-	if (!dev->pci)
-		return 0;	/* platform devices: their DMAR scopes are not read yet */
+	if (!dev->pci) {
+		/* The HPET through the unit whose scope names it; the VT-d units'
+		 * own events are never remapped. */
+		u = platform_unit(dev, &sid);
+		return u && u->ir_on ? &u->domain : 0;
+	}
 	u = ir_unit_for(dev->seg, pci_rid(dev->pci));	/* scopes name the function itself */
 	return u && u->ir_on ? &u->domain : 0;
 }
@@ -151,9 +173,15 @@ static struct irte irte_for(struct irq_data *d)
 	struct irq_data *v = d->parent;	/* the vector level */
 	struct msi_device *dev = d->desc->levels[0].domain->owner;
 	uint32_t cpu = v->hwirq >> 8;
+	uint16_t sid;
 
+	if (dev && !dev->pci && platform_unit(dev, &sid))
+		/* The HPET's function bits are not to be trusted (Linux:
+		 * set_hpet_sid(..., SQ_13_IGNORE_3), "some platforms are broken"). */
+		return irte_compose((uint8_t)v->hwirq, cpus[cpu].apic_id, unit_of(d)->vtd.x2apic,
+				    sid, IRTE_SQ_IGNORE_2_0);
 	return irte_compose((uint8_t)v->hwirq, cpus[cpu].apic_id, unit_of(d)->vtd.x2apic,
-			    dev && dev->pci ? dev->rid : -1);
+			    dev && dev->pci ? dev->rid : -1, IRTE_SQ_ALL);
 }
 
 static int r_compose(struct irq_data *d, struct msi_msg *msg)
@@ -248,6 +276,28 @@ static void reject(const char *fmt, uint32_t unit, uint64_t base, const char *wh
 	ir.rejected = 1;
 }
 
+/* Device scopes (endpoint, bridge) that name a bus or function the PCI walk
+ * did not find: the devices they meant fall to an INCLUDE_PCI_ALL unit, if
+ * any. Counted per unit and named in a warning. */
+static void count_unresolved(void)
+{
+	for (uint32_t i = 0; i < ir.nunits; i++) {
+		struct ir_unit *u = &ir.units[i];
+
+		for (uint32_t j = 0; j < u->drhd->nscopes; j++) {
+			const struct dmar_scope *s = &ir.dmar.scopes[u->drhd->first_scope + j];
+
+			if ((s->type == DMAR_SCOPE_ENDPOINT || s->type == DMAR_SCOPE_BRIDGE) &&
+			    !resolve(u->drhd->segment, s))
+				u->unresolved++;
+		}
+		if (u->unresolved)
+			warn("dmar: unit %u at 0x%lx: %u device scopes name no function the walk "
+			     "found (absent, or SR-IOV functions not enabled: QEMU's igb)", i,
+			     u->drhd->base, u->unresolved);
+	}
+}
+
 static void probe_one(void *arg)
 {
 	struct ir_unit *u = arg;
@@ -313,6 +363,7 @@ void ir_init(int want_ir, const struct mem_region *map, uint32_t nregions)
 	}
 	if (probe_all())
 		return;
+	count_unresolved();
 	for (uint32_t i = 0; i < ir.nunits; i++) {
 		struct ir_unit *u = &ir.units[i];
 
@@ -388,6 +439,7 @@ int ir_unit_info(uint32_t i, struct ir_unit_info *info)
 		.coherent = !!(u->vtd.ecap & VTD_ECAP_C), .flushes = u->vtd.flushes,
 		.found_gsts = u->vtd.found_gsts, .found_fsts = u->vtd.found_fsts,
 		.found_pmen = u->vtd.found_pmen, .found_faults = u->vtd.found_faults,
+		.unresolved_scopes = u->unresolved,
 		.error = u->vtd.error,
 	};
 	return 0;

@@ -21,6 +21,7 @@ struct ir_unit {
 	struct irq_domain domain;
 	int probed;		/* registers answered */
 	int ir_on;		/* remapping enabled */
+	uint32_t unresolved;	/* device scopes that name no function found */
 	struct msi_device fault_dev;	/* its fault event, a DEV_MSI user */
 	struct msi_device inv_dev;	/* its invalidation completion event, too */
 };
@@ -67,6 +68,7 @@ struct ir_unit_info {
 	uint64_t invalidations;		/* entry-cache invalidations issued */
 	uint64_t flushes;		/* table write-backs (not coherent) */
 	uint32_t found_gsts, found_fsts, found_pmen, found_faults;	/* as taken over */
+	uint32_t unresolved_scopes;	/* scopes naming a bus or function not there */
 	const char *error;		/* "" when none */
 };
 
@@ -94,6 +96,11 @@ int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 int ir_irte_reserve(struct ir_unit *u);			/* index, or -ENOSPC */
 void ir_irte_release(struct ir_unit *u, uint32_t index);
 int ir_fault_take(struct ir_unit *u, struct vtd_fault *f);	/* 1, or 0: none left */
+
+/* Whether a platform device (the HPET) is named by some unit's device
+ * scope: with remapping on, one that is not cannot send a remappable
+ * message, and its compatibility-format ones are blocked (CFI clear). */
+int ir_platform_covered(const struct msi_device *dev);
 
 /* The unit whose scope covers the PCI function seg:bdf (its own bus,
  * device and function, not its requester ID), or NULL. */

@@ -3,13 +3,13 @@
  * (tests/host/test_vtd.c). Layouts: VT-d 4.1, 9.10, 5.1.5.2, 6.5.2.7-8. */
 #include "drivers/iommu/intel/irte.h"
 
-struct irte irte_compose(uint8_t vector, uint32_t apic_id, int x2apic, int sid)
+struct irte irte_compose(uint8_t vector, uint32_t apic_id, int x2apic, int sid, uint8_t sq)
 {
 	struct irte e;
 
 	e.lo = IRTE_P | IRTE_VECTOR(vector) |
 	       (x2apic ? IRTE_DST_X2APIC(apic_id) : IRTE_DST_XAPIC(apic_id & 0xff));
-	e.hi = sid < 0 ? 0 : IRTE_SID((uint16_t)sid) | IRTE_SQ(0) | IRTE_SVT_RID;
+	e.hi = sid < 0 ? 0 : IRTE_SID((uint16_t)sid) | IRTE_SQ(sq & 3) | IRTE_SVT_RID;
 	return e;
 }
 

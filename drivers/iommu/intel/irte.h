@@ -31,7 +31,10 @@ _Static_assert(sizeof(struct irte) == 16, "VT-d 9.10: an IRTE is 128 bits");
 /* The high 64 bits (hi). */
 #define IRTE_SID(rid)		((uint64_t)(rid))	/* bits 79:64 */
 #define IRTE_SID_OF(hi)		((hi) & 0xffff)
-#define IRTE_SQ(q)		((uint64_t)(q) << 16)
+#define IRTE_SQ(q)		((uint64_t)(q) << 16)	/* source-id qualifier, bits 81:80 */
+# define IRTE_SQ_ALL		0	/* compare all 16 bits of the SID */
+# define IRTE_SQ_IGNORE_2_0	3	/* ignore the function (Linux: SQ_13_IGNORE_3, HPET) */
+#define IRTE_SQ_OF(hi)		(((hi) >> 16) & 3)
 #define IRTE_SVT_MASK		(3ull << 18)	/* source validation type */
 #define IRTE_SVT_RID		(1ull << 18)	/* verify SID (with SQ) */
 #define IRTE_SVT_BUS		(2ull << 18)	/* verify bus range */
@@ -43,8 +46,9 @@ _Static_assert(sizeof(struct irte) == 16, "VT-d 9.10: an IRTE is 128 bits");
 #define IR_MSI_HANDLE_HI(h)	((((uint32_t)(h) >> 15) & 1) << 2)
 
 /* A present, fixed, edge, physical-destination IRTE for `vector` on the
- * CPU with `apic_id`, checking the requester ID `sid` (sid < 0: none). */
-struct irte irte_compose(uint8_t vector, uint32_t apic_id, int x2apic, int sid);
+ * CPU with `apic_id`, checking the requester ID `sid` (sid < 0: none) with
+ * qualifier `sq` (IRTE_SQ_ALL for a PCI function). */
+struct irte irte_compose(uint8_t vector, uint32_t apic_id, int x2apic, int sid, uint8_t sq);
 
 /* The message a device writes for IRTE `handle` (subhandle with SHV for
  * multiple vectors; shv = 0 for one). */
