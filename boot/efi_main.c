@@ -128,6 +128,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		take_cmdline(li);
 	}
 	take_rsdp(st);
+	/* The last thing on the screen: where to look for the report. */
+	if (st->ConOut)
+		st->ConOut->OutputString(st->ConOut, (CHAR16 *)L"msilab: the report goes to the "
+			"serial console (console= if given, else the SPCR UART, else COM1-COM4)\r\n");
 
 	/* The map changes until ExitBootServices succeeds: retry a few times. */
 	for (int tries = 0; tries < 4; tries++) {

@@ -51,27 +51,52 @@ static int parse_u64(const char *s, int n, uint64_t *out)
 	return 0;
 }
 
+/* The next comma-separated field of v[0..n) from *at: its length. */
+static int field(const char *v, int n, int *at, const char **f)
+{
+	int len = 0;
+
+	*f = v + *at;
+	while (*at + len < n && v[*at + len] != ',')
+		len++;
+	*at += len + (*at + len < n);	/* and past the comma, if there is one */
+	return len;
+}
+
+/* auto | ttyS0-3[,baud] | io:0xPORT[,baud] | mmio,ADDR[,baud] | mmio32,ADDR[,baud] */
 static int opt_console(struct config *cfg, const char *v, int n)
 {
 	static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
-	int comma = 0;
-	uint64_t port, baud = 115200;
+	enum console_kind kind = CONSOLE_IO;
+	uint64_t base, baud = 115200;
+	const char *f;
+	int at = 0, len = field(v, n, &at, &f);
 
-	while (comma < n && v[comma] != ',')
-		comma++;
-	if (comma == 5 && !strncmp(v, "ttyS", 4) && v[4] >= '0' && v[4] <= '3')
-		port = ports[v[4] - '0'];
-	else if (comma > 3 && !strncmp(v, "io:", 3)) {
-		if (parse_u64(v + 3, comma - 3, &port) || port == 0 || port > 0xfff8)
+	if (len == 4 && !strncmp(f, "auto", 4) && at >= n) {
+		cfg->console = CONSOLE_AUTO;
+		cfg->console_base = ports[0];
+		cfg->console_baud = 115200;
+		return 0;
+	}
+	if (len == 5 && !strncmp(f, "ttyS", 4) && f[4] >= '0' && f[4] <= '3') {
+		base = ports[f[4] - '0'];
+	} else if (len > 3 && !strncmp(f, "io:", 3)) {
+		if (parse_u64(f + 3, len - 3, &base) || base == 0 || base > 0xfff8)
 			return -1;
-	} else
+	} else if ((len == 4 && !strncmp(f, "mmio", 4)) || (len == 6 && !strncmp(f, "mmio32", 6))) {
+		kind = len == 4 ? CONSOLE_MMIO : CONSOLE_MMIO32;
+		len = field(v, n, &at, &f);
+		if (parse_u64(f, len, &base) || base == 0 || (base & (kind == CONSOLE_MMIO32 ? 3 : 0)))
+			return -1;
+	} else {
 		return -1;
-	if (comma < n && (parse_u64(v + comma + 1, n - comma - 1, &baud) ||
-			  baud < 50 || baud > 115200))
+	}
+	if (at < n && (len = field(v, n, &at, &f), parse_u64(f, len, &baud) || baud < 50 ||
+		       baud > 115200 || at < n))
 		return -1;
-	cfg->console_port = (uint16_t)port;
+	cfg->console = kind;
+	cfg->console_base = base;
 	cfg->console_baud = (uint32_t)baud;
-	cfg->console_given = 1;
 	return 0;
 }
 
@@ -206,7 +231,8 @@ void config_parse(const char *cmdline, struct config *cfg)
 	int first = 1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->console_port = 0x3f8;
+	cfg->console = CONSOLE_AUTO;
+	cfg->console_base = 0x3f8;
 	cfg->console_baud = 115200;
 	memcpy(cfg->tests, "*", 2);
 	cfg->samples = CONFIG_SAMPLES_DEFAULT;

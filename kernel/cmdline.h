@@ -15,6 +15,13 @@ enum exit_mode {
 	EXIT_REBOOT,
 };
 
+enum console_kind {
+	CONSOLE_AUTO,	/* the SPCR's UART, else every legacy port that answers, mirrored */
+	CONSOLE_IO,	/* a 16550 at an I/O port */
+	CONSOLE_MMIO,	/* a 16550 in memory, byte registers */
+	CONSOLE_MMIO32,	/* a 16550 in memory, 32-bit registers 4 bytes apart */
+};
+
 enum apic_choice {
 	APIC_AUTO,	/* x2APIC where the CPU has it */
 	APIC_XAPIC,
@@ -29,9 +36,9 @@ enum apic_choice {
 #define CONFIG_CPUS_MAX		64
 
 struct config {
-	uint16_t console_port;
+	enum console_kind console;
+	uint64_t console_base;		/* port or address (auto: COM1 until ACPI is read) */
 	uint32_t console_baud;
-	int console_given;		/* console= was on the command line */
 	char tests[CONFIG_TESTS_LEN];	/* comma-separated globs */
 	uint32_t samples;
 	enum exit_mode exit;

@@ -150,26 +150,67 @@ static void pci_init(void)
 			    kernel_pci.errors);
 }
 
-/* The console the SPCR names, unless the command line chose one. */
-static void console_from_spcr(const struct config *cfg)
+static const uint16_t legacy_ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };	/* COM1-4 */
+
+/* An MMIO UART (the SPCR's or console=mmio): mapped uncached first. */
+static int mmio_console(struct uart *u, uint32_t baud)
+{
+	if (paging_map_uc(u->base & ~(PAGE_SIZE - 1), PAGE_SIZE)) {
+		warn("console: 0x%lx cannot be mapped; the report stays on %s", u->base,
+		     console_name());
+		return -1;
+	}
+	return uart_console(u, baud, 0);
+}
+
+/* The SPCR's UART: 0 when it is the console now. */
+static int spcr_console(void)
 {
 	const struct acpi_header *t = acpi_find("SPCR", 0);
 	static struct spcr sp;
 	struct uart u;
 
-	if (!t || cfg->console_given)
-		return;
+	if (!t)
+		return -1;
 	if (spcr_parse(t, t->length, &sp)) {
 		warn("spcr: %s; console stays on %s", sp.err.msg[0], console_name());
+		return -1;
+	}
+	u = (struct uart){ .mmio = sp.base.space == ACPI_GAS_MEMORY, .base = sp.base.address,
+			   .reg_shift = sp.base.access_size == 3 ? 2 : 0 };	/* 3: dword access */
+	if (u.mmio ? mmio_console(&u, sp.baud) : uart_console(&u, sp.baud, 0)) {
+		warn("spcr: no UART answers at %s", console_name());
+		return -1;
+	}
+	warn("console: %s at %u baud, as the SPCR table says", console_name(), sp.baud);
+	return 0;
+}
+
+/* The report's console, once ACPI and the memory map are read: what
+ * console= named, else (auto) the SPCR's UART, else every legacy port
+ * whose scratch register answers, mirrored (COM1 when none does). */
+static void console_choose(const struct config *cfg)
+{
+	struct uart u = { .base = cfg->console_base };
+	uint32_t n = 0;
+
+	if (cfg->console == CONSOLE_MMIO || cfg->console == CONSOLE_MMIO32) {
+		u.mmio = 1;
+		u.reg_shift = cfg->console == CONSOLE_MMIO32 ? 2 : 0;
+		if (mmio_console(&u, cfg->console_baud))
+			warn("console: no UART answers at %s", console_name());
 		return;
 	}
-	u.mmio = sp.base.space == ACPI_GAS_MEMORY;
-	u.reg_shift = sp.base.access_size == 3 ? 2 : 0;	/* 3: dword access */
-	u.base = sp.base.address;
-	if (uart_console(&u, sp.baud))
-		warn("spcr: no UART answers at %s", console_name());
-	else
-		warn("console: %s at %u baud, as the SPCR table says", console_name(), sp.baud);
+	if (cfg->console != CONSOLE_AUTO || spcr_console() == 0)
+		return;
+	for (uint32_t i = 0; i < sizeof(legacy_ports) / sizeof(legacy_ports[0]); i++) {
+		u = (struct uart){ .base = legacy_ports[i] };
+		if (uart_init(&u, 0) == 0)
+			(void)uart_console(&u, cfg->console_baud, n++ > 0);
+	}
+	if (n > 1)
+		warn("console: mirrored on %s: no SPCR, and every legacy port that answers",
+		     console_name());
 }
 
 static uint64_t read_pmtimer(void)
@@ -200,8 +241,9 @@ void kernel_early_init(struct boot_info *bi)
 
 	kernel_boot = bi;
 	config_parse(bi->cmdline, cfg);
-	com.base = cfg->console_port;
-	uart_console(&com, cfg->console_baud);
+	/* Until ACPI is read: the port console= names, else COM1. */
+	com.base = cfg->console == CONSOLE_IO ? cfg->console_base : legacy_ports[0];
+	(void)uart_console(&com, cfg->console_baud, 0);
 
 	gdt_init();
 	idt_init();
@@ -221,7 +263,7 @@ void kernel_early_init(struct boot_info *bi)
 	else if (acpi_bad_tables())
 		warn("acpi: %u tables with a bad address, length or checksum skipped",
 		     acpi_bad_tables());
-	console_from_spcr(cfg);
+	console_choose(cfg);
 }
 
 void kernel_init(void)

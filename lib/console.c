@@ -3,9 +3,12 @@
 #include "lib/console.h"
 #include "lib/string.h"
 
-static void (*out)(void *ctx, char c);
-static void *out_ctx;
-static char name[32] = "none";
+static struct {
+	void (*putc)(void *ctx, char c);
+	void *ctx;
+} outs[CONSOLE_OUTPUTS];
+static int nouts;
+static char name[CONSOLE_OUTPUTS * 24] = "none";
 static volatile int lock;
 
 static char held[WARN_HELD][160];
@@ -13,9 +16,21 @@ static int nheld, released;
 
 void console_set_output(void (*putc)(void *ctx, char c), void *ctx, const char *n)
 {
-	out = putc;
-	out_ctx = ctx;
-	ksnprintf(name, sizeof(name), "%s", n);
+	nouts = 0;
+	console_add_output(putc, ctx, n);
+}
+
+int console_add_output(void (*putc)(void *ctx, char c), void *ctx, const char *n)
+{
+	size_t len = nouts ? strlen(name) : 0;
+
+	if (nouts == CONSOLE_OUTPUTS)
+		return -1;
+	ksnprintf(name + len, sizeof(name) - len, "%s%s", nouts ? "+" : "", n);
+	outs[nouts].ctx = ctx;
+	__atomic_store_n(&outs[nouts].putc, putc, __ATOMIC_RELEASE);
+	nouts++;
+	return 0;
 }
 
 const char *console_name(void)
@@ -27,10 +42,12 @@ void console_write(const char *s, unsigned long n)
 {
 	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
 		__builtin_ia32_pause();
-	for (; n && out; n--, s++) {
-		if (*s == '\n')
-			out(out_ctx, '\r');
-		out(out_ctx, *s);
+	for (; n; n--, s++) {
+		for (int i = 0; i < nouts; i++) {
+			if (*s == '\n')
+				outs[i].putc(outs[i].ctx, '\r');
+			outs[i].putc(outs[i].ctx, *s);
+		}
 	}
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 }

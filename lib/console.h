@@ -10,9 +10,14 @@
 
 #include "lib/printf.h"
 
-/* Send output to putc(ctx, c); `name` ("io:0x3f8", "mmio:0xfe030000") is
- * what the report's header names. Output before the first call is lost. */
+#define CONSOLE_OUTPUTS	4
+
+/* Send output to putc(ctx, c) alone; `name` ("io:0x3f8",
+ * "mmio:0xfe030000") is what the report's header names. Output before the
+ * first call is lost. console_add_output() mirrors to one more (up to
+ * CONSOLE_OUTPUTS; the name becomes "io:0x3f8+io:0x2f8"): 0 or -1. */
 void console_set_output(void (*putc)(void *ctx, char c), void *ctx, const char *name);
+int console_add_output(void (*putc)(void *ctx, char c), void *ctx, const char *name);
 void console_write(const char *s, unsigned long n);
 const char *console_name(void);
 

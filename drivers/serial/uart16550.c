@@ -75,19 +75,29 @@ void uart_putc(const struct uart *u, char c)
 	wr(u, UART_THR, (uint8_t)c);
 }
 
-static struct uart console_uart;
+static struct uart console_uarts[CONSOLE_OUTPUTS];
+static int nconsole;
 
 static void console_putc(void *ctx, char c)
 {
 	uart_putc(ctx, c);
 }
 
-int uart_console(const struct uart *u, uint32_t baud)
+int uart_console(const struct uart *u, uint32_t baud, int mirror)
 {
+	struct uart *c;
 	char name[32];
 
-	console_uart = *u;
+	if (!mirror)
+		nconsole = 0;
+	if (nconsole == CONSOLE_OUTPUTS)
+		return -1;
+	c = &console_uarts[nconsole++];
+	*c = *u;
 	ksnprintf(name, sizeof(name), "%s:0x%lx", u->mmio ? "mmio" : "io", u->base);
-	console_set_output(console_putc, &console_uart, name);
-	return uart_init(&console_uart, baud);
+	if (mirror)
+		console_add_output(console_putc, c, name);
+	else
+		console_set_output(console_putc, c, name);
+	return uart_init(c, baud);
 }

@@ -17,9 +17,9 @@ struct uart {
  * hold a value). */
 int uart_init(const struct uart *u, uint32_t baud);
 void uart_putc(const struct uart *u, char c);
-/* Make `u` the console (lib/console.h) and program it as uart_init does:
- * 0, or -1 when no UART answers (output goes there anyway, in case the
- * probe is wrong). */
-int uart_console(const struct uart *u, uint32_t baud);
+/* Make `u` the console (lib/console.h), or with `mirror` one more output of
+ * it, and program it as uart_init does: 0, or -1 when no UART answers
+ * (output goes there anyway, in case the probe is wrong). */
+int uart_console(const struct uart *u, uint32_t baud, int mirror);
 
 #endif

@@ -10,7 +10,7 @@ static void defaults(void **state)
 {
 	(void)state;
 	config_parse("", &c);
-	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console_base, 0x3f8);
 	assert_int_equal(c.console_baud, 115200);
 	assert_string_equal(c.tests, "*");
 	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
@@ -24,16 +24,31 @@ static void consoles(void **state)
 {
 	(void)state;
 	config_parse("console=ttyS1", &c);
-	assert_int_equal(c.console_port, 0x2f8);
+	assert_int_equal(c.console_base, 0x2f8);
 	config_parse("console=ttyS0,57600", &c);
-	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console_base, 0x3f8);
 	assert_int_equal(c.console_baud, 57600);
 	config_parse("console=io:0x2f8", &c);
-	assert_int_equal(c.console_port, 0x2f8);
+	assert_int_equal(c.console_base, 0x2f8);
 	config_parse("console=io:0x3e8,9600", &c);
-	assert_int_equal(c.console_port, 0x3e8);
+	assert_int_equal(c.console_base, 0x3e8);
 	assert_int_equal(c.console_baud, 9600);
+	assert_int_equal(c.console, CONSOLE_IO);
 	assert_int_equal(c.nwarnings, 0);
+	/* MMIO UARTs known only from an SPCR, named by hand. */
+	config_parse("console=mmio32,0xfe032000,57600", &c);
+	assert_int_equal(c.console, CONSOLE_MMIO32);
+	assert_int_equal(c.console_base, 0xfe032000);
+	assert_int_equal(c.console_baud, 57600);
+	config_parse("console=mmio,0xfedc9000", &c);
+	assert_int_equal(c.console, CONSOLE_MMIO);
+	assert_int_equal(c.console_baud, 115200);
+	config_parse("console=ttyS1 console=auto", &c);
+	assert_int_equal(c.console, CONSOLE_AUTO);
+	assert_int_equal(c.nwarnings, 0);
+	config_parse("console=mmio32,0xfe032001 console=mmio32 console=mmio,0x1000,9600,1", &c);
+	assert_int_equal(c.nwarnings, 3);	/* unaligned, no address, a field too many */
+	assert_int_equal(c.console, CONSOLE_AUTO);
 }
 
 static void bad_values_warn_and_keep_defaults(void **state)
@@ -41,7 +56,8 @@ static void bad_values_warn_and_keep_defaults(void **state)
 	(void)state;
 	config_parse("console=ttyS7 console=io:zz samples=0 samples=999999999 exit=later "
 		     "console=ttyS0,1000000 tests= samples", &c);
-	assert_int_equal(c.console_port, 0x3f8);
+	assert_int_equal(c.console, CONSOLE_AUTO);
+	assert_int_equal(c.console_base, 0x3f8);
 	assert_int_equal(c.console_baud, 115200);
 	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
 	assert_int_equal(c.exit, EXIT_AUTO);
