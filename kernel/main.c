@@ -17,6 +17,7 @@
 #include "arch/x86/vector.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/pic.h"
+#include "arch/x86/platform.h"
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
@@ -234,6 +235,24 @@ static void tsc_init(void)
 		warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong", tsc.hz);
 }
 
+/* The FADT's reset register, for exit=reboot (ACPI 6.5, 4.8.3.6: valid
+ * where the RESET_REG_SUP flag says so). */
+static void reset_from_fadt(void)
+{
+	const struct acpi_header *t = acpi_find("FACP", 0);
+	static struct fadt f;
+	const struct acpi_gas *r = &f.reset_reg;
+
+	if (!t || fadt_parse(t, t->length, &f) || !(f.flags & FADT_FLAG_RESET_REG_SUP) ||
+	    !r->address)
+		return;
+	if (r->space == ACPI_GAS_IO && r->address <= 0xffff)
+		platform_set_reset_reg(1, r->address, f.reset_value);
+	else if (r->space == ACPI_GAS_MEMORY &&
+		 paging_map_uc(r->address & ~(PAGE_SIZE - 1), PAGE_SIZE) == 0)
+		platform_set_reset_reg(0, r->address, f.reset_value);
+}
+
 void kernel_early_init(struct boot_info *bi)
 {
 	struct config *cfg = &kernel_config;
@@ -264,6 +283,7 @@ void kernel_early_init(struct boot_info *bi)
 		warn("acpi: %u tables with a bad address, length or checksum skipped",
 		     acpi_bad_tables());
 	console_choose(cfg);
+	reset_from_fadt();
 }
 
 void kernel_init(void)
@@ -277,5 +297,9 @@ void kernel_init(void)
 	for (uint32_t i = 0; i < ir.dmar.warn.n && i < ACPI_ERRORS_MAX; i++)
 		if (!ir.rejected)	/* a rejection already named the unit */
 			warn("dmar: %s", ir.dmar.warn.msg[i]);
+	if (ir.dmar.ntype[DMAR_RMRR] || ir.dmar.ntype[DMAR_SATC])
+		warn("dmar: %u RMRR and %u SATC structures not applied: msilab leaves DMA "
+		     "untranslated, so what they reserve stays reachable", ir.dmar.ntype[DMAR_RMRR],
+		     ir.dmar.ntype[DMAR_SATC]);
 	vector_domain_init();
 }

@@ -57,7 +57,12 @@ void report_exit(int failed)
 		m = platform_is_qemu() ? EXIT_QEMU : EXIT_HALT;
 	if (m == EXIT_QEMU)
 		platform_qemu_exit(failed ? 1 : 0);
-	if (m == EXIT_REBOOT)
+	if (m == EXIT_REBOOT) {
+		char how[96];
+
+		platform_reset_describe(how, sizeof(how));
+		kprintf("# msilab: exit=reboot: %s\n", how);
 		platform_reboot();
+	}
 	platform_halt();	/* also where isa-debug-exit is absent */
 }

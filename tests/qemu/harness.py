@@ -425,11 +425,16 @@ def run_check(name, timeout):
     want_done = "# msilab done: %(passed)d passed, %(failed)d failed, %(skipped)d skipped" % counts
     tap.point(rep["done"] == want_done, "%s: done line agrees with the points" % name,
               ["expected %r, got %r" % (want_done, rep["done"])])
-    want_status = 3 if counts["failed"] else 1
-    tap.point(status == want_status and rep["done"] is not None,
-              "%s: QEMU exit status %s agrees (isa-debug-exit %d)"
-              % (name, status, want_status >> 1),
-              ["timed out after %d s" % timeout] if timed_out else [])
+    if "exit_status" in cfg:    # the guest left another way (exit=reboot)
+        tap.point(status == cfg["exit_status"] and rep["done"] is not None,
+                  "%s: QEMU exit status %s, as %s expects" % (name, status, cfg["exit_status"]),
+                  ["timed out after %d s" % timeout] if timed_out else [])
+    else:
+        want_status = 3 if counts["failed"] else 1
+        tap.point(status == want_status and rep["done"] is not None,
+                  "%s: QEMU exit status %s agrees (isa-debug-exit %d)"
+                  % (name, status, want_status >> 1),
+                  ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
     if cfg.get("list"):
         check_list(tap, name, lines, rep)
@@ -451,6 +456,8 @@ def run_check(name, timeout):
     for w in cfg.get("warnings", []):
         tap.point(any(re.search(w, x) for x in rep["warnings"]), "%s: warning /%s/ printed" % (name, w),
                   rep["warnings"])
+    for w in cfg.get("lines", []):
+        tap.point(any(re.search(w, x) for x in lines), "%s: a line /%s/ printed" % (name, w))
     print("1..%d" % tap.n)
 
     summary = dict(config=name, doc=cfg["doc"], qemu=qemu_version(), command=cmd,

@@ -393,6 +393,14 @@ static void firmware_warnings(struct emit *e, const struct machine *m)
 			    unit, why);
 		else if (dm->err.n)
 			say(e, "iommu: dmar: %s%s", dm->err.msg[0], "");
+		if (dm->ntype[DMAR_RMRR] || dm->ntype[DMAR_SATC]) {
+			char counts[64];
+
+			snprintf(counts, sizeof(counts), "%u RMRR and %u SATC", dm->ntype[DMAR_RMRR],
+				 dm->ntype[DMAR_SATC]);
+			say(e, "dmar: %s structures not applied: msilab leaves DMA untranslated, so "
+			    "what they reserve stays reachable%s", counts, "");
+		}
 	}
 	emit_end(e);
 }
