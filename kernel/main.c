@@ -177,6 +177,8 @@ static int spcr_console(void)
 		warn("spcr: %s; console stays on %s", sp.err.msg[0], console_name());
 		return -1;
 	}
+	if (sp.pci_vendor != 0xffff && sp.pci_vendor != 0)	/* a PCI UART: keep it decoding */
+		pci_keep_decode(sp.pci_segment, sp.pci_bus, sp.pci_dev, sp.pci_fn);
 	u = (struct uart){ .mmio = sp.base.space == ACPI_GAS_MEMORY, .base = sp.base.address,
 			   .reg_shift = sp.base.access_size == 3 ? 2 : 0 };	/* 3: dword access */
 	if (u.mmio ? mmio_console(&u, sp.baud) : uart_console(&u, sp.baud, 0)) {

@@ -10,7 +10,9 @@
  * IAPC_BOOT_ARCH at 109, Flags at 112, RESET_REG at 116, RESET_VALUE at
  * 128, X_DSDT at 140, X_PM_TMR_BLK at 208.
  * SPCR: Microsoft SPCR revision 2: interface type at 36, base address GAS
- * at 40, interrupt type 52, IRQ 53, GSI 54, baud rate code 58.
+ * at 40, interrupt type 52, IRQ 53, GSI 54, baud rate code 58, PCI device
+ * ID 64, vendor ID 66 (0xffff: not a PCI UART), bus 68, device 69,
+ * function 70, segment 75.
  */
 #include "drivers/acpi/tables.h"
 #include "lib/string.h"
@@ -117,6 +119,12 @@ int spcr_parse(const void *t, size_t len, struct spcr *s)
 	s->irq = b[53];
 	s->gsi = acpi_rd32(b + 54);
 	s->baud = b[58] < 8 ? bauds[b[58]] : 0;
+	s->pci_device = acpi_rd16(b + 64);
+	s->pci_vendor = acpi_rd16(b + 66);
+	s->pci_bus = b[68];
+	s->pci_dev = b[69];
+	s->pci_fn = b[70];
+	s->pci_segment = b[75];
 	if (b[58] && !s->baud)
 		acpi_err(&s->err, "SPCR: baud rate code %u unknown", b[58]);
 	if (s->interface != SPCR_IF_16550 && s->interface != SPCR_IF_16450 &&

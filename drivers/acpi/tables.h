@@ -68,6 +68,9 @@ int fadt_parse(const void *t, size_t len, struct fadt *f);
 struct spcr {
 	uint8_t interface;
 	struct acpi_gas base;
+	/* A UART that is a PCI function (vendor not 0xffff): where it is. */
+	uint16_t pci_vendor, pci_device;
+	uint8_t pci_segment, pci_bus, pci_dev, pci_fn;
 	uint32_t baud;		/* 0: as the firmware left it */
 	uint8_t irq;
 	uint32_t gsi;

@@ -4,8 +4,10 @@
  * I/O; memory BARs have type in bits 2:1 (00 32-bit, 10 64-bit) and
  * prefetchable in bit 3; the size comes from writing all ones and reading
  * back the bits that stick. Decoding is off while a BAR holds all ones,
- * but on a host bridge, whose decode must never go off (Linux:
- * mmio_always_on). Firmware's assignments are kept: nothing is moved.
+ * but on a function in use: a host bridge, whose decode must never go off
+ * (Linux: mmio_always_on), a display controller (the firmware's
+ * framebuffer), the console's UART. Firmware's assignments are kept:
+ * nothing is moved.
  * MMIO BARs are mapped uncached (arch/x86/paging.c).
  */
 #include "drivers/pci/pci.h"
@@ -22,13 +24,39 @@ static uint32_t probe(const struct pci_dev *d, uint16_t off, uint32_t orig)
 	return v;
 }
 
+#define PCI_CLASS_DISPLAY	0x03
+
+static struct {
+	int set;
+	uint16_t seg;
+	uint8_t bus, dev, fn;
+} keep;
+
+void pci_keep_decode(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	keep.set = 1;
+	keep.seg = seg;
+	keep.bus = bus;
+	keep.dev = dev;
+	keep.fn = fn;
+}
+
+/* A function whose decode must stay on while its BARs are sized: one the
+ * firmware or the console is using. */
+static int in_use(const struct pci_dev *d)
+{
+	return d->class >> 8 == PCI_CLASS_HOST_BRIDGE || d->class >> 16 == PCI_CLASS_DISPLAY ||
+	       (keep.set && d->seg == keep.seg && d->bus == keep.bus && d->dev == keep.dev &&
+		d->fn == keep.fn);
+}
+
 int pci_bars_size(struct pci_dev *d)
 {
 	unsigned n = d->header == 0 ? 6 : d->header == 1 ? 2 : 0;
 	uint16_t cmd = pci_read16(d, PCI_COMMAND);
 	int ret = 0;
 
-	if (d->class >> 8 != PCI_CLASS_HOST_BRIDGE)
+	if (!in_use(d))
 		pci_write16(d, PCI_COMMAND, cmd & ~(PCI_CMD_IO | PCI_CMD_MEM));
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t off = (uint16_t)(PCI_BAR0 + 4 * i);

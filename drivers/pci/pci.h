@@ -140,8 +140,11 @@ int pci_caps_walk(struct pci_dev *d);
 uint16_t pci_find_cap(const struct pci_dev *d, uint8_t id);
 uint16_t pci_find_ext_cap(const struct pci_dev *d, uint16_t id);
 
-/* BARs (drivers/pci/bar.c): decode and size, decoding off while sizing. */
+/* BARs (drivers/pci/bar.c): decode and size, decoding off while sizing,
+ * but on host bridges, display controllers (the firmware's framebuffer)
+ * and a function named with pci_keep_decode() (the console's UART). */
 int pci_bars_size(struct pci_dev *d);
+void pci_keep_decode(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 
 /* The requester ID the function's requests carry upstream: its own BDF
  * through PCIe switches and root ports; the secondary bus with devfn 0 below
