@@ -7,6 +7,7 @@
 #include "kernel/boot_info.h"
 #include "kernel/cmdline.h"
 #include "lib/memmap.h"
+#include "arch/x86/apic_mode.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/pci/pci.h"
 
@@ -15,6 +16,7 @@ extern struct config kernel_config;
 extern struct memmap_fixes kernel_memmap_fixes;
 extern char kernel_acpi_error[128];	/* empty when ACPI is usable */
 extern struct madt kernel_madt;
+extern struct apic_decision kernel_apic;	/* the local APIC mode, and why */
 extern int kernel_madt_ok;		/* parsed without a problem */
 extern struct pci_enum_report kernel_pci;
 

@@ -9,6 +9,8 @@
 #include "lib/console.h"
 #include "lib/pfa.h"
 #include "lib/printf.h"
+#include "arch/x86/apic_mode.h"
+#include "arch/x86/cpu_state.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/ioapic.h"
 #include "arch/x86/irq.h"
@@ -21,6 +23,7 @@
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
+#include "drivers/acpi/dmar.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/pci/pci.h"
@@ -37,6 +40,7 @@ struct config kernel_config;
 struct memmap_fixes kernel_memmap_fixes;
 char kernel_acpi_error[128];
 struct madt kernel_madt;
+struct apic_decision kernel_apic;
 struct pci_enum_report kernel_pci;
 int kernel_madt_ok;
 
@@ -72,6 +76,39 @@ static void memory_init(struct boot_info *bi)
 		warn("paging: out of page-table memory; the loader's map stays in use");
 }
 
+/* The local APIC mode for every CPU, from the facts (arch/x86/apic_mode.h):
+ * the DMAR's opt-out and whether remapping will be on, the MADT's highest
+ * APIC ID, what the BIOS did with x2APIC. */
+static enum lapic_mode apic_mode_choose(const struct config *cfg, const struct acpi_header *madt)
+{
+	const struct acpi_header *t = acpi_find("DMAR", 0);
+	static struct dmar d;
+	struct apic_facts f = {
+		.request = (enum lapic_request)cfg->apic,
+		.has_x2apic = lapic_has_x2apic(),
+		.bios_enabled_x2apic = lapic_x2apic_enabled(),
+		.locked = lapic_x2apic_locked(),
+		.bare_metal = !(cpuid(1, 0).c & CPUID1_ECX_HYPERVISOR),
+	};
+
+	if (t && dmar_parse(t, t->length, &d) == 0) {
+		f.dmar_opt_out = !!(d.flags & DMAR_FLAG_X2APIC_OPT_OUT);
+		f.remapping = cfg->ir && (d.flags & DMAR_FLAG_INTR_REMAP) && d.nunits && !d.warn.n;
+	}
+	if (madt) {
+		madt_parse(madt, madt->length, 1, &kernel_madt);	/* every ID, to see the widest */
+		for (uint32_t i = 0; i < kernel_madt.ncpus; i++)
+			if (kernel_madt.cpus[i].apic_id > f.max_apic_id)
+				f.max_apic_id = kernel_madt.cpus[i].apic_id;
+	}
+	kernel_apic = apic_mode_decide(&f);
+	if (kernel_apic.overridden)
+		warn("apic=%s: %s; running %s", cfg->apic == APIC_X2APIC ? "x2apic" : "xapic",
+		     kernel_apic.reason == APIC_REASON_LOCKED ? "the BIOS locked x2APIC on" :
+		     "this CPU has no x2APIC", kernel_apic.mode == LAPIC_X2APIC ? "x2APIC" : "xAPIC");
+	return kernel_apic.mode;
+}
+
 /* The local APIC, the MADT, the IO-APICs, the other CPUs, the vectors. */
 static void cpus_init(const struct config *cfg)
 {
@@ -80,8 +117,7 @@ static void cpus_init(const struct config *cfg)
 	static uint32_t apic_ids[MADT_CPUS_MAX];
 	uint32_t bad = 0;
 
-	if (lapic_init((enum lapic_request)cfg->apic) == -ENODEV)
-		warn("apic=x2apic: this CPU has no x2APIC; using xAPIC");
+	lapic_init(apic_mode_choose(cfg, t));
 	if (table)
 		irq_cpu_init((struct irq_handler *)(uintptr_t)table);
 	lapic_timer_calibrate();
@@ -266,6 +302,7 @@ void kernel_early_init(struct boot_info *bi)
 	com.base = cfg->console == CONSOLE_IO ? cfg->console_base : legacy_ports[0];
 	(void)uart_console(&com, cfg->console_baud, 0);
 
+	cpu_state_init();
 	gdt_init();
 	idt_init();
 	pic_disable();

@@ -30,6 +30,8 @@ struct cpuid {
 	uint32_t a, b, c, d;
 };
 
+#define CPUID1_ECX_HYPERVISOR	(1u << 31)	/* running under a hypervisor */
+
 static inline struct cpuid cpuid(uint32_t leaf, uint32_t sub)
 {
 	struct cpuid r;
@@ -88,6 +90,37 @@ static inline uint64_t read_cr3(void)
 static inline void write_cr3(uint64_t v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr0(uint64_t v)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline void wbinvd(void)
+{
+	asm volatile("wbinvd" ::: "memory");
 }
 
 static inline void irq_enable(void) { asm volatile("sti" ::: "memory"); }

@@ -59,18 +59,25 @@ uint32_t lapic_id(void)
 	return mode == LAPIC_X2APIC ? id : id >> 24;
 }
 
-int lapic_init(enum lapic_request req)
+int lapic_x2apic_enabled(void)
 {
-	static int chosen;
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-	int ret = 0;
+	return !!(rdmsr(MSR_APIC_BASE) & APIC_BASE_X2APIC);
+}
 
-	if (!chosen) {	/* the first CPU decides; the others follow */
-		if (req == LAPIC_WANT_X2APIC && !lapic_has_x2apic())
-			ret = -ENODEV;
-		mode = lapic_has_x2apic() && req != LAPIC_WANT_XAPIC ? LAPIC_X2APIC : LAPIC_XAPIC;
-		chosen = 1;
-	}
+int lapic_x2apic_locked(void)
+{
+	if (cpuid(0, 0).a < 7 || !(cpuid(7, 0).d & CPUID7_EDX_ARCH_CAPABILITIES))
+		return 0;
+	if (!(rdmsr(MSR_ARCH_CAPABILITIES) & ARCH_CAP_XAPIC_DISABLE))
+		return 0;
+	return !!(rdmsr(MSR_XAPIC_DISABLE_STATUS) & XAPIC_DISABLE_LEGACY);
+}
+
+void lapic_init(enum lapic_mode m)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	mode = m;	/* every CPU runs the mode the boot CPU chose */
 	if (mode == LAPIC_X2APIC) {
 		base |= APIC_BASE_ENABLE;
 		wrmsr(MSR_APIC_BASE, base);
@@ -91,7 +98,6 @@ int lapic_init(enum lapic_request req)
 	lapic_write(LAPIC_ESR, 0);
 	lapic_write(LAPIC_TPR, 0);
 	lapic_eoi();
-	return ret;
 }
 
 void lapic_self_ipi(uint8_t vector)

@@ -40,19 +40,27 @@
 #define MSR_X2APIC_BASE		0x800	/* + xAPIC offset / 16 */
 #define MSR_X2APIC_ICR		0x830
 
+#define MSR_XAPIC_DISABLE_STATUS 0xbd
+# define XAPIC_DISABLE_LEGACY	(1ull << 0)	/* the BIOS locked x2APIC on */
+#define MSR_ARCH_CAPABILITIES	0x10a
+# define ARCH_CAP_XAPIC_DISABLE	(1ull << 21)	/* MSR_XAPIC_DISABLE_STATUS exists */
+
 #define CPUID1_ECX_X2APIC	(1u << 21)
+#define CPUID7_EDX_ARCH_CAPABILITIES (1u << 29)
 #define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
 
 enum lapic_mode { LAPIC_XAPIC, LAPIC_X2APIC };
 enum lapic_request { LAPIC_AUTO, LAPIC_WANT_XAPIC, LAPIC_WANT_X2APIC };
 
 /*
- * Enable this CPU's local APIC: in x2APIC mode when asked or (auto) when
- * the CPU has it, else xAPIC; spurious vector set, LVTs masked but LINT1
- * (NMI). Returns 0, or -ENODEV when x2APIC was asked for and the CPU lacks
- * it (xAPIC is used then). Every CPU must use the mode the first one chose.
+ * Enable this CPU's local APIC in `mode` (decided once, by
+ * arch/x86/apic_mode.h, for every CPU); spurious vector set, LVTs masked
+ * but LINT1 (NMI). x2APIC to xAPIC goes through disabled (SDM 10.12.5).
  */
-int lapic_init(enum lapic_request req);
+void lapic_init(enum lapic_mode mode);
+/* x2APIC as the BIOS handed over, and whether it locked it on. */
+int lapic_x2apic_enabled(void);
+int lapic_x2apic_locked(void);
 enum lapic_mode lapic_mode(void);
 const char *lapic_mode_name(void);
 int lapic_has_x2apic(void);

@@ -24,7 +24,7 @@ int platform_is_qemu(void)
 {
 	char sig[4];
 
-	if (!(cpuid(1, 0).c & (1u << 31)))	/* hypervisor present */
+	if (!(cpuid(1, 0).c & CPUID1_ECX_HYPERVISOR))
 		return 0;
 	outw(FW_CFG_SELECTOR, 0);
 	for (int i = 0; i < 4; i++)

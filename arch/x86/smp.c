@@ -7,6 +7,7 @@
  */
 #include "arch/x86/smp.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_state.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/exception.h"
 #include "arch/x86/irq.h"
@@ -55,9 +56,10 @@ static void ap_main(void *arg)
 
 	for (int i = 0; i < 3; i++)
 		ist[i] = c->tss.ist[i];
+	cpu_state_init();	/* caches on: INIT left CR0.CD and NW set */
 	cpu_desc_init(c, ist);
 	idt_load();
-	lapic_init(LAPIC_AUTO);		/* the boot CPU's choice */
+	lapic_init(lapic_mode());	/* the boot CPU's choice */
 	irq_cpu_init(c->handlers);
 	if (irq_register(c->index, VEC_SMP_CALL, on_call_ipi, NULL) || lapic_id() != c->apic_id) {
 		/* No wake-up for smp_call, or not the CPU these parameters were

@@ -222,13 +222,19 @@ TEST(lapic, mode)
 	int want_x2 = lapic_mode() == LAPIC_X2APIC;
 
 	t_yaml(t, "mode: %s", lapic_mode_name());
+	t_yaml(t, "reason: %s", apic_reason_name(kernel_apic.reason));
 	t_yaml(t, "cpu_has_x2apic: %s", lapic_has_x2apic() ? "true" : "false");
+	t_yaml(t, "x2apic_locked: %s", lapic_x2apic_locked() ? "true" : "false");
 	if (kernel_config.apic == APIC_X2APIC && !lapic_has_x2apic()) {
 		t_skip(t, "apic=x2apic, but the CPU offers no x2APIC (QEMU 7.2 does not under TCG)");
 		return;
 	}
-	t_check(t, kernel_config.apic != APIC_XAPIC || !want_x2, "apic=xapic, running x2apic");
-	t_check(t, kernel_config.apic != APIC_X2APIC || want_x2, "apic=x2apic, running xapic");
+	t_check(t, want_x2 == (kernel_apic.mode == LAPIC_X2APIC), "running %s, decided %s",
+		lapic_mode_name(), kernel_apic.mode == LAPIC_X2APIC ? "x2apic" : "xapic");
+	t_check(t, kernel_apic.overridden || kernel_config.apic != APIC_XAPIC || !want_x2,
+		"apic=xapic, running x2apic");
+	t_check(t, kernel_apic.overridden || kernel_config.apic != APIC_X2APIC || want_x2,
+		"apic=x2apic, running xapic");
 	for (uint32_t cpu = 0; cpu < cpus_online; cpu++) {
 		uint64_t base = 0;
 

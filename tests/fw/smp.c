@@ -3,6 +3,7 @@
 #include "kernel/kernel.h"
 #include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_state.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
@@ -97,4 +98,32 @@ TEST(smp, call_on_each_cpu)
 		"cpu1 did not answer after its exception");
 	t_check(t, smp_call(cpus_online, whoami, NULL, 10) == -ENODEV,
 		"a call to a CPU that is not online was not refused");
+}
+
+static void read_state(void *arg)
+{
+	cpu_state_read(arg);
+}
+
+/* Every CPU in the one state (arch/x86/cpu_state.h): the same CR0, CR4,
+ * EFER and PAT, caches on. An AP that kept CR0.CD/NW from INIT would make
+ * every cross-CPU figure measure DRAM, not the path. */
+TEST(smp, cpu_state_identical)
+{
+	static struct cpu_state s[CPUS_MAX];
+
+	for (uint32_t cpu = 0; cpu < cpus_online; cpu++) {
+		int e = smp_call(cpu, read_state, &s[cpu], SMP_CALL_TIMEOUT_MS);
+
+		if (!t_check(t, e == 0, "cpu%u did not answer: %s", cpu, err_name(e)))
+			return;
+		t_yaml(t, "cpu%u: {cr0: 0x%lx, cr4: 0x%lx, efer: 0x%lx, pat: 0x%lx}", cpu, s[cpu].cr0,
+		       s[cpu].cr4, s[cpu].efer, s[cpu].pat);
+		t_check(t, !(s[cpu].cr0 & (CR0_CD | CR0_NW)), "cpu%u runs with caches off: CR0 0x%lx",
+			cpu, s[cpu].cr0);
+		t_check(t, s[cpu].cr0 == s[0].cr0 && s[cpu].cr4 == s[0].cr4 &&
+			   s[cpu].efer == s[0].efer && s[cpu].pat == s[0].pat,
+			"cpu%u differs from cpu0", cpu);
+	}
+	t_check(t, s[0].cr0 == CR0_STATE, "CR0 0x%lx, not 0x%llx", s[0].cr0, CR0_STATE);
 }

@@ -15,6 +15,7 @@ import sys
 
 
 def dmar(base=0, flags=1, haw=38):
+    """flags: 1 interrupt remapping, 2 x2APIC opt-out (8.1)."""
     drhd = struct.pack("<HHBBHQ", 0, 16, 1, 0, 0, base)   # INCLUDE_PCI_ALL, no scopes
     body = bytearray(48) + drhd
     body[0:4] = b"DMAR"
