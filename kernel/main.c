@@ -13,6 +13,7 @@
 #include "arch/x86/cpu_state.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/ioapic.h"
+#include "arch/x86/mce.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
@@ -109,6 +110,18 @@ static enum lapic_mode apic_mode_choose(const struct config *cfg, const struct a
 	return kernel_apic.mode;
 }
 
+/* Machine-check banks that hold an error before any test ran: left by the
+ * previous boot (or the firmware); reported and cleared (the boot CPU's). */
+static void mce_previous_boot(void)
+{
+	struct mce_bank b[8];
+	uint32_t n = mce_collect(b, 8, 1);
+
+	for (uint32_t i = 0; i < n && i < 8; i++)
+		warn("mce: bank %u: status 0x%lx addr 0x%lx misc 0x%lx, left by the previous boot; "
+		     "cleared", b[i].bank, b[i].status, b[i].addr, b[i].misc);
+}
+
 /* The local APIC, the MADT, the IO-APICs, the other CPUs, the vectors. */
 static void cpus_init(const struct config *cfg)
 {
@@ -149,6 +162,7 @@ static void cpus_init(const struct config *cfg)
 		     smp_report.failed_apic_id[i], smp_report.failed_err[i] == -EIO ?
 		     "its INIT or SIPI was not delivered" : "no answer");
 	vector_pool_init(&vectors, cpus_online);
+	mce_previous_boot();
 }
 
 /* PCI: ECAM through the MCFG (checked against the legacy mechanism), then

@@ -52,6 +52,11 @@ void console_write(const char *s, unsigned long n)
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 }
 
+void console_break_lock(void)
+{
+	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+}
+
 int kprintf(const char *fmt, ...)
 {
 	char buf[1024];

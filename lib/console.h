@@ -19,6 +19,10 @@
 void console_set_output(void (*putc)(void *ctx, char c), void *ctx, const char *name);
 int console_add_output(void (*putc)(void *ctx, char c), void *ctx, const char *name);
 void console_write(const char *s, unsigned long n);
+/* For the last words of a run (a machine check, a bail-out) that may have
+ * interrupted a print on this very CPU: take the lock over. The others
+ * must be stopped first. */
+void console_break_lock(void);
 const char *console_name(void);
 
 /* A "# warning: ..." line: printed now once warnings are released, else

@@ -7,6 +7,8 @@
  */
 #include "arch/x86/exception.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/mce.h"
 #include "arch/x86/platform.h"
 #include "lib/printf.h"
 
@@ -75,7 +77,13 @@ void exception_handler(struct exc_frame *f)
 {
 	char dump[768];
 
-	if (recover_top) {
+	if (f->vector == VEC_NMI) {
+		nmi_handle();	/* counted, never printed, and the CPU goes on */
+		return;
+	}
+	/* A machine check ends the run wherever it lands: no test can go on
+	 * past it. The harness's hook reports it and closes the report. */
+	if (recover_top && f->vector != VEC_MC) {
 		recover_top->frame = *f;
 		recover_top->cr2 = read_cr2();
 		recover_unwind(recover_top, RECOVER_EXCEPTION);

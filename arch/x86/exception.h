@@ -55,7 +55,9 @@ int cpu_guarded_call(void (*fn)(void *), void *arg, struct recover *r);
 const char *exc_name(uint64_t vector);
 
 /* Where an exception outside every recovery point goes (the harness's
- * "Bail out!"); the hook should not return. Without one: a dump, then halt. */
+ * "Bail out!"), and every machine check (#MC) wherever it lands; the hook
+ * should not return. Without one: a dump, then halt. An NMI is counted
+ * (arch/x86/mce.h) and the CPU goes on. */
 void exception_set_fatal_hook(void (*hook)(const struct exc_frame *f, uint64_t cr2));
 
 /* The register dump as YAML lines, each starting with `indent`. */

@@ -116,6 +116,11 @@ static int icr_write(uint32_t apic_id, uint32_t lo)
 	return wait_ms(!(lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING), ICR_BOUND_MS);
 }
 
+int lapic_send_nmi_others(void)
+{
+	return icr_write(0, LAPIC_ICR_NMI | LAPIC_ICR_ASSERT | LAPIC_ICR_OTHERS);
+}
+
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
 	return icr_write(apic_id, LAPIC_ICR_ASSERT | vector);

@@ -19,7 +19,9 @@
 # define LAPIC_ICR_STARTUP	(6u << 8)	/* delivery mode start-up */
 # define LAPIC_ICR_PENDING	(1u << 12)	/* xAPIC delivery status */
 # define LAPIC_ICR_ASSERT	(1u << 14)
+# define LAPIC_ICR_NMI		(4u << 8)	/* delivery mode NMI */
 # define LAPIC_ICR_SELF		(1u << 18)	/* destination shorthand 01 */
+# define LAPIC_ICR_OTHERS	(3u << 18)	/* destination shorthand 11: all but self */
 #define LAPIC_ICR_HI		0x310
 #define LAPIC_LVT_TIMER		0x320
 # define LAPIC_LVT_MASKED	(1u << 16)
@@ -84,6 +86,8 @@ void lapic_self_ipi(uint8_t vector);
 /* Fixed IPI to a physical APIC ID. 0, or -ETIMEDOUT when an xAPIC's
  * delivery status stays busy for 1 ms. */
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector) MUST_CHECK;
+/* An NMI to every other CPU (shorthand all-excluding-self). */
+int lapic_send_nmi_others(void) MUST_CHECK;
 int lapic_send_init(uint32_t apic_id) MUST_CHECK;
 int lapic_send_startup(uint32_t apic_id, uint8_t page) MUST_CHECK;
 

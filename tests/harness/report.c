@@ -9,7 +9,11 @@
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
 #include "drivers/iommu/intel/irq_remap.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/mce.h"
+#include "tests/harness/runner.h"
 #include "lib/console.h"
+#include "lib/string.h"
 
 static void print_quoted(const char *s)
 {
@@ -38,10 +42,38 @@ void report_header(const struct boot_info *bi, const struct config *cfg)
 	warn_release();
 }
 
+/* A machine check, wherever it landed: the other CPUs halted, the banks
+ * read and cleared, the report closed, the machine left. */
+static void machine_check(const struct exc_frame *f, uint64_t cr2)
+{
+	static char yaml[2048];
+	struct mce_bank banks[8];
+	uint64_t mcg = mce_status_take();
+	uint32_t n = mce_collect(banks, 8, 1);
+	size_t len;
+
+	cpu_stop_others();
+	console_break_lock();	/* the #MC may have landed mid-print */
+	kprintf("\n");		/* and mid-line */
+	len = (size_t)ksnprintf(yaml, sizeof(yaml), "  cpu: %u\n  mcg_status: 0x%lx\n"
+				"  other_cpus_stopped: %s\n  banks:\n", this_cpu()->index, mcg,
+				nmi_counts.stop_failed ? "false" : "true");
+	mce_dump_yaml(banks, n < 8 ? n : 8, "    ", yaml + len, sizeof(yaml) - len);
+	len = strlen(yaml);
+	exc_dump_yaml(f, cr2, "  ", yaml + len, sizeof(yaml) - len);
+	if (runner_machine_check(yaml)) {
+		kprintf("Bail out! machine check on cpu%u outside any test\n  ---\n%s  ...\n",
+			this_cpu()->index, yaml);
+	}
+	report_exit(1);
+}
+
 void report_bail_out(const struct exc_frame *f, uint64_t cr2)
 {
 	char dump[768];
 
+	if (f->vector == VEC_MC)
+		machine_check(f, cr2);
 	exc_dump_yaml(f, cr2, "  ", dump, sizeof(dump));
 	kprintf("Bail out! exception %s (vector %lu) at rip 0x%lx outside any test\n",
 		exc_name(f->vector), f->vector, f->rip);

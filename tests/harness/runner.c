@@ -14,12 +14,17 @@
 #include "arch/x86/exception.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/mce.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
 
 static struct recover *runner_point;	/* where the watchdog unwinds to */
 static struct test_ctx ctx;		/* large: not on the stack */
+static struct {
+	const struct test *test;	/* running now, or NULL */
+	int num, failed, skipped;
+} run;
 
 static void watchdog_fire(uint64_t tsc_now, void *arg)
 {
@@ -130,9 +135,12 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	uint32_t budget = test->budget_ms ? test->budget_ms : TEST_BUDGET_MS;
 	int why;
 
+	uint64_t nmis0 = nmi_counts.count;
+
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.test = test;
 	ctx.samples = cfg->samples;
+	run.test = test;
 
 	recover_push(&point);
 	runner_point = &point;
@@ -168,6 +176,10 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 			t_yaml(&ctx, "freed_interrupts: %u  # the test's, left allocated", freed);
 	}
 	release(&ctx);
+	run.test = NULL;
+	if (nmi_counts.count != nmis0)
+		t_yaml(&ctx, "nmis: %lu  # last on cpu%u, NMI status port 0x61: 0x%x",
+		       nmi_counts.count - nmis0, nmi_counts.last_cpu, nmi_counts.last_reason);
 	if (irq_counts.unowned != unowned0)
 		t_yaml(&ctx, "unowned_interrupts: %lu  # last on vector 0x%x",
 		       irq_counts.unowned - unowned0, irq_counts.last_unowned);
@@ -207,7 +219,10 @@ int runner_run(const struct config *cfg)
 	for (uint32_t i = 0; i < n; i++) {
 		if (!glob_select(cfg->tests, all[i]->suite, all[i]->name, all[i]->flags & TEST_MANUAL))
 			continue;
-		run_one(all[i], ++num, cfg, &failed, &skipped);
+		run.num = ++num;
+		run_one(all[i], num, cfg, &failed, &skipped);
+		run.failed = failed;
+		run.skipped = skipped;
 	}
 	if (num == 0)
 		warn("tests=%s selected no test", cfg->tests);
@@ -215,4 +230,18 @@ int runner_run(const struct config *cfg)
 	kprintf("# msilab done: %d passed, %d failed, %d skipped\n",
 		num - failed - skipped, failed, skipped);
 	return failed;
+}
+
+int runner_machine_check(const char *yaml)
+{
+	int num = run.num;
+
+	if (!run.test)
+		return -1;
+	kprintf("not ok %d - %s.%s # machine check\n  ---\n  message: \"machine check: the run "
+		"stops here\"\n", num, run.test->suite, run.test->name);
+	console_write(yaml, strlen(yaml));
+	kprintf("  ...\n1..%d\n# msilab done: %d passed, %d failed, %d skipped\n", num,
+		num - 1 - run.failed - run.skipped, run.failed + 1, run.skipped);
+	return 0;
 }
