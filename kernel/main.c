@@ -157,6 +157,17 @@ static void cpus_init(const struct config *cfg)
 		 kernel_boot->nregions);
 	if (smp_report.error[0])
 		warn("smp: %s", smp_report.error);
+	for (uint32_t i = 1; i < cpus_online && smp_report.tsc_adjust; i++) {
+		const struct cpu *c = &cpus[i];
+
+		if (c->tsc_adjust_err)
+			warn("tsc: CPU %u's IA32_TSC_ADJUST (%ld) could not be set to the boot CPU's "
+			     "(%ld); cross-CPU figures subtract the measured offset", i,
+			     c->tsc_adjust_found, smp_report.tsc_adjust_boot);
+		else if (c->tsc_adjust_found != smp_report.tsc_adjust_boot)
+			warn("tsc: CPU %u's IA32_TSC_ADJUST was %ld, set to the boot CPU's %ld", i,
+			     c->tsc_adjust_found, smp_report.tsc_adjust_boot);
+	}
 	for (uint32_t i = 0; i < smp_report.failed && i < SMP_FAILED_MAX; i++)
 		warn("smp: CPU with APIC ID %u did not come up (%s); going on without it",
 		     smp_report.failed_apic_id[i], smp_report.failed_err[i] == -EIO ?
@@ -285,6 +296,10 @@ static void tsc_init(void)
 	tsc_calibrate(&tsc, &hpet, &pm);
 	if (tsc.source < 0)
 		warn("tsc: no frequency source; assuming %lu Hz, figures in ns are wrong", tsc.hz);
+	/* QEMU's TSC is never invariant (TCG), so the warning is for hardware. */
+	if (!tsc.invariant && !platform_is_qemu())
+		warn("tsc: not invariant (CPUID 0x80000007 EDX[8] clear): its rate may follow "
+		     "P-states and it may stop in deep C-states; ns figures assume a constant rate");
 }
 
 /* The FADT's reset register, for exit=reboot (ACPI 6.5, 4.8.3.6: valid

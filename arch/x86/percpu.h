@@ -40,6 +40,11 @@ struct cpu {
 	volatile int call_vector;	/* -1, or the exception the call raised */
 	volatile uint64_t call_rip;
 
+	/* IA32_TSC_ADJUST as bring-up found it, and the error of making it
+	 * the boot CPU's (0: equal or set; arch/x86/smp.c) */
+	int64_t tsc_adjust_found;
+	int tsc_adjust_err;
+
 	uint64_t gdt[5] __attribute__((aligned(16)));
 	struct tss64 tss __attribute__((aligned(16)));
 };

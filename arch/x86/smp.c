@@ -61,6 +61,7 @@ static void ap_main(void *arg)
 	idt_load();
 	lapic_init(lapic_mode());	/* the boot CPU's choice */
 	irq_cpu_init(c->handlers);
+	(void)smp_tsc_adjust_sync();	/* reported from this_cpu by the boot CPU */
 	if (irq_register(c->index, VEC_SMP_CALL, on_call_ipi, NULL) || lapic_id() != c->apic_id) {
 		/* No wake-up for smp_call, or not the CPU these parameters were
 		 * for (a late starter): stop, never online. */
@@ -140,6 +141,8 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 	int e;
 
 	cpus[0].apic_id = bsp;
+	if ((r->tsc_adjust = tsc_has_adjust()))
+		r->tsc_adjust_boot = cpus[0].tsc_adjust_found = tsc_adjust_read();
 	cpus[0].online = 1;
 	cpus_online = 1;
 	if (irq_register(0, VEC_SMP_CALL, on_call_ipi, NULL))
@@ -180,6 +183,19 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 		r->failed++;
 	}
 	r->bringup_ns = tsc_to_ns(rdtsc() - t0);
+}
+
+int smp_tsc_adjust_sync(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (!smp_report.tsc_adjust)
+		return -ENODEV;
+	c->tsc_adjust_found = tsc_adjust_read();
+	c->tsc_adjust_err = 0;
+	if (c->tsc_adjust_found != smp_report.tsc_adjust_boot)
+		c->tsc_adjust_err = tsc_adjust_write(smp_report.tsc_adjust_boot);
+	return c->tsc_adjust_err;
 }
 
 int smp_restart(uint32_t cpu)

@@ -19,6 +19,8 @@ struct smp_report {
 	uint32_t failed_apic_id[SMP_FAILED_MAX];
 	int failed_err[SMP_FAILED_MAX];	/* -EIO: INIT or SIPI not delivered; -ETIMEDOUT: not up */
 	uint64_t trampoline;	/* physical address used, 0 if none found */
+	int tsc_adjust;		/* the CPUs have IA32_TSC_ADJUST */
+	int64_t tsc_adjust_boot;	/* the boot CPU's, which every CPU takes on */
 	char error[96];
 };
 
@@ -54,6 +56,12 @@ struct tsc_offset {
 	uint64_t uncertainty;
 	uint64_t min_rtt;
 };
+
+/* Make the calling CPU's IA32_TSC_ADJUST the boot CPU's, as every CPU does
+ * at bring-up (Linux's tsc_store_and_check_tsc_adjust() does the same per
+ * package): 0, -ENODEV without the MSR, -EIO when it cannot be written.
+ * this_cpu()'s tsc_adjust_found and tsc_adjust_err say what happened. */
+int smp_tsc_adjust_sync(void);
 
 int smp_tsc_offset(uint32_t cpu, uint32_t rounds, struct tsc_offset *out);
 

@@ -7,6 +7,8 @@
  */
 #include "arch/x86/tsc.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/exception.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/stats.h"
 
@@ -14,7 +16,10 @@
 #define WINDOWS		3	/* the median of three is kept */
 #define PAIR_TRIES	8	/* a read pair interrupted by the host is retried */
 #define SPIN_MAX	50000000u	/* bound on reads of a reference counter */
+#define SPIN_MS		200	/* bound in time on waiting for a window */
+#define CEILING_HZ	10000000000ull	/* for that bound when CPUID names no rate */
 #define GUESS_HZ	2000000000ull
+#define MSR_TSC_ADJUST	0x3b
 
 struct tsc_calibration tsc;
 
@@ -97,30 +102,36 @@ static uint64_t paired(uint64_t (*read)(void), uint64_t *ref)
 	return mid;
 }
 
+/* TSC cycles that are surely more than SPIN_MS: twice the rate CPUID
+ * names, or a ceiling no x86 TSC reaches. The read count bounds a TSC that
+ * does not count. */
+static uint64_t spin_bound;
+
 static uint64_t window(struct tsc_figure *f, uint64_t (*read)(void), uint64_t ref_hz,
 		       uint64_t mask)
 {
-	uint64_t window = ref_hz * WINDOW_MS / 1000, r0, r1 = 0, t0, t1 = 0, d = 0;
+	uint64_t window = ref_hz * WINDOW_MS / 1000, r0, r1 = 0, t0, t1 = 0, d = 0, start;
 	uint32_t i;
 
 	/* Start on a fresh tick of the reference. */
 	r0 = read();
-	for (i = 0; i < SPIN_MAX && read() == r0; i++)
+	start = rdtsc();
+	for (i = 0; i < SPIN_MAX && rdtsc() - start < spin_bound && read() == r0; i++)
 		cpu_relax();
-	if (i == SPIN_MAX) {
-		ksnprintf(f->note, sizeof(f->note), "counter did not advance in %u reads", SPIN_MAX);
+	if (read() == r0) {
+		ksnprintf(f->note, sizeof(f->note), "counter did not advance in %d ms", SPIN_MS);
 		return 0;
 	}
-	t0 = paired(read, &r0);
-	for (i = 0; i < SPIN_MAX; i++) {
+	t1 = t0 = paired(read, &r0);
+	for (i = 0; i < SPIN_MAX && t1 - t0 < spin_bound; i++) {
 		t1 = paired(read, &r1);
 		d = (r1 - r0) & mask;
 		if (d >= window)
 			break;
 	}
-	if (i == SPIN_MAX) {
-		ksnprintf(f->note, sizeof(f->note), "window of %lu ticks not reached in %u reads",
-			  window, SPIN_MAX);
+	if (d < window) {
+		ksnprintf(f->note, sizeof(f->note), "a window of %d ms not reached in %d ms",
+			  WINDOW_MS, SPIN_MS);
 		return 0;
 	}
 	return mul_div_u64(t1 - t0, ref_hz, d);
@@ -152,7 +163,16 @@ static void from_ref(struct tsc_figure *f, const struct tsc_ref *ref)
 void tsc_calibrate(struct tsc_calibration *c, const struct tsc_ref *hpet,
 		   const struct tsc_ref *pmtimer)
 {
+	/* CPUID 0x15 is the TSC's own rate where the crystal is named. 0x16
+	 * is the specified base frequency; the SDM (Vol. 2A, CPUID 16H
+	 * footnote) says it does not reflect actual values and is for
+	 * display, so it comes after both measured figures. */
+	static const int order[] = { TSC_CPUID15, TSC_HPET, TSC_PMTIMER, TSC_CPUID16 };
+	uint64_t nominal;
+
 	from_cpuid(c);
+	nominal = c->fig[TSC_CPUID15].hz ? c->fig[TSC_CPUID15].hz : c->fig[TSC_CPUID16].hz;
+	spin_bound = (nominal ? 2 * nominal : CEILING_HZ) / 1000 * SPIN_MS;
 	from_ref(&c->fig[TSC_HPET], hpet);
 	from_ref(&c->fig[TSC_PMTIMER], pmtimer);
 
@@ -160,11 +180,40 @@ void tsc_calibrate(struct tsc_calibration *c, const struct tsc_ref *hpet,
 		       (cpuid(0x80000007, 0).d & (1u << 8));
 	c->source = -1;
 	c->hz = GUESS_HZ;
-	for (int s = 0; s < TSC_NSRC; s++) {
-		if (c->fig[s].hz) {
-			c->source = s;
-			c->hz = c->fig[s].hz;
+	for (unsigned i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (c->fig[order[i]].hz) {
+			c->source = order[i];
+			c->hz = c->fig[order[i]].hz;
 			break;
 		}
 	}
+}
+
+int tsc_has_adjust(void)
+{
+	return cpuid(0, 0).a >= 7 && (cpuid(7, 0).b & (1u << 1));
+}
+
+int64_t tsc_adjust_read(void)
+{
+	return (int64_t)rdmsr(MSR_TSC_ADJUST);
+}
+
+struct adjust_write {
+	int64_t value;
+};
+
+static void write_adjust(void *arg)
+{
+	wrmsr(MSR_TSC_ADJUST, (uint64_t)((struct adjust_write *)arg)->value);
+}
+
+int tsc_adjust_write(int64_t value)
+{
+	struct adjust_write w = { .value = value };
+	struct recover r;
+
+	if (cpu_guarded_call(write_adjust, &w, &r) != -1)
+		return -EIO;	/* #GP: the MSR refused the value */
+	return tsc_adjust_read() == value ? 0 : -EIO;
 }

@@ -4,6 +4,7 @@
 #define ARCH_X86_TSC_H
 
 #include <stdint.h>
+#include "lib/compiler.h"
 #include "arch/x86/cpu.h"
 #include "lib/wait.h"
 
@@ -32,11 +33,20 @@ struct tsc_ref {
 	const char *absent;
 };
 
-/* CPUID 0x15, CPUID 0x16, then measured against each reference; the first
- * figure available in that order is used. */
+/* Every figure is taken (CPUID 0x15 and 0x16, each reference measured over
+ * three 15 ms windows, each wait bounded in time); the first available of
+ * CPUID 0x15, HPET, PM timer, CPUID 0x16 is used. */
 void tsc_calibrate(struct tsc_calibration *c, const struct tsc_ref *hpet,
 		   const struct tsc_ref *pmtimer);
 const char *tsc_source_name(int src);
+
+/* IA32_TSC_ADJUST (MSR 0x3b; SDM Vol. 3B 18.17.3): added to the TSC, so
+ * equal values on every CPU give TSCs that agree. tsc_has_adjust() is
+ * CPUID.(EAX=07H,ECX=0):EBX[1]. tsc_adjust_write() sets it on the calling
+ * CPU: 0, or -EIO when the write faults or does not read back. */
+int tsc_has_adjust(void);
+int64_t tsc_adjust_read(void);
+int tsc_adjust_write(int64_t value) MUST_CHECK;
 
 /* TSC cycles to nanoseconds with the calibrated frequency. */
 uint64_t tsc_to_ns(uint64_t cycles);

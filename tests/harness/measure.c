@@ -5,7 +5,9 @@
 #include "lib/stats.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
+#include "lib/errno.h"
 
 void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
 	       const struct irq_tally *tally)
@@ -53,6 +55,42 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 	t_check(t, !tally->lost && !tally->duplicates && !tally->spurious,
 		"%s%s%lu lost, %lu duplicated, %lu spurious interrupts", label ? label : "",
 		label ? ": " : "", tally->lost, tally->duplicates, tally->spurious);
+}
+
+void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
+		  uint32_t n, const struct irq_tally *tally)
+{
+	struct tsc_offset off = { 0 };
+	uint64_t mag, below = 0;
+	int e;
+
+	if (cpu == this_cpu()->index) {
+		t_latency(t, label, samples, n, tally);
+		return;
+	}
+	e = smp_tsc_offset(cpu, 200, &off);
+	if (!t_check(t, e == 0, "%s: TSC offset of CPU %u not measured: %s", label, cpu,
+		     err_name(e)))
+		return;
+	mag = off.offset < 0 ? (uint64_t)-off.offset : (uint64_t)off.offset;
+	if (tsc_to_ns(mag) > CROSS_CPU_OFFSET_MAX_NS) {
+		t_yaml(t, "%s: {tsc_offset_ns: %s%lu, figure: left out}", label,
+		       off.offset < 0 ? "-" : "", tsc_to_ns(mag));
+		t_skip(t, "%s: CPU %u's TSC is %s%lu ns from this CPU's, beyond %u ns: not one clock",
+		       label, cpu, off.offset < 0 ? "-" : "", tsc_to_ns(mag),
+		       CROSS_CPU_OFFSET_MAX_NS);
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t v = (int64_t)samples[i] - off.offset;
+
+		below += v < 0;
+		samples[i] = v < 0 ? 0 : (uint64_t)v;
+	}
+	t_latency(t, label, samples, n, tally);
+	t_yaml(t, "  tsc_offset_ns: %s%lu", off.offset < 0 ? "-" : "", tsc_to_ns(mag));
+	t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(off.uncertainty));
+	t_yaml(t, "  below_offset: %lu", below);
 }
 
 /* Give up after this many triggers in a row were lost: the source is dead. */

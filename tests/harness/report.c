@@ -31,10 +31,10 @@ static void print_quoted(const char *s)
 
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
-	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s apic=%s apic_reason=%s "
-		"acpi=%s platform=%s console=%s iommu=%s ir=%s cmdline=", MSILAB_VERSION,
-		boot_loader_name(bi->loader), cpus_online, tsc.hz, tsc_source_name(tsc.source),
-		lapic_mode_name(), apic_reason_name(kernel_apic.reason), acpi_root_name(),
+	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s tsc_invariant=%s apic=%s "
+		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s cmdline=",
+		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
+		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(), apic_reason_name(kernel_apic.reason), acpi_root_name(),
 		platform_is_qemu() ? "qemu" : "bare", console_name(), ir_iommu_name(),
 		ir_enabled() ? "on" : "off");
 	print_quoted(cfg->options);

@@ -91,6 +91,19 @@ struct irq_tally {
 void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
 	       const struct irq_tally *tally);
 
+/*
+ * t_latency() for samples stamped on CPU `cpu` against triggers stamped on
+ * this CPU. The offset between the two TSCs is measured now (ping-pong,
+ * arch/x86/smp.h) and subtracted from each sample (one that falls below it
+ * counts as 0 and is counted in `below_offset`); the figure carries
+ * tsc_offset_ns and tsc_offset_uncertainty_ns. An offset beyond
+ * CROSS_CPU_OFFSET_MAX_NS means the two TSCs are not one clock: the figure
+ * is left out and the test SKIPs, saying so. On this CPU it is t_latency().
+ */
+#define CROSS_CPU_OFFSET_MAX_NS 10000
+void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
+		  uint32_t n, const struct irq_tally *tally);
+
 /* Restart the watchdog with the test's full budget (for tests that used
  * the local APIC timer themselves). */
 void t_watchdog_restart(struct test_ctx *t);

@@ -121,7 +121,8 @@ def many_functions(spec):
 
 def qemu_command(name, cfg, serial):
     """The QEMU command line for a configuration; serial is a -serial value."""
-    cmd = [QEMU] + QEMU_ARGS + ["-M", cfg.get("machine", "q35"), "-cpu", cfg.get("cpu", "max"),
+    accel = ["-accel", "kvm"] if cfg.get("accel") == "kvm" else []
+    cmd = [QEMU] + QEMU_ARGS + accel + ["-M", cfg.get("machine", "q35"), "-cpu", cfg.get("cpu", "max"),
            "-m", "512", "-smp", str(cfg.get("smp", 1)),
            "-display", "none", "-no-reboot", "-net", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
@@ -393,6 +394,9 @@ def run_check(name, timeout):
     if qemu_major() < cfg.get("min_qemu", 0):
         print("1..0 # SKIP %s needs QEMU %d (%s)" % (name, cfg["min_qemu"], qemu_version()))
         return 0
+    if cfg.get("accel") == "kvm" and not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        print("1..0 # SKIP %s needs KVM: /dev/kvm is not usable here" % name)
+        return 0
     outdir = os.path.join(BUILD, "qemu", name)
     os.makedirs(outdir, exist_ok=True)
     log = os.path.join(outdir, "serial.log")
@@ -441,8 +445,9 @@ def run_check(name, timeout):
     tap.point(rep["version"] == 14 and not rep["errors"], "%s: report starts with 'TAP version 14'" % name,
               rep["errors"])
     hf = rep["header_fields"]
-    tap.point(rep["header"] is not None and all(k in hf for k in ("boot", "cpus", "tsc_hz", "tsc_source", "cmdline")),
-              "%s: header line names boot, cpus, tsc_hz, tsc_source, cmdline" % name, [str(rep["header"])])
+    tap.point(rep["header"] is not None and all(k in hf for k in ("boot", "cpus", "tsc_hz", "tsc_source",
+                                                                "tsc_invariant", "cmdline")),
+              "%s: header line names boot, cpus, tsc_hz, tsc_source, tsc_invariant, cmdline" % name, [str(rep["header"])])
     tap.point(hf.get("boot") == cfg["loader"], "%s: header says boot=%s" % (name, cfg["loader"]),
               ["header boot=%s" % hf.get("boot")])
     want_header = cfg.get("qemu7_header" if old_qemu and "qemu7_header" in cfg else "header", {})
