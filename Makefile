@@ -25,7 +25,7 @@ EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI 
 FW_SRC := \
 	lib/printf.c lib/string.c lib/glob.c lib/stats.c lib/memmap.c lib/pfa.c lib/console.c \
 	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c arch/x86/platform.c \
-	arch/x86/cpu_state.c arch/x86/apic_mode.c arch/x86/mce.c \
+	arch/x86/cpu_state.c arch/x86/apic_mode.c arch/x86/mce.c arch/x86/topology.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
 	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c \
 	msi/irqdomain.c msi/device.c msi/vector_domain.c \
@@ -110,7 +110,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd \
-	apic_mode
+	apic_mode topology
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
 host_src_stats    := lib/stats.c
@@ -120,6 +120,7 @@ host_src_multiboot := boot/multiboot.c lib/printf.c
 host_src_madt     := drivers/acpi/madt.c drivers/acpi/table.c lib/printf.c
 host_src_vector   := arch/x86/vector.c
 host_src_apic_mode := arch/x86/apic_mode.c
+host_src_topology := arch/x86/topology.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) lib/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \

@@ -33,7 +33,7 @@ enum apic_choice {
 #define CONFIG_TESTS_LEN	256
 #define CONFIG_SAMPLES_DEFAULT	10000
 #define CONFIG_SAMPLES_MAX	100000
-#define CONFIG_CPUS_MAX		64
+#define CONFIG_CPUS_MAX		512	/* CPUS_MAX */
 
 struct config {
 	enum console_kind console;

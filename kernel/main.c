@@ -128,7 +128,7 @@ static void cpus_init(const struct config *cfg)
 	const struct acpi_header *t = acpi_find("APIC", 0);
 	uint64_t table = pfa_alloc(&pfa, 1, PAGE_SIZE, ~0ull);
 	static uint32_t apic_ids[MADT_CPUS_MAX];
-	uint32_t bad = 0;
+	uint32_t bad = 0, n;
 
 	lapic_init(apic_mode_choose(cfg, t));
 	if (table)
@@ -151,12 +151,17 @@ static void cpus_init(const struct config *cfg)
 			warn("ioapic: %u IO-APICs read all-ones and are not used", bad);
 	}
 	/* Without a MADT (no CPU listed) only the boot CPU is set up. */
-	for (uint32_t i = 0; i < kernel_madt.ncpus; i++)
-		apic_ids[i] = kernel_madt.cpus[i].apic_id;
-	smp_init(apic_ids, madt_usable_cpus(&kernel_madt), cfg->cpus, kernel_boot->memmap,
-		 kernel_boot->nregions);
+	n = madt_enabled_apic_ids(&kernel_madt, apic_ids, MADT_CPUS_MAX);
+	if (kernel_madt.ncpus > n)
+		warn("madt: %u online-capable CPUs not started: only enabled CPUs run (the "
+		     "platform may hot-add those)", kernel_madt.ncpus - n);
+	smp_init(apic_ids, n, cfg->cpus, kernel_boot->memmap, kernel_boot->nregions);
 	if (smp_report.error[0])
 		warn("smp: %s", smp_report.error);
+	if (smp_report.capped)
+		warn("smp: %u enabled CPUs, %u run: msilab runs at most %u (CPUS_MAX); the rest, "
+		     "from APIC ID %u in MADT order, are left out", smp_report.listed,
+		     smp_report.wanted, CPUS_MAX, smp_report.first_capped_apic_id);
 	for (uint32_t i = 1; i < cpus_online && smp_report.tsc_adjust; i++) {
 		const struct cpu *c = &cpus[i];
 
@@ -354,6 +359,20 @@ void kernel_early_init(struct boot_info *bi)
 	reset_from_fadt();
 }
 
+/* Without remapping an MSI carries 8 destination bits (SDM Vol. 3A
+ * 10.11.1): a CPU above APIC ID 255 takes IPIs but no device interrupt. */
+static void msi_reach_check(void)
+{
+	uint32_t n = 0, first = 0;
+
+	for (uint32_t i = 0; i < cpus_online && !ir_enabled(); i++)
+		if (cpus[i].apic_id > 255 && !n++)
+			first = cpus[i].apic_id;
+	if (n)
+		warn("smp: %u CPUs from APIC ID %u have IDs above 255 and interrupt remapping is off: "
+		     "no MSI reaches them (IPIs do)", n, first);
+}
+
 void kernel_init(void)
 {
 	tsc_init();
@@ -369,5 +388,6 @@ void kernel_init(void)
 		warn("dmar: %u RMRR and %u SATC structures not applied: msilab leaves DMA "
 		     "untranslated, so what they reserve stays reachable", ir.dmar.ntype[DMAR_RMRR],
 		     ir.dmar.ntype[DMAR_SATC]);
+	msi_reach_check();
 	vector_domain_init();
 }

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CPUS_MAX	64
+#define CPUS_MAX	512	/* per-CPU data is static: 512 x ~400 bytes */
 #define MSR_GS_BASE	0xc0000101
 
 struct recover;

@@ -141,6 +141,7 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 	int e;
 
 	cpus[0].apic_id = bsp;
+	topology_read(&r->topo);
 	if ((r->tsc_adjust = tsc_has_adjust()))
 		r->tsc_adjust_boot = cpus[0].tsc_adjust_found = tsc_adjust_read();
 	cpus[0].online = 1;
@@ -150,8 +151,17 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 			  VEC_SMP_CALL);
 	r->listed = n;
 	r->wanted = r->listed < max_cpus ? r->listed : max_cpus;
-	if (r->wanted > CPUS_MAX)
+	if (r->wanted > CPUS_MAX) {
+		r->capped = r->wanted - CPUS_MAX;
 		r->wanted = CPUS_MAX;
+		/* The boot CPU runs wherever it is listed: the first left out is
+		 * the CPUS_MAX-th other one. */
+		for (uint32_t i = 0, k = 1; i < n; i++)
+			if (apic_ids[i] != bsp && k++ == CPUS_MAX) {
+				r->first_capped_apic_id = apic_ids[i];
+				break;
+			}
+	}
 	if (r->wanted <= 1)
 		return;
 	page = find_trampoline_page(map, nregions);
@@ -183,6 +193,20 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 		r->failed++;
 	}
 	r->bringup_ns = tsc_to_ns(rdtsc() - t0);
+}
+
+enum cpu_relation smp_relation(uint32_t a, uint32_t b)
+{
+	return topo_relation(&smp_report.topo, cpus[a].apic_id, cpus[b].apic_id);
+}
+
+void smp_targets(uint32_t from, int32_t out[REL_N])
+{
+	static uint32_t ids[CPUS_MAX];
+
+	for (uint32_t i = 0; i < cpus_online; i++)
+		ids[i] = cpus[i].apic_id;
+	topo_targets(&smp_report.topo, ids, cpus_online, from, out);
 }
 
 int smp_tsc_adjust_sync(void)

@@ -7,18 +7,22 @@
 #include <stdint.h>
 #include "lib/memmap.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/topology.h"
 
 #define SMP_CALL_TIMEOUT_MS 1000
 #define SMP_FAILED_MAX 8
 
 struct smp_report {
 	uint32_t listed;	/* CPUs offered (the MADT's usable ones) */
-	uint32_t wanted;	/* after cpus= */
+	uint32_t wanted;	/* after cpus= and CPUS_MAX */
+	uint32_t capped;	/* left out by CPUS_MAX alone */
+	uint32_t first_capped_apic_id;
 	uint64_t bringup_ns;	/* first INIT to the last CPU online */
 	uint32_t failed;	/* CPUs that did not come up */
 	uint32_t failed_apic_id[SMP_FAILED_MAX];
 	int failed_err[SMP_FAILED_MAX];	/* -EIO: INIT or SIPI not delivered; -ETIMEDOUT: not up */
 	uint64_t trampoline;	/* physical address used, 0 if none found */
+	struct topo_shifts topo;	/* the boot CPU's CPUID: APIC ID bits */
 	int tsc_adjust;		/* the CPUs have IA32_TSC_ADJUST */
 	int64_t tsc_adjust_boot;	/* the boot CPU's, which every CPU takes on */
 	char error[96];
@@ -56,6 +60,11 @@ struct tsc_offset {
 	uint64_t uncertainty;
 	uint64_t min_rtt;
 };
+
+/* How CPU `b` relates to CPU `a` (indexes), and for CPU `from` the lowest
+ * online CPU of each relation (-1: none), by their APIC IDs. */
+enum cpu_relation smp_relation(uint32_t a, uint32_t b);
+void smp_targets(uint32_t from, int32_t out[REL_N]);
 
 /* Make the calling CPU's IA32_TSC_ADJUST the boot CPU's, as every CPU does
  * at bring-up (Linux's tsc_store_and_check_tsc_adjust() does the same per

@@ -17,6 +17,14 @@
 static void add_cpu(struct madt *m, uint32_t apic_id, uint32_t uid, uint32_t flags,
 		    int x2entry, int x2apic)
 {
+	/* Online Capable is defined from MADT revision 5 (ACPI 6.3, 5.2.12.2);
+	 * before, bit 1 is reserved and says nothing. */
+	if (m->revision < 5 && (flags & MADT_CPU_ONLINE_CAPABLE)) {
+		if (!m->reserved_flag++)
+			acpi_err(&m->warn, "CPU uid %u: flag bit 1 (online capable) set in a revision "
+				 "%u MADT, where it is reserved; ignored", uid, m->revision);
+		flags &= ~MADT_CPU_ONLINE_CAPABLE;
+	}
 	if (!(flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)))
 		return;		/* not present: not an error */
 	for (uint32_t i = 0; i < m->ncpus; i++) {
@@ -117,6 +125,7 @@ int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
 	len = acpi_table_check(table, len, "APIC", MADT_HEADER_LEN, &m->err);
 	if (!len)
 		return -1;
+	m->revision = t[8];
 	m->lapic_addr = rd32(t + 36);
 	m->flags = rd32(t + 40);
 	for (off = MADT_HEADER_LEN; off + 2 <= len;) {
@@ -150,5 +159,19 @@ int madt_parse(const void *table, size_t len, int x2apic, struct madt *m)
 
 uint32_t madt_usable_cpus(const struct madt *m)
 {
-	return m->ncpus;
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->ncpus; i++)
+		n += !!(m->cpus[i].flags & MADT_CPU_ENABLED);
+	return n;
+}
+
+uint32_t madt_enabled_apic_ids(const struct madt *m, uint32_t *ids, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->ncpus && n < max; i++)
+		if (m->cpus[i].flags & MADT_CPU_ENABLED)
+			ids[n++] = m->cpus[i].apic_id;
+	return n;
 }

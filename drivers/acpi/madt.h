@@ -53,6 +53,7 @@ struct madt_lapic_nmi {
 };
 
 struct madt {
+	uint8_t revision;	/* the table header's */
 	uint64_t lapic_addr;
 	uint32_t flags;		/* bit 0: PC-AT compatible dual 8259 */
 	uint32_t ncpus, nioapics, noverrides, nnmis;
@@ -62,6 +63,7 @@ struct madt {
 	struct madt_lapic_nmi nmis[MADT_NMIS_MAX];
 	uint32_t nmis_listed;	/* NMI entries in the table (nmis[] keeps the first) */
 	uint32_t unknown;	/* structures of a reserved or OEM type, stepped over */
+	uint32_t reserved_flag;	/* CPUs with bit 1 set before revision 5 (ignored) */
 	struct acpi_errors err;
 	struct acpi_errors warn;	/* facts that do not stop a parse */
 };
@@ -79,7 +81,13 @@ struct madt {
  */
 int madt_parse(const void *table, size_t len, int x2apic, struct madt *m);
 
-/* CPUs that are enabled (or online-capable) and usable. */
+/* cpus[] holds every CPU that is enabled or online capable (the bit counts
+ * from revision 5 on). Only enabled ones are running: madt_usable_cpus()
+ * counts them and madt_enabled_apic_ids() lists their APIC IDs, in table
+ * order, at most `max`. An online-capable CPU is one the platform may
+ * hot-add; Linux counts it as possible, not present, and so it is not
+ * started here. */
 uint32_t madt_usable_cpus(const struct madt *m);
+uint32_t madt_enabled_apic_ids(const struct madt *m, uint32_t *ids, uint32_t max);
 
 #endif

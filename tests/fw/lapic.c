@@ -90,10 +90,13 @@ static void spin_until_stopped(void *arg)
 		cpu_relax();	/* interrupts on: the IPI lands here, not in hlt */
 }
 
-/* CPU 0 to each other CPU: ICR write on CPU 0 to the target's entry stub,
- * less the measured offset between the two TSCs (t_latency_on). */
+/* CPU 0 to one CPU of each relation that exists (its SMT sibling, another
+ * core of its package, a core of another package; arch/x86/topology.h):
+ * ICR write on CPU 0 to the target's entry stub, less the measured offset
+ * between the two TSCs (t_latency_on). */
 TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 {
+	int32_t target[REL_N];
 	uint32_t n = t->samples;
 	uint64_t *s = t_alloc(t, n * sizeof(*s));
 
@@ -103,14 +106,21 @@ TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 	}
 	if (!t_check(t, s != NULL, "no memory for %u samples", n))
 		return;
-	for (uint32_t cpu = 1; cpu < cpus_online; cpu++) {
+	smp_targets(0, target);
+	t_yaml(t, "targets: {smt_sibling: %d, same_package: %d, other_package: %d}  # CPU index, -1: none",
+	       target[REL_SMT_SIBLING], target[REL_SAME_PACKAGE], target[REL_OTHER_PACKAGE]);
+	for (int r = REL_SMT_SIBLING; r < REL_N; r++) {
 		struct irq_tally tally = { 0 };
-		struct ipi_target tg = { .apic_id = cpus[cpu].apic_id };
+		uint32_t cpu = (uint32_t)target[r];
+		struct ipi_target tg = { 0 };
 		struct vector_assign va;
 		char label[16];
 		uint32_t k;
 		int e;
 
+		if (target[r] < 0)
+			continue;
+		tg.apic_id = cpus[cpu].apic_id;
 		ksnprintf(label, sizeof(label), "cpu%u", cpu);
 		if (probe_vector(t, cpu, &va))
 			continue;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device interrupt sources through the irq-domain layer: delivery latency
- * on CPU 0 and another CPU, the cost of masking at the source, a trigger
+ * on CPU 0 and on one CPU of each relation to it (smp_targets()), the cost of masking at the source, a trigger
  * while masked, affinity moves while the source fires, and allocation
  * without leaks. One runner per behaviour; each source's tests call them.
  */
@@ -11,6 +11,7 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/vector.h"
 #include "lib/errno.h"
@@ -152,6 +153,7 @@ static void run_latency(struct test_ctx *t, const char *name)
 	struct irq_source *s = source(t, name);
 	uint32_t n = t->samples;
 	uint64_t *smp = t_alloc(t, n * sizeof(*smp)), base;
+	int32_t target[REL_N];
 
 	if (!s || !t_check(t, smp != NULL, "no memory for %u samples", n))
 		return;
@@ -159,7 +161,9 @@ static void run_latency(struct test_ctx *t, const char *name)
 	t_yaml(t, "kind: %s", s->kind);
 	t_yaml(t, "vectors: %u", s->nvec);
 	t_yaml(t, "self_ipi_p50_ns: %lu", base);
-	for (uint32_t cpu = 0; cpu < 2 && cpu < cpus_online; cpu++) {
+	smp_targets(0, target);
+	for (int r = REL_SELF; r < REL_N; r++) {
+		uint32_t cpu = (uint32_t)target[r];
 		struct irq_desc *irqs[SOURCE_VECS_MAX];
 		struct irq_tally tally = { 0 };
 		static struct fire f;
@@ -167,6 +171,8 @@ static void run_latency(struct test_ctx *t, const char *name)
 		char label[8];
 		uint32_t k;
 
+		if (target[r] < 0)
+			continue;	/* no CPU of that relation to CPU 0 */
 		if (setup(t, s, (int)cpu, &f, irqs))
 			return;
 		k = measure_irq(&probe, trigger_next, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);

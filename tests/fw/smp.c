@@ -7,11 +7,13 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
+#include "drivers/iommu/intel/irq_remap.h"
 #include "lib/errno.h"
 
 TEST(smp, all_cpus_online)
 {
 	const struct smp_report *r = &smp_report;
+	uint32_t unreachable = 0;
 
 	if (!kernel_madt.ncpus) {
 		t_skip(t, "no MADT: the CPUs cannot be enumerated (%s)",
@@ -24,18 +26,28 @@ TEST(smp, all_cpus_online)
 	t_yaml(t, "failed: %u", r->failed);
 	t_yaml(t, "bringup_us: %lu", r->bringup_ns / 1000);
 	t_yaml(t, "trampoline: 0x%lx", r->trampoline);
+	t_yaml(t, "topology: {source: %s, thread_bits: %u, package_shift: %u}",
+	       topo_source_name(r->topo.source), r->topo.smt, r->topo.pkg);
 	t_yaml(t, "tsc_adjust: %s", smp_report.tsc_adjust ? "true" : "false");
 	for (uint32_t i = 0; i < cpus_online; i++) {
 		const struct cpu *c = &cpus[i];
 
-		if (!smp_report.tsc_adjust)
-			t_yaml(t, "cpu%u: {apic_id: %u}", i, c->apic_id);
-		else
-			t_yaml(t, "cpu%u: {apic_id: %u, tsc_adjust_found: %ld, tsc_adjust_set: %s}", i,
-			       c->apic_id, c->tsc_adjust_found,
-			       c->tsc_adjust_err ? "failed" :
-			       c->tsc_adjust_found != smp_report.tsc_adjust_boot ? "true" : "false");
+		char adj[64] = "";
+
+		if (smp_report.tsc_adjust)
+			ksnprintf(adj, sizeof(adj), ", tsc_adjust_found: %ld, tsc_adjust_set: %s",
+				  c->tsc_adjust_found, c->tsc_adjust_err ? "failed" :
+				  c->tsc_adjust_found != smp_report.tsc_adjust_boot ? "true" : "false");
+		t_yaml(t, "cpu%u: {apic_id: %u, package: %u, core: %u, relation: %s%s}", i,
+		       c->apic_id, c->apic_id >> r->topo.pkg, c->apic_id >> r->topo.smt,
+		       topo_relation_name(smp_relation(0, i)), adj);
+		/* Without remapping an MSI names 8 destination bits (SDM Vol. 3A
+		 * 10.11.1): a CPU above 255 takes IPIs, no device interrupt. */
+		if (c->apic_id > 255 && !ir_enabled())
+			unreachable++;
 	}
+	t_yaml(t, "msi_unreachable: %u  # CPUs with APIC IDs above 255, interrupt remapping off",
+	       unreachable);
 	t_check(t, cpus_online == r->wanted, "%u of %u CPUs online", cpus_online, r->wanted);
 	for (uint32_t i = 0; i < r->failed && i < 8; i++)
 		t_fail(t, "CPU with APIC ID %u did not come up", r->failed_apic_id[i]);
@@ -57,9 +69,10 @@ TEST(smp, tsc_skew, .needs = "2 cpus")
 
 		if (!t_check(t, e == 0, "cpu%u: ping-pong failed: %s", cpu, err_name(e)))
 			continue;
-		t_yaml(t, "cpu%u: {offset_ns: %s%lu, uncertainty_ns: %lu, min_round_trip_ns: %lu, "
-		       "beyond_uncertainty: %s}", cpu, o.offset < 0 ? "-" : "", tsc_to_ns(mag),
-		       tsc_to_ns(o.uncertainty), tsc_to_ns(o.min_rtt),
+		t_yaml(t, "cpu%u: {relation: %s, offset_ns: %s%lu, uncertainty_ns: %lu, "
+		       "min_round_trip_ns: %lu, beyond_uncertainty: %s}", cpu,
+		       topo_relation_name(smp_relation(0, cpu)), o.offset < 0 ? "-" : "",
+		       tsc_to_ns(mag), tsc_to_ns(o.uncertainty), tsc_to_ns(o.min_rtt),
 		       mag > o.uncertainty ? "true" : "false");
 	}
 }

@@ -66,8 +66,11 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t 
 
 	if (cpu == this_cpu()->index) {
 		t_latency(t, label, samples, n, tally);
+		t_yaml(t, "%srelation: self", label ? "  " : "");
 		return;
 	}
+	if (!label)
+		label = "figure";	/* a cross-CPU figure is always nested */
 	e = smp_tsc_offset(cpu, 200, &off);
 	if (!t_check(t, e == 0, "%s: TSC offset of CPU %u not measured: %s", label, cpu,
 		     err_name(e)))
@@ -88,6 +91,7 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t 
 		samples[i] = v < 0 ? 0 : (uint64_t)v;
 	}
 	t_latency(t, label, samples, n, tally);
+	t_yaml(t, "  relation: %s", topo_relation_name(smp_relation(this_cpu()->index, cpu)));
 	t_yaml(t, "  tsc_offset_ns: %s%lu", off.offset < 0 ? "-" : "", tsc_to_ns(mag));
 	t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(off.uncertainty));
 	t_yaml(t, "  below_offset: %lu", below);

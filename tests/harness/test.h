@@ -99,6 +99,8 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
  * tsc_offset_ns and tsc_offset_uncertainty_ns. An offset beyond
  * CROSS_CPU_OFFSET_MAX_NS means the two TSCs are not one clock: the figure
  * is left out and the test SKIPs, saying so. On this CPU it is t_latency().
+ * Either way the figure says `relation:` (self, smt_sibling, same_package,
+ * other_package: arch/x86/topology.h).
  */
 #define CROSS_CPU_OFFSET_MAX_NS 10000
 void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,

@@ -173,6 +173,55 @@ static void x2apic_entries(void **state)
 	assert_int_equal(madt_parse(t, len, 0, &m), -1);	/* xAPIC cannot use 300 */
 }
 
+/* Two local APIC entries, one enabled and one with only the online-capable
+ * bit, in a MADT of `revision`. */
+static uint8_t *two_cpus(uint8_t revision, size_t *len)
+{
+	static uint8_t t[44 + 8 + 8] = "APIC";
+	uint32_t n = sizeof(t), flags[2] = { MADT_CPU_ENABLED, MADT_CPU_ONLINE_CAPABLE };
+
+	memcpy(t + 4, &n, 4);
+	t[8] = revision;
+	for (int i = 0; i < 2; i++) {
+		uint8_t *e = t + 44 + 8 * i;
+
+		e[0] = MADT_TYPE_LAPIC;
+		e[1] = 8;
+		e[2] = (uint8_t)i;		/* uid */
+		e[3] = (uint8_t)(4 + i);	/* APIC ID */
+		memcpy(e + 4, &flags[i], 4);
+	}
+	fixture_checksum(t, n);
+	*len = n;
+	return t;
+}
+
+/* ACPI 6.3 5.2.12.2: an online-capable CPU is listed but never started; in
+ * a MADT older than revision 5 the bit is reserved and ignored, with a
+ * warning. */
+static void online_capable_listed_not_started(void **state)
+{
+	uint32_t ids[4] = { 0 };
+	size_t len;
+	uint8_t *t = two_cpus(5, &len);
+
+	(void)state;
+	assert_int_equal(madt_parse(t, len, 0, &m), 0);
+	assert_int_equal(m.ncpus, 2);
+	assert_int_equal(madt_usable_cpus(&m), 1);
+	assert_int_equal(madt_enabled_apic_ids(&m, ids, 4), 1);
+	assert_int_equal(ids[0], 4);
+	assert_int_equal(m.warn.n, 0);
+
+	t = two_cpus(4, &len);
+	assert_int_equal(madt_parse(t, len, 0, &m), 0);
+	assert_int_equal(m.ncpus, 1);
+	assert_int_equal(madt_usable_cpus(&m), 1);
+	assert_int_equal(m.warn.n, 1);
+	assert_non_null(strstr(m.warn.msg[0], "reserved"));
+	assert_int_equal(madt_enabled_apic_ids(&m, ids, 0), 0);	/* bounded by max */
+}
+
 /* A server lists one NMI entry per CPU, and an X299 board hides IO-APICs
  * as type 0x7F: neither is an error, the first are kept and counted, the
  * second stepped over by length, each named in m.warn. */
@@ -219,6 +268,7 @@ int main(void)
 		cmocka_unit_test(duplicate_and_big_apic_ids),
 		cmocka_unit_test(bad_checksum_reported),
 		cmocka_unit_test(x2apic_entries),
+		cmocka_unit_test(online_capable_listed_not_started),
 		cmocka_unit_test(server_nmis_and_reserved_types),
 	};
 	return RUN(tests);
