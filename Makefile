@@ -25,7 +25,7 @@ EFI_CFLAGS := -I/usr/include/efi -I/usr/include/efi/x86_64 -DGNU_EFI_USE_MS_ABI 
 FW_SRC := \
 	lib/printf.c lib/string.c lib/glob.c lib/stats.c lib/memmap.c lib/pfa.c lib/console.c \
 	arch/x86/gdt.c arch/x86/idt.c arch/x86/exception.c arch/x86/irq.c arch/x86/platform.c \
-	arch/x86/cpu_state.c arch/x86/apic_mode.c arch/x86/mce.c arch/x86/topology.c \
+	arch/x86/cpu_state.c arch/x86/apic_mode.c arch/x86/mce.c arch/x86/topology.c arch/x86/hygiene.c \
 	arch/x86/lapic.c arch/x86/paging.c arch/x86/pic.c arch/x86/tsc.c \
 	arch/x86/ioapic.c arch/x86/smp.c arch/x86/vector.c \
 	msi/irqdomain.c msi/device.c msi/vector_domain.c \

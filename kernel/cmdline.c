@@ -181,6 +181,17 @@ static int opt_ir(struct config *cfg, const char *v, int n)
 	return 0;
 }
 
+static int opt_idle(struct config *cfg, const char *v, int n)
+{
+	static const char *const names[] = { "halt", "poll" };
+	int i = pick(names, 2, v, n);
+
+	if (i < 0)
+		return -1;
+	cfg->idle_poll = i;
+	return 0;
+}
+
 static const struct option {
 	const char *key;
 	int (*set)(struct config *cfg, const char *val, int len);
@@ -192,6 +203,7 @@ static const struct option {
 	{ "cpus", opt_cpus },
 	{ "apic", opt_apic },
 	{ "ir", opt_ir },
+	{ "idle", opt_idle },
 };
 
 static void apply(struct config *cfg, const struct token *t)

@@ -45,6 +45,7 @@ struct config {
 	enum apic_choice apic;
 	uint32_t cpus;			/* at most this many CPUs, the boot CPU included */
 	int ir;				/* interrupt remapping wanted (ir=on|off) */
+	int idle_poll;			/* idle=poll: idle CPUs spin, not hlt */
 	const char *options;		/* the command line less a leading image path */
 	int nwarnings;
 	char warnings[CONFIG_WARN_MAX][CONFIG_WARN_LEN];

@@ -155,6 +155,7 @@ static void cpus_init(const struct config *cfg)
 	if (kernel_madt.ncpus > n)
 		warn("madt: %u online-capable CPUs not started: only enabled CPUs run (the "
 		     "platform may hot-add those)", kernel_madt.ncpus - n);
+	smp_idle_poll = cfg->idle_poll;
 	smp_init(apic_ids, n, cfg->cpus, kernel_boot->memmap, kernel_boot->nregions);
 	if (smp_report.error[0])
 		warn("smp: %s", smp_report.error);

@@ -6,6 +6,7 @@
  * See Intel SDM Vol. 3A, 6.15 (exception and interrupt reference).
  */
 #include "arch/x86/exception.h"
+#include "lib/errno.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/mce.h"
@@ -38,6 +39,44 @@ int cpu_guarded_call(void (*fn)(void *), void *arg, struct recover *r)
 		return -1;
 	}
 	return (int)r->frame.vector;
+}
+
+struct msr_access {
+	uint32_t msr;
+	uint64_t value;
+};
+
+static void msr_read(void *arg)
+{
+	struct msr_access *a = arg;
+
+	a->value = rdmsr(a->msr);
+}
+
+static void msr_write(void *arg)
+{
+	struct msr_access *a = arg;
+
+	wrmsr(a->msr, a->value);
+}
+
+int rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	struct msr_access a = { .msr = msr };
+	struct recover r;
+
+	if (cpu_guarded_call(msr_read, &a, &r) != -1)
+		return -EIO;
+	*value = a.value;
+	return 0;
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t value)
+{
+	struct msr_access a = { .msr = msr, .value = value };
+	struct recover r;
+
+	return cpu_guarded_call(msr_write, &a, &r) == -1 ? 0 : -EIO;
 }
 
 const char *exc_name(uint64_t vector)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/compiler.h"
 #include "arch/x86/percpu.h"
 
 /* What exc_common pushes, lowest address first (arch/x86/entry.asm). */
@@ -51,6 +52,10 @@ void recover_unwind(struct recover *r, enum recover_why why) __attribute__((nore
 /* Run fn(arg). Returns -1 if it returned, else the vector of the exception
  * it raised (r then holds the frame and CR2). */
 int cpu_guarded_call(void (*fn)(void *), void *arg, struct recover *r);
+
+/* An MSR that may not exist: 0, or -EIO when the access raised (#GP). */
+int rdmsr_safe(uint32_t msr, uint64_t *value) MUST_CHECK;
+int wrmsr_safe(uint32_t msr, uint64_t value) MUST_CHECK;
 
 const char *exc_name(uint64_t vector);
 

@@ -28,6 +28,7 @@ extern const char trampoline_start[], trampoline_end[];
 extern const char tramp_cr3[], tramp_stack[], tramp_arg[], tramp_entry[];
 
 struct smp_report smp_report;
+volatile int smp_idle_poll;
 static uint64_t tramp_page;
 
 static void on_call_ipi(uint64_t tsc, void *arg)
@@ -74,6 +75,12 @@ static void ap_main(void *arg)
 		if (c->done_seq != c->call_seq) {
 			irq_enable();
 			run_call(c);
+			continue;
+		}
+		if (smp_idle_poll) {
+			irq_enable();	/* interrupts are taken while spinning */
+			while (c->done_seq == c->call_seq && smp_idle_poll)
+				cpu_relax();
 			continue;
 		}
 		asm volatile("sti; hlt" ::: "memory");	/* sti shadow: no lost wakeup */

@@ -30,6 +30,9 @@ struct smp_report {
 
 extern struct smp_report smp_report;
 
+/* Idle CPUs spin with interrupts on instead of halting (idle=poll). */
+extern volatile int smp_idle_poll;
+
 /* Bring the CPUs with the APIC IDs apic_ids[0..n) online (the usable CPUs
  * of the MADT; the boot CPU's own ID is skipped), at most max_cpus in all,
  * the boot CPU included. A CPU that does not answer within a bound, or

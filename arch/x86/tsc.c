@@ -199,21 +199,9 @@ int64_t tsc_adjust_read(void)
 	return (int64_t)rdmsr(MSR_TSC_ADJUST);
 }
 
-struct adjust_write {
-	int64_t value;
-};
-
-static void write_adjust(void *arg)
-{
-	wrmsr(MSR_TSC_ADJUST, (uint64_t)((struct adjust_write *)arg)->value);
-}
-
 int tsc_adjust_write(int64_t value)
 {
-	struct adjust_write w = { .value = value };
-	struct recover r;
-
-	if (cpu_guarded_call(write_adjust, &w, &r) != -1)
+	if (wrmsr_safe(MSR_TSC_ADJUST, (uint64_t)value))
 		return -EIO;	/* #GP: the MSR refused the value */
 	return tsc_adjust_read() == value ? 0 : -EIO;
 }

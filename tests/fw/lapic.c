@@ -133,6 +133,7 @@ TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 				label);
 			t_latency_on(t, label, cpu, s, k, &tally);
 			t_yaml(t, "  apic_id: %u", tg.apic_id);
+			t_yaml(t, "  target_wait: poll  # spin_until_stopped, whatever idle= says");
 			t_yaml(t, "  icr_not_delivered: %u", tg.not_delivered);
 		}
 		probe_release(&va);

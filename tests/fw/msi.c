@@ -65,6 +65,14 @@ static uint64_t trigger_next(void *ctx)
 
 /* A latency figure; under QEMU, for a source whose model delivers more
  * than once per trigger, the figure is reported and the test SKIPs. */
+/* How the CPU taking the interrupt waited: CPU 0 spins in measure_irq();
+ * the others idle as idle= says. */
+static void target_wait(struct test_ctx *t, const char *label, uint32_t cpu)
+{
+	t_yaml(t, "%starget_wait: %s", label ? "  " : "",
+	       cpu == 0 || smp_idle_poll ? "poll" : "halt");
+}
+
 static void figure(struct test_ctx *t, struct irq_source *s, const char *label, uint32_t cpu,
 		   uint64_t *smp, uint32_t k, const struct irq_tally *tally)
 {
@@ -72,9 +80,11 @@ static void figure(struct test_ctx *t, struct irq_source *s, const char *label, 
 
 	if (!s->qemu_quirk || !platform_is_qemu()) {
 		t_latency_on(t, label, cpu, smp, k, tally);
+		target_wait(t, label, cpu);
 		return;
 	}
 	t_latency_on(t, label, cpu, smp, k, NULL);
+	target_wait(t, label, cpu);
 	t_yaml(t, "%striggers: %lu", in, tally->triggers);
 	t_yaml(t, "%sdelivered: %lu", in, tally->delivered);
 	t_yaml(t, "%slost: %lu", in, tally->lost);

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* timer.*: TSC frequency sources agree; the cost of a timestamp. */
+/* timer.*: TSC frequency sources agree; the cost of a timestamp; the time
+ * the platform steals; SMIs counted. */
 #include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/hygiene.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/platform.h"
 #include "arch/x86/tsc.h"
+#include "lib/stats.h"
 
 #define AGREE_PPM 20000	/* 2 %: sources measured over 25 ms on a busy host */
 
@@ -60,4 +65,96 @@ TEST(timer, timestamp_overhead)
 		s[i] = rdtsc() - a;
 	}
 	t_latency(t, NULL, s, n, NULL);
+}
+
+#define GAPS_MS		100	/* one window, as Linux's hwlat tracer spins in */
+#define GAP_US		10	/* hwlat's default threshold */
+#define GAPS_KEPT	4096
+
+/* The platform's stolen time: spin with interrupts off reading the TSC and
+ * count every step longer than GAP_US (an SMI, a hypervisor exit, a host
+ * preempting this vCPU). Reported, not judged; the one check is that the
+ * TSC never runs backwards on one CPU. */
+TEST(timer, gaps, .budget_ms = 5000)
+{
+	uint64_t *gap = t_alloc(t, GAPS_KEPT * sizeof(*gap));
+	uint64_t t0, last, end, bound = us_to_tsc(GAP_US), total = 0, max = 0;
+	uint32_t n = 0, all = 0, backwards = 0;
+	struct hygiene h0, h1;
+
+	if (!t_check(t, gap != NULL, "no memory"))
+		return;
+	hygiene_read(&h0);
+	irq_disable();
+	last = t0 = rdtsc();
+	end = t0 + ms_to_tsc(GAPS_MS);
+	while (last < end) {
+		uint64_t now = rdtsc(), d = now - last;
+
+		if ((int64_t)d < 0) {
+			backwards++;
+		} else if (d > bound) {
+			all++;
+			total += d;
+			max = d > max ? d : max;
+			if (n < GAPS_KEPT)
+				gap[n++] = d;
+		}
+		last = now;
+	}
+	irq_enable();
+	hygiene_read(&h1);
+	t_yaml(t, "window_ms: %d", GAPS_MS);
+	t_yaml(t, "threshold_ns: %d", GAP_US * 1000);
+	t_yaml(t, "gaps: %u", all);
+	t_yaml(t, "max_gap_ns: %lu", tsc_to_ns(max));
+	t_yaml(t, "stolen_ns: %lu", tsc_to_ns(total));
+	t_yaml(t, "stolen_ppm: %lu", total * 1000000 / (last - t0));
+	if (n) {
+		struct stats st;
+
+		stats_compute(gap, n, &st);
+		t_yaml(t, "gap_p50_ns: %lu", tsc_to_ns(st.p50));
+	}
+	if (h0.has_smi && h1.has_smi)
+		t_yaml(t, "smis: %lu", (h1.smi - h0.smi) & 0xffffffffu);
+	else
+		t_yaml(t, "smis: unknown  # no MSR_SMI_COUNT (Intel only)");
+	t_check(t, backwards == 0, "the TSC went backwards %u times on this CPU", backwards);
+}
+
+/* The chipset's APM control port: on QEMU's ICH9 any value but 0x02 and 0x03
+ * (ACPI enable and disable) raises an SMI on every CPU when the firmware
+ * set SMI_EN.APMC_EN (QEMU hw/isa/lpc_ich9.c, ich9_apm_ctrl_changed). */
+#define APM_CNT		0xb2
+#define APM_COMMAND	0x00
+#define SMIS		5
+
+/* MSR_SMI_COUNT counts SMIs: five raised through the chipset's APM port
+ * must show as five. Under QEMU only: on hardware a write to 0xB2 is a
+ * command to the firmware's SMM code, and msilab never sends one. */
+TEST(timer, smi_count)
+{
+	struct hygiene h0, h1;
+
+	if (!platform_is_qemu()) {
+		t_skip(t, "raises SMIs through port 0xB2: only under QEMU, never on a real machine");
+		return;
+	}
+	hygiene_read(&h0);
+	if (!h0.has_smi) {
+		t_skip(t, "no MSR_SMI_COUNT (an Intel MSR; this CPU says %s)",
+		       cpu_is_intel() ? "GenuineIntel but the read faults" : "another vendor");
+		return;
+	}
+	for (int i = 0; i < SMIS; i++)
+		outb(APM_CNT, APM_COMMAND);
+	hygiene_read(&h1);
+	t_yaml(t, "raised: %d", SMIS);
+	t_yaml(t, "counted: %lu", (h1.smi - h0.smi) & 0xffffffffu);
+	if (h1.smi == h0.smi) {
+		t_skip(t, "no SMI taken: the firmware left APM SMIs disabled or has no SMM");
+		return;
+	}
+	t_check(t, h1.smi - h0.smi == SMIS, "%d SMIs raised, %lu counted", SMIS, h1.smi - h0.smi);
 }

@@ -19,6 +19,7 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 
 	if (label)
 		t_yaml(t, "%s:", label);
+	t->figures++;
 	if (n < 2) {
 		t_yaml(t, "%ssamples: %u", in, n);
 		t_fail(t, "%s%s%u samples: too few for a distribution", label ? label : "",

@@ -16,6 +16,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/mce.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/hygiene.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
 
@@ -127,6 +128,24 @@ static void release(struct test_ctx *t)
 			pfa_free(&pfa, t->allocs[i].base, t->allocs[i].pages);
 }
 
+/* What the platform did while a test with latency figures ran, as far as
+ * the boot CPU can say (arch/x86/hygiene.h). */
+static void platform_yaml(struct test_ctx *t, const struct hygiene *h0)
+{
+	struct hygiene h1;
+	char smis[24] = "unknown", ratio[24] = "unknown";
+	int c1e = hygiene_c1e();
+
+	hygiene_read(&h1);
+	if (h0->has_smi && h1.has_smi)
+		ksnprintf(smis, sizeof(smis), "%lu", (h1.smi - h0->smi) & 0xffffffffu);
+	if (h0->has_aperf && h1.has_aperf && h1.mperf != h0->mperf)
+		ksnprintf(ratio, sizeof(ratio), "%lu", (h1.aperf - h0->aperf) * 100 /
+			  (h1.mperf - h0->mperf));
+	t_yaml(t, "platform: {cpu: 0, smis: %s, aperf_mperf_pct: %s, c1e: %s, idle: %s}", smis,
+	       ratio, c1e < 0 ? "unknown" : c1e ? "on" : "off", smp_idle_poll ? "poll" : "halt");
+}
+
 static void run_one(const struct test *test, int num, const struct config *cfg,
 		    int *failed, int *skipped)
 {
@@ -136,11 +155,13 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	int why;
 
 	uint64_t nmis0 = nmi_counts.count;
+	struct hygiene h0;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.test = test;
 	ctx.samples = cfg->samples;
 	run.test = test;
+	hygiene_read(&h0);
 
 	recover_push(&point);
 	runner_point = &point;
@@ -180,6 +201,8 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	if (nmi_counts.count != nmis0)
 		t_yaml(&ctx, "nmis: %lu  # last on cpu%u, NMI status port 0x61: 0x%x",
 		       nmi_counts.count - nmis0, nmi_counts.last_cpu, nmi_counts.last_reason);
+	if (ctx.figures)
+		platform_yaml(&ctx, &h0);
 	if (irq_counts.unowned != unowned0)
 		t_yaml(&ctx, "unowned_interrupts: %lu  # last on vector 0x%x",
 		       irq_counts.unowned - unowned0, irq_counts.last_unowned);

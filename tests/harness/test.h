@@ -57,6 +57,7 @@ struct test_ctx {
 	char yaml[TEST_YAML_MAX];	/* the YAML block's lines, indented */
 	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
 	uint32_t samples;		/* samples= from the command line */
+	uint32_t figures;		/* latency figures reported (t_latency) */
 };
 
 /* Mark the test failed; the first call's text becomes `message:`. */
