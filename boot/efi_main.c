@@ -10,6 +10,7 @@
 #include "tests/harness/main.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include <stdarg.h>
 
 extern char kernel_stack_top[];
 void call_on_stack(void *arg, void (*fn)(void *), void *stack_top) __attribute__((noreturn));
@@ -68,12 +69,13 @@ static uint32_t mem_type(UINT32 efi)
 		return MEM_USABLE;
 	case EfiLoaderCode:
 	case EfiLoaderData:
-	/* Boot-services memory would be free after ExitBootServices, but the
-	 * firmware's page tables live there until paging_init() replaces
-	 * them: keep it out of the allocator. */
+		return MEM_LOADER;
+	/* Free after ExitBootServices, but the firmware's page tables live
+	 * there until paging_init() replaces them: kept out of the allocator;
+	 * the AP trampoline may take a page of it below 640 KiB. */
 	case EfiBootServicesCode:
 	case EfiBootServicesData:
-		return MEM_LOADER;
+		return MEM_BOOT_SERVICES;
 	case EfiACPIReclaimMemory:
 		return MEM_ACPI_RECLAIM;
 	case EfiACPIMemoryNVS:
@@ -106,6 +108,88 @@ static void take_memmap(const uint8_t *map, UINTN size, UINTN desc_size)
 	}
 }
 
+/* A line on the EFI console: before ExitBootServices the only place an
+ * error can be read (UEFI 2.10, 12.4 OutputString takes UCS-2). */
+static void efi_say(EFI_SYSTEM_TABLE *st, const char *fmt, ...)
+{
+	char line[160];
+	CHAR16 wide[164];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (!st->ConOut || n < 0)
+		return;
+	for (n = 0; line[n] && n < 160; n++)
+		wide[n] = (CHAR16)line[n];
+	wide[n++] = '\r';
+	wide[n++] = '\n';
+	wide[n] = 0;
+	st->ConOut->OutputString(st->ConOut, wide);
+}
+
+/* msilab's page tables and trampoline are 4-level: firmware that hands over
+ * with 5-level paging (CR4.LA57, bit 12; SDM Vol. 3A 4.5) is refused here,
+ * where the message can still be read, rather than faulting later. */
+static int check_paging(EFI_SYSTEM_TABLE *st)
+{
+	uint64_t cr4;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (!(cr4 & (1ull << 12)))
+		return 0;
+	efi_say(st, "msilab: the firmware runs with 5-level paging (CR4.LA57); msilab builds "
+		"4-level tables only and cannot start. Disable 5-level paging in the firmware setup.");
+	return -1;
+}
+
+/* The memory map, sized from the firmware's first answer (UEFI 2.10 7.2:
+ * GetMemoryMap with a too small buffer says how big it must be) with room
+ * for what the allocation of the buffer itself adds, then ExitBootServices
+ * (7.4). After a failed ExitBootServices only the memory allocation
+ * services may be used, so no message can follow one. */
+static EFI_STATUS exit_boot_services(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_BOOT_SERVICES *bs = st->BootServices;
+	UINTN size = 0, cap, key, desc_size = 0;
+	UINT32 desc_ver;
+	uint8_t *map = mmap_buf;
+	EFI_STATUS s;
+
+	s = bs->GetMemoryMap(&size, NULL, &key, &desc_size, &desc_ver);
+	if (s != EFI_BUFFER_TOO_SMALL || !desc_size) {
+		efi_say(st, "msilab: GetMemoryMap did not say the map's size (status 0x%lx); "
+			"cannot start", (uint64_t)s);
+		return s == EFI_SUCCESS ? EFI_DEVICE_ERROR : s;
+	}
+	cap = size + 8 * desc_size;
+	if (cap > sizeof(mmap_buf) &&
+	    (s = bs->AllocatePool(EfiLoaderData, cap, (void **)&map)) != EFI_SUCCESS) {
+		efi_say(st, "msilab: no memory for a %lu-byte memory map (status 0x%lx); "
+			"cannot start", (uint64_t)cap, (uint64_t)s);
+		return s;
+	}
+	/* The map changes until ExitBootServices succeeds: retry a few times. */
+	for (int tries = 0; tries < 4; tries++) {
+		size = cap;
+		s = bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &key, &desc_size,
+				     &desc_ver);
+		if (s != EFI_SUCCESS) {
+			if (!tries)
+				efi_say(st, "msilab: GetMemoryMap failed (status 0x%lx, %lu bytes "
+					"needed, %lu given); cannot start", (uint64_t)s,
+					(uint64_t)size, (uint64_t)cap);
+			return s;
+		}
+		take_memmap(map, size, desc_size);
+		if (bs->ExitBootServices(image, key) == EFI_SUCCESS)
+			return EFI_SUCCESS;
+	}
+	return EFI_ABORTED;
+}
+
 static void enter_kernel(void *arg)
 {
 	msilab_main(arg);
@@ -116,8 +200,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	static const EFI_GUID lip = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_BOOT_SERVICES *bs = st->BootServices;
 	EFI_LOADED_IMAGE *li = NULL;
-	UINTN size, key, desc_size;
-	UINT32 desc_ver;
 	EFI_STATUS s;
 
 	bi.loader = BOOT_UEFI;
@@ -133,19 +215,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		st->ConOut->OutputString(st->ConOut, (CHAR16 *)L"msilab: the report goes to the "
 			"serial console (console= if given, else the SPCR UART, else COM1-COM4)\r\n");
 
-	/* The map changes until ExitBootServices succeeds: retry a few times. */
-	for (int tries = 0; tries < 4; tries++) {
-		size = sizeof(mmap_buf);
-		s = bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)mmap_buf, &key,
-				     &desc_size, &desc_ver);
-		if (s != EFI_SUCCESS)
-			return s;
-		take_memmap(mmap_buf, size, desc_size);
-		if (bs->ExitBootServices(image, key) == EFI_SUCCESS)
-			break;
-		if (tries == 3)
-			return EFI_ABORTED;
-	}
+	if (check_paging(st))
+		return EFI_UNSUPPORTED;
+	if ((s = exit_boot_services(image, st)) != EFI_SUCCESS)
+		return s;
 	asm volatile("cli");
 	call_on_stack(&bi, enter_kernel, kernel_stack_top);
 }

@@ -9,12 +9,13 @@ static int rank(uint32_t type)
 {
 	switch (type) {
 	case MEM_USABLE: return 0;
-	case MEM_LOADER: return 1;
-	case MEM_ACPI_RECLAIM: return 2;
-	case MEM_ACPI_NVS: return 3;
-	case MEM_MMIO: return 4;
-	case MEM_RESERVED: return 5;
-	default: return 6;	/* bad memory, unknown types */
+	case MEM_BOOT_SERVICES: return 1;
+	case MEM_LOADER: return 2;
+	case MEM_ACPI_RECLAIM: return 3;
+	case MEM_ACPI_NVS: return 4;
+	case MEM_MMIO: return 5;
+	case MEM_RESERVED: return 6;
+	default: return 7;	/* bad memory, unknown types */
 	}
 }
 
@@ -24,6 +25,7 @@ const char *mem_type_name(uint32_t type)
 		[MEM_USABLE] = "usable", [MEM_RESERVED] = "reserved",
 		[MEM_ACPI_RECLAIM] = "acpi", [MEM_ACPI_NVS] = "nvs",
 		[MEM_BAD] = "bad", [MEM_LOADER] = "loader", [MEM_MMIO] = "mmio",
+		[MEM_BOOT_SERVICES] = "boot_services",
 	};
 
 	return type < sizeof(names) / sizeof(names[0]) && names[type] ? names[type] : "unknown";
@@ -116,4 +118,24 @@ void memmap_sanitize(struct mem_region *map, uint32_t *n, uint32_t cap,
 	}
 	memcpy(map, out, nout * sizeof(out[0]));
 	*n = nout;
+}
+
+uint64_t memmap_low_page(const struct mem_region *map, uint32_t n, uint64_t limit,
+			 int boot_services_free, uint32_t *type)
+{
+	static const uint32_t order[] = { MEM_USABLE, MEM_BOOT_SERVICES };
+
+	for (uint32_t pass = 0; pass < (boot_services_free ? 2u : 1u); pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t lo = (map[i].base + 0xfff) & ~0xfffull, hi = map[i].base + map[i].size;
+
+			if (lo < 0x1000)
+				lo = 0x1000;	/* keep the real-mode IVT and BDA */
+			if (map[i].type == order[pass] && lo + 0x1000 <= hi && lo + 0x1000 <= limit) {
+				*type = order[pass];
+				return lo;
+			}
+		}
+	}
+	return 0;
 }

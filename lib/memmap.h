@@ -14,6 +14,9 @@ enum mem_type {
 	MEM_BAD = 5,
 	MEM_LOADER = 6,		/* the firmware image and what the loader gave it */
 	MEM_MMIO = 7,		/* reported by the firmware as device memory */
+	MEM_BOOT_SERVICES = 8,	/* UEFI boot-services code and data: free after
+				 * ExitBootServices once the firmware's page
+				 * tables (which may live there) are replaced */
 };
 
 #define MEMMAP_MAX 256	/* entries a map may hold */
@@ -43,5 +46,12 @@ void memmap_sanitize(struct mem_region *map, uint32_t *n, uint32_t cap,
 int memmap_is_sane(const struct mem_region *map, uint32_t n);
 
 const char *mem_type_name(uint32_t type);
+
+/* The lowest 4 KiB page in [0x1000, limit) that is free RAM, else (when
+ * boot_services_free) UEFI boot-services memory; 0 when there is none.
+ * *type says which it was. For the AP trampoline below 640 KiB: some UEFI
+ * machines leave no conventional page there. */
+uint64_t memmap_low_page(const struct mem_region *map, uint32_t n, uint64_t limit,
+			 int boot_services_free, uint32_t *type);
 
 #endif

@@ -53,6 +53,11 @@ static uint64_t *new_table(void)
 	return (uint64_t *)(uintptr_t)p;
 }
 
+int paging_own_tables(void)
+{
+	return pml4 != NULL;
+}
+
 int paging_init(const struct mem_region *map, uint32_t n)
 {
 	uint64_t top = SZ_4G, *root, *pdpt, *pt;

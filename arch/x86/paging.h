@@ -13,6 +13,10 @@
  */
 int paging_init(const struct mem_region *map, uint32_t n);
 
+/* 1 once paging_init() has loaded our tables: the loader's (and UEFI
+ * boot-services memory holding them) are no longer in use. */
+int paging_own_tables(void);
+
 /* Top of the identity map (exclusive). */
 uint64_t paging_mapped_top(void);
 

@@ -12,6 +12,7 @@
 #include "arch/x86/exception.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/paging.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
 #include "lib/pfa.h"
@@ -87,19 +88,6 @@ static void ap_main(void *arg)
 	}
 }
 
-static uint64_t find_trampoline_page(const struct mem_region *map, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t lo = (map[i].base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-		uint64_t hi = map[i].base + map[i].size;
-
-		if (lo < 0x1000)
-			lo = 0x1000;	/* keep the real-mode IVT and BDA */
-		if (map[i].type == MEM_USABLE && lo + PAGE_SIZE <= hi && lo + PAGE_SIZE <= LOW_LIMIT)
-			return lo;
-	}
-	return 0;
-}
 
 static void param(uint64_t page, const char *field, uint64_t v)
 {
@@ -171,9 +159,11 @@ void smp_init(const uint32_t *apic_ids, uint32_t n, uint32_t max_cpus,
 	}
 	if (r->wanted <= 1)
 		return;
-	page = find_trampoline_page(map, nregions);
+	page = memmap_low_page(map, nregions, LOW_LIMIT, paging_own_tables(), &r->trampoline_type);
 	if (!page) {
-		ksnprintf(r->error, sizeof(r->error), "no free page below 640 KiB for the trampoline");
+		ksnprintf(r->error, sizeof(r->error), "no free page below 640 KiB for the trampoline%s",
+			  paging_own_tables() ? "" : " (boot-services memory is not free: the "
+			  "firmware's page tables are still in use)");
 		return;
 	}
 	r->trampoline = tramp_page = page;

@@ -22,6 +22,7 @@ struct smp_report {
 	uint32_t failed_apic_id[SMP_FAILED_MAX];
 	int failed_err[SMP_FAILED_MAX];	/* -EIO: INIT or SIPI not delivered; -ETIMEDOUT: not up */
 	uint64_t trampoline;	/* physical address used, 0 if none found */
+	uint32_t trampoline_type;	/* MEM_USABLE or MEM_BOOT_SERVICES */
 	struct topo_shifts topo;	/* the boot CPU's CPUID: APIC ID bits */
 	int tsc_adjust;		/* the CPUs have IA32_TSC_ADJUST */
 	int64_t tsc_adjust_boot;	/* the boot CPU's, which every CPU takes on */

@@ -25,7 +25,11 @@ TEST(smp, all_cpus_online)
 	t_yaml(t, "online: %u", cpus_online);
 	t_yaml(t, "failed: %u", r->failed);
 	t_yaml(t, "bringup_us: %lu", r->bringup_ns / 1000);
-	t_yaml(t, "trampoline: 0x%lx", r->trampoline);
+	if (r->trampoline)
+		t_yaml(t, "trampoline: {address: 0x%lx, from: %s}", r->trampoline,
+		       mem_type_name(r->trampoline_type));
+	else
+		t_yaml(t, "trampoline: none");
 	t_yaml(t, "topology: {source: %s, thread_bits: %u, package_shift: %u}",
 	       topo_source_name(r->topo.source), r->topo.smt, r->topo.pkg);
 	t_yaml(t, "tsc_adjust: %s", smp_report.tsc_adjust ? "true" : "false");

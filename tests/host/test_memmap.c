@@ -125,10 +125,39 @@ static void capacity_limit_drops(void **state)
 	assert_int_equal(f.dropped, 1);
 }
 
+/* The AP trampoline page: free RAM first; UEFI boot-services memory below
+ * the limit only when the firmware's page tables are no longer in use. */
+static void low_page_from_boot_services(void **state)
+{
+	const struct mem_region map[] = {
+		{ 0, 0x1000, MEM_USABLE },		/* page 0: never */
+		{ 0x1000, 0x8f000, MEM_BOOT_SERVICES },
+		{ 0x90000, 0x10000, MEM_LOADER },
+		{ MiB, 255 * MiB, MEM_USABLE },		/* above the limit */
+	};
+	uint32_t type = 0;
+
+	(void)state;
+	assert_int_equal(memmap_low_page(map, 4, 0xa0000, 0, &type), 0);
+	assert_int_equal(memmap_low_page(map, 4, 0xa0000, 1, &type), 0x1000);
+	assert_int_equal(type, MEM_BOOT_SERVICES);
+	/* A free page wins over boot-services memory, even higher up. */
+	const struct mem_region both[] = {
+		{ 0x1000, 0x8000, MEM_BOOT_SERVICES }, { 0x9000, 0x2800, MEM_USABLE },
+	};
+	assert_int_equal(memmap_low_page(both, 2, 0xa0000, 1, &type), 0x9000);
+	assert_int_equal(type, MEM_USABLE);
+	/* Unaligned: the page must fit whole below the limit. */
+	const struct mem_region tight[] = { { 0x9f800, 0x1000, MEM_USABLE } };
+	assert_int_equal(memmap_low_page(tight, 1, 0xa0000, 1, &type), 0);
+	assert_string_equal(mem_type_name(MEM_BOOT_SERVICES), "boot_services");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(already_sane_is_unchanged),
+		cmocka_unit_test(low_page_from_boot_services),
 		cmocka_unit_test(unsorted_is_sorted),
 		cmocka_unit_test(overlap_reserved_wins_over_usable),
 		cmocka_unit_test(adjacent_same_type_merges),
