@@ -159,37 +159,28 @@ static int pick(const char *const *names, int count, const char *v, int n)
 	return -1;
 }
 
+/* An option that is one of a few names: *dst becomes the name's index. */
+#define CHOICE(dst, v, n, ...) ({						\
+	static const char *const names_[] = { __VA_ARGS__ };			\
+	int i_ = pick(names_, sizeof(names_) / sizeof(names_[0]), v, n);	\
+	if (i_ >= 0)								\
+		dst = i_;							\
+	i_ < 0 ? -1 : 0;							\
+})
+
 static int opt_apic(struct config *cfg, const char *v, int n)
 {
-	static const char *const names[] = { "auto", "xapic", "x2apic" };
-	int i = pick(names, 3, v, n);
-
-	if (i < 0)
-		return -1;
-	cfg->apic = (enum apic_choice)i;
-	return 0;
+	return CHOICE(cfg->apic, v, n, "auto", "xapic", "x2apic");
 }
 
 static int opt_ir(struct config *cfg, const char *v, int n)
 {
-	static const char *const names[] = { "off", "on" };
-	int i = pick(names, 2, v, n);
-
-	if (i < 0)
-		return -1;
-	cfg->ir = i;
-	return 0;
+	return CHOICE(cfg->ir, v, n, "off", "on");
 }
 
 static int opt_idle(struct config *cfg, const char *v, int n)
 {
-	static const char *const names[] = { "halt", "poll" };
-	int i = pick(names, 2, v, n);
-
-	if (i < 0)
-		return -1;
-	cfg->idle_poll = i;
-	return 0;
+	return CHOICE(cfg->idle_poll, v, n, "halt", "poll");
 }
 
 static const struct option {

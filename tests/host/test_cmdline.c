@@ -20,6 +20,27 @@ static void defaults(void **state)
 	assert_string_equal(c.options, "");
 }
 
+/* The options that are one of a few names: each name, and a bad one warned
+ * about with the default kept. */
+static void choices(void **state)
+{
+	(void)state;
+	config_parse("apic=x2apic ir=off idle=poll cpus=300", &c);
+	assert_int_equal(c.apic, APIC_X2APIC);
+	assert_int_equal(c.ir, 0);
+	assert_int_equal(c.idle_poll, 1);
+	assert_int_equal(c.cpus, 300);
+	assert_int_equal(c.nwarnings, 0);
+	config_parse("apic=xapic idle=halt", &c);
+	assert_int_equal(c.apic, APIC_XAPIC);
+	assert_int_equal(c.idle_poll, 0);
+	assert_int_equal(c.ir, 1);
+	config_parse("idle=mwait cpus=513", &c);
+	assert_int_equal(c.idle_poll, 0);
+	assert_int_equal(c.cpus, CONFIG_CPUS_MAX);
+	assert_int_equal(c.nwarnings, 2);
+}
+
 static void consoles(void **state)
 {
 	(void)state;
@@ -145,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults),
 		cmocka_unit_test(consoles),
+		cmocka_unit_test(choices),
 		cmocka_unit_test(bad_values_warn_and_keep_defaults),
 		cmocka_unit_test(unknown_keys_warn),
 		cmocka_unit_test(too_many_warnings_are_counted),
