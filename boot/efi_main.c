@@ -8,6 +8,8 @@
  */
 #include <efi.h>
 #include "tests/harness/main.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/cpu_state.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include <stdarg.h>
@@ -135,10 +137,7 @@ static void efi_say(EFI_SYSTEM_TABLE *st, const char *fmt, ...)
  * where the message can still be read, rather than faulting later. */
 static int check_paging(EFI_SYSTEM_TABLE *st)
 {
-	uint64_t cr4;
-
-	asm volatile("mov %%cr4, %0" : "=r"(cr4));
-	if (!(cr4 & (1ull << 12)))
+	if (!(read_cr4() & CR4_LA57))
 		return 0;
 	efi_say(st, "msilab: the firmware runs with 5-level paging (CR4.LA57); msilab builds "
 		"4-level tables only and cannot start. Disable 5-level paging in the firmware setup.");

@@ -20,6 +20,12 @@ struct hygiene {
 
 /* The calling CPU's counters now. */
 void hygiene_read(struct hygiene *h);
+/* SMIs between two readings (the counter is 32 bits and wraps). */
+static inline uint64_t hygiene_smis(const struct hygiene *from, const struct hygiene *to)
+{
+	return (to->smi - from->smi) & 0xffffffffu;
+}
+
 /* C1E on the calling CPU: 1 enabled, 0 disabled, -1 unknown. */
 int hygiene_c1e(void);
 /* The CPU says GenuineIntel (the model-specific MSRs above are Intel's). */

@@ -138,7 +138,7 @@ static void platform_yaml(struct test_ctx *t, const struct hygiene *h0)
 
 	hygiene_read(&h1);
 	if (h0->has_smi && h1.has_smi)
-		ksnprintf(smis, sizeof(smis), "%lu", (h1.smi - h0->smi) & 0xffffffffu);
+		ksnprintf(smis, sizeof(smis), "%lu", hygiene_smis(h0, &h1));
 	if (h0->has_aperf && h1.has_aperf && h1.mperf != h0->mperf)
 		ksnprintf(ratio, sizeof(ratio), "%lu", (h1.aperf - h0->aperf) * 100 /
 			  (h1.mperf - h0->mperf));
