@@ -44,7 +44,7 @@ FW_SRC := \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
 	tests/fw/selftest.c
 FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
-MB_SRC := boot/multiboot.c boot/multiboot_main.c
+MB_SRC := boot/multiboot.c boot/multiboot_main.c boot/relocate.c
 MB_ASM := boot/multiboot.asm
 EFI_SRC := boot/efi_main.c
 
@@ -84,11 +84,17 @@ $(BUILD)/obj/%.c.o: %.c Makefile
 $(BUILD)/obj/%.asm.o: %.asm arch/x86/long_mode.inc Makefile
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) -f elf64 -g -I./ -o $@ $<
+	$(Q)$(NASM) -f elf64 -g -I./ -DMB_LINK_BASE=$(MB_LINK_BASE) -o $@ $<
 
+# The Multiboot image is a PIE linked at 1 MiB (QEMU's -kernel and Multiboot
+# v1 load it there) that GRUB may move (boot/multiboot.asm). -z text: no
+# relocation may patch code, so the code is position-independent for sure.
+MB_LINK_BASE := 0x100000
 $(BUILD)/msilab.elf: $(MB_OBJ) $(FW_OBJ) linker.ld
-	$(LD) -nostdlib -static -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld \
-		-o $@ $(MB_OBJ) $(FW_OBJ)
+	$(LD) -nostdlib -pie --no-dynamic-linker -z text -z max-page-size=0x1000 -z noexecstack \
+		--no-warn-rwx-segments --defsym=MB_LINK_BASE=$(MB_LINK_BASE) -T linker.ld \
+		-o $@.pie $(MB_OBJ) $(FW_OBJ)
+	$(OBJCOPY) --set-section-flags .relocs=alloc,load,contents,data $@.pie $@
 
 $(BUILD)/msilab.so: $(EFI_OBJ) $(FW_OBJ) boot/efi.lds
 	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -z noexecstack -T boot/efi.lds \

@@ -117,6 +117,10 @@ int mb2_parse(const void *info, size_t max, struct boot_info *bi,
 			if (t.size >= 16)
 				memcpy(&bi->efi_system_table, p + off + 8, 8);
 			break;
+		case MB2_TAG_LOAD_BASE:
+			if (t.size >= 12)
+				memcpy(&bi->load_base_tag, p + off + 8, 4);
+			break;
 		case MB2_TAG_ACPI_OLD:
 		case MB2_TAG_ACPI_NEW:
 			mb2_acpi(bi, p + off, t.size, t.type == MB2_TAG_ACPI_NEW);

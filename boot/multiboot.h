@@ -21,6 +21,7 @@
 #define MB2_TAG_EFI64		12
 #define MB2_TAG_ACPI_OLD	14
 #define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_LOAD_BASE	21
 
 /* Multiboot (v1) info flags (section 3.3). */
 #define MB1_INFO_CMDLINE	(1u << 2)
@@ -37,5 +38,13 @@ int mb2_parse(const void *info, size_t max, struct boot_info *bi,
 
 /* The same for a Multiboot (v1) information structure at physical `info`. */
 int mb1_parse(uint32_t info, struct boot_info *bi, char *err, size_t errlen);
+
+/* What the entry's relocation pass (boot/relocate.c) did. */
+struct mb_relocation {
+	uint64_t delta;		/* run-time address minus link address */
+	uint32_t applied;	/* R_X86_64_RELATIVE entries applied */
+	uint32_t unknown;	/* entries of any other type, left alone */
+};
+extern struct mb_relocation mb_relocation;
 
 #endif

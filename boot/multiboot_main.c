@@ -14,6 +14,9 @@ void mb_main(uint32_t magic, uint32_t info)
 {
 	bi.image_base = (uintptr_t)__image_start;
 	bi.image_size = (uintptr_t)__bss_end - (uintptr_t)__image_start;
+	bi.image_linked = bi.image_base - mb_relocation.delta;
+	bi.relocs_applied = mb_relocation.applied;
+	bi.relocs_unknown = mb_relocation.unknown;
 	if (magic == MB2_BOOTLOADER_MAGIC)
 		mb2_parse((const void *)(uintptr_t)info, 1u << 20, &bi, bi.error, sizeof(bi.error));
 	else if (magic == MB1_BOOTLOADER_MAGIC)

@@ -27,6 +27,10 @@ struct boot_info {
 	uint64_t rsdp;			/* physical address, 0 if none */
 	uint64_t efi_system_table;	/* physical address, 0 if none */
 	uint64_t image_base, image_size; /* where the firmware itself lies */
+	/* Multiboot: the link address, the loader's Multiboot2 load base tag
+	 * (0 if it gave none) and the relocations the entry applied. */
+	uint64_t image_linked, load_base_tag;
+	uint32_t relocs_applied, relocs_unknown;
 	char cmdline[BOOT_CMDLINE_MAX];
 	uint32_t cmdline_truncated;
 	/* RSDP copied from a Multiboot2 ACPI tag (the tag may be the only copy). */

@@ -92,3 +92,48 @@ TEST(boot, page_allocator)
 	t_check(t, pfa_free_pages(&pfa) == before, "free pages %lu after free, %lu before",
 		pfa_free_pages(&pfa), before);
 }
+
+/*
+ * The image runs where the loader put it: its own pointers in data point
+ * into the image as it lies now (Multiboot: the entry's relocations;
+ * UEFI: the firmware's), the loader's Multiboot2 load base agrees with
+ * where the code finds itself, and the memory map calls that place RAM.
+ */
+static const char image_probe_target[] = "msilab";
+/* volatile: read from memory, not folded by the compiler. */
+static const char *volatile image_probe = image_probe_target;
+
+TEST(boot, image_placement)
+{
+	const struct boot_info *bi = kernel_boot;
+	uint64_t base = bi->image_base, end = bi->image_base + bi->image_size;
+	const char *ram = NULL;
+
+	t_yaml(t, "image: {base: 0x%lx, size: 0x%lx}", base, bi->image_size);
+	if (bi->loader != BOOT_UEFI) {
+		t_yaml(t, "linked: 0x%lx", bi->image_linked);
+		t_yaml(t, "relocations: {applied: %u, unknown: %u}", bi->relocs_applied,
+		       bi->relocs_unknown);
+		t_check(t, bi->relocs_applied > 0, "the entry applied no relocations");
+		t_check(t, bi->relocs_unknown == 0,
+			"%u relocations of a type other than R_X86_64_RELATIVE", bi->relocs_unknown);
+	}
+	if (bi->load_base_tag) {
+		t_yaml(t, "load_base_tag: 0x%lx", bi->load_base_tag);
+		t_check(t, bi->load_base_tag == base, "the loader says 0x%lx, the code runs at 0x%lx",
+			bi->load_base_tag, base);
+	}
+	t_check(t, image_probe == image_probe_target,
+		"a pointer in data reads 0x%lx, its target is at 0x%lx",
+		(uint64_t)(uintptr_t)image_probe, (uint64_t)(uintptr_t)image_probe_target);
+	for (uint32_t i = 0; i < bi->nregions; i++) {
+		const struct mem_region *r = &bi->memmap[i];
+
+		if (base >= r->base && end <= r->base + r->size)
+			ram = r->type == MEM_USABLE || r->type == MEM_LOADER ||
+			      r->type == MEM_BOOT_SERVICES ? "yes" : "no";
+	}
+	t_yaml(t, "in_ram: %s", ram ? ram : "unmapped");
+	t_check(t, ram && ram[0] == 'y', "the image [0x%lx, 0x%lx) is not inside one RAM region",
+		base, end);
+}

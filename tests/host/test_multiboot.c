@@ -61,6 +61,7 @@ static void full_information(void **state)
 {
 	uint8_t old[36], new_[36];
 	uint64_t st = 0x7fe00000;
+	uint32_t load_base = 0x200000;
 
 	(void)state;
 	start();
@@ -71,6 +72,7 @@ static void full_information(void **state)
 	tag(MB2_TAG_ACPI_NEW, new_, 36);
 	tag(MB2_TAG_ACPI_OLD, old, 20);		/* after the new one: must not win */
 	tag(MB2_TAG_EFI64, &st, 8);
+	tag(MB2_TAG_LOAD_BASE, &load_base, 4);
 	tag(99, "ignored", 7);
 	finish();
 	assert_int_equal(mb2_parse(buf, sizeof(buf), &bi, err, sizeof(err)), 0);
@@ -83,6 +85,7 @@ static void full_information(void **state)
 	assert_int_equal(bi.rsdp, (uintptr_t)bi.rsdp_copy);
 	assert_int_equal(bi.rsdp_copy[9], 'N');
 	assert_int_equal(bi.efi_system_table, st);
+	assert_int_equal(bi.load_base_tag, load_base);
 }
 
 static void new_rsdp_wins_in_either_order(void **state)
