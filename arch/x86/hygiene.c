@@ -3,6 +3,7 @@
 #include "arch/x86/hygiene.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/exception.h"
+#include "arch/x86/smp.h"
 
 #define MSR_SMI_COUNT	0x34
 #define MSR_MPERF	0xe7
@@ -29,6 +30,20 @@ void hygiene_read(struct hygiene *h)
 	if (cpuid(0, 0).a >= 6 && (cpuid(6, 0).c & 1) && rdmsr_safe(MSR_MPERF, &h->mperf) == 0 &&
 	    rdmsr_safe(MSR_APERF, &h->aperf) == 0)
 		h->has_aperf = 1;
+}
+
+static void read_here(void *h)
+{
+	hygiene_read(h);
+}
+
+int hygiene_read_on(uint32_t cpu, struct hygiene *h)
+{
+	if (cpu == this_cpu()->index) {
+		hygiene_read(h);
+		return 0;
+	}
+	return smp_call(cpu, read_here, h, SMP_CALL_TIMEOUT_MS);
 }
 
 int hygiene_c1e(void)

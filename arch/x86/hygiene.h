@@ -26,6 +26,19 @@ static inline uint64_t hygiene_smis(const struct hygiene *from, const struct hyg
 	return (to->smi - from->smi) & 0xffffffffu;
 }
 
+/* Delivered over reference cycles between two readings, in percent; -1
+ * when either reading lacks the counters or MPERF did not move. */
+static inline int64_t hygiene_aperf_pct(const struct hygiene *from, const struct hygiene *to)
+{
+	if (!from->has_aperf || !to->has_aperf || to->mperf == from->mperf)
+		return -1;
+	return (int64_t)((to->aperf - from->aperf) * 100 / (to->mperf - from->mperf));
+}
+
+/* CPU `cpu`'s counters, read on it through smp_call (arch/x86/smp.h);
+ * 0 or a negative errno (the CPU did not answer in time). */
+int hygiene_read_on(uint32_t cpu, struct hygiene *h);
+
 /* C1E on the calling CPU: 1 enabled, 0 disabled, -1 unknown. */
 int hygiene_c1e(void);
 /* The CPU says GenuineIntel (the model-specific MSRs above are Intel's). */

@@ -125,6 +125,7 @@ TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 		if (probe_vector(t, cpu, &va))
 			continue;
 		tg.vector = va.vector;
+		t_target_start(t, cpu);
 		e = smp_call_async(cpu, spin_until_stopped, &tg);
 		if (t_check(t, e == 0, "%s: could not start the spinner: %s", label, err_name(e))) {
 			k = measure_irq(&probe, trigger_ipi, &tg, n, ms_to_tsc(WAIT_MS), s, &tally);

@@ -185,6 +185,7 @@ static void run_latency(struct test_ctx *t, const char *name)
 			continue;	/* no CPU of that relation to CPU 0 */
 		if (setup(t, s, (int)cpu, &f, irqs))
 			return;
+		t_target_start(t, cpu);
 		k = measure_irq(&probe, trigger_next, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
 		msi_free_irqs(irqs, s->nvec);
 		ksnprintf(label, sizeof(label), "cpu%u", cpu);

@@ -58,6 +58,31 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 		label ? ": " : "", tally->lost, tally->duplicates, tally->spurious);
 }
 
+void t_target_start(struct test_ctx *t, uint32_t cpu)
+{
+	t->target.cpu = cpu;
+	t->target.valid = hygiene_read_on(cpu, &t->target.h0) == 0;
+}
+
+/* What t_target_start() saw change on the figure's CPU, if it was called. */
+static void target_platform(struct test_ctx *t, uint32_t cpu)
+{
+	struct hygiene h1;
+	char smis[24] = "unknown", ratio[24] = "unknown";
+	int valid = t->target.valid && t->target.cpu == cpu;
+
+	t->target.valid = 0;
+	if (!valid || hygiene_read_on(cpu, &h1)) {
+		t_yaml(t, "  target_platform: {cpu: %u, smis: unknown, aperf_mperf_pct: unknown}", cpu);
+		return;
+	}
+	if (t->target.h0.has_smi && h1.has_smi)
+		ksnprintf(smis, sizeof(smis), "%lu", hygiene_smis(&t->target.h0, &h1));
+	if (hygiene_aperf_pct(&t->target.h0, &h1) >= 0)
+		ksnprintf(ratio, sizeof(ratio), "%ld", hygiene_aperf_pct(&t->target.h0, &h1));
+	t_yaml(t, "  target_platform: {cpu: %u, smis: %s, aperf_mperf_pct: %s}", cpu, smis, ratio);
+}
+
 void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
 		  uint32_t n, const struct irq_tally *tally)
 {
@@ -96,6 +121,7 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t 
 	t_yaml(t, "  tsc_offset_ns: %s%lu", off.offset < 0 ? "-" : "", tsc_to_ns(mag));
 	t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(off.uncertainty));
 	t_yaml(t, "  below_offset: %lu", below);
+	target_platform(t, cpu);
 }
 
 /* Give up after this many triggers in a row were lost: the source is dead. */

@@ -139,9 +139,8 @@ static void platform_yaml(struct test_ctx *t, const struct hygiene *h0)
 	hygiene_read(&h1);
 	if (h0->has_smi && h1.has_smi)
 		ksnprintf(smis, sizeof(smis), "%lu", hygiene_smis(h0, &h1));
-	if (h0->has_aperf && h1.has_aperf && h1.mperf != h0->mperf)
-		ksnprintf(ratio, sizeof(ratio), "%lu", (h1.aperf - h0->aperf) * 100 /
-			  (h1.mperf - h0->mperf));
+	if (hygiene_aperf_pct(h0, &h1) >= 0)
+		ksnprintf(ratio, sizeof(ratio), "%ld", hygiene_aperf_pct(h0, &h1));
 	t_yaml(t, "platform: {cpu: 0, smis: %s, aperf_mperf_pct: %s, c1e: %s, idle: %s}", smis,
 	       ratio, c1e < 0 ? "unknown" : c1e ? "on" : "off", smp_idle_poll ? "poll" : "halt");
 }

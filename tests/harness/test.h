@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "lib/printf.h"
+#include "arch/x86/hygiene.h"
 
 #define TEST_BUDGET_MS	10000	/* default watchdog budget */
 #define TEST_MANUAL	(1u << 0)	/* runs only when a glob names its suite */
@@ -58,6 +59,11 @@ struct test_ctx {
 	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
 	uint32_t samples;		/* samples= from the command line */
 	uint32_t figures;		/* latency figures reported (t_latency) */
+	struct {			/* t_target_start() */
+		uint32_t cpu;
+		int valid;
+		struct hygiene h0;
+	} target;
 };
 
 /* Mark the test failed; the first call's text becomes `message:`. */
@@ -104,6 +110,13 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
  * other_package: arch/x86/topology.h).
  */
 #define CROSS_CPU_OFFSET_MAX_NS 10000
+
+/*
+ * Before a cross-CPU measurement: read CPU `cpu`'s SMI count and
+ * APERF/MPERF (arch/x86/hygiene.h), so that its t_latency_on() figure
+ * says what the platform did on that CPU too (`target_platform:`).
+ */
+void t_target_start(struct test_ctx *t, uint32_t cpu);
 void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
 		  uint32_t n, const struct irq_tally *tally);
 
