@@ -39,7 +39,7 @@ FW_SRC := \
 	drivers/iommu/intel/events.c \
 	kernel/main.c kernel/cmdline.c \
 	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
-	tests/harness/measure.c tests/harness/sources.c \
+	tests/harness/measure.c tests/harness/sources.c tests/harness/lava.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
 	tests/fw/selftest.c
@@ -56,7 +56,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run test host-test qemu-test bench report deps help clean
+.PHONY: all run test host-test qemu-test bench lava report deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -65,6 +65,8 @@ help:
 	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
+	@echo "make lava       the QEMU job of lava/qemu/ through lava-run, checked against the"
+	@echo "                report of the same run (ARGS= sets the command line)"
 	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each; seeds:"
 	@echo "                QEMU's tables and, where present, ../shared/corpus/acpi)"
 	@echo "make report     JSON and latency plots of the last run (LOG= picks a serial log)"
@@ -168,7 +170,12 @@ run:
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all host-test
-	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t
+	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t
+
+lava:
+	@tools/deps.sh lava
+	@$(MAKE) --no-print-directory all
+	@python3 tools/lava/lava.py run "$(ARGS)"
 
 bench:
 	@tools/deps.sh run

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Check (and, as root, install) what msilab needs to build and test.
-# Usage: tools/deps.sh [build|run|test|fuzz|report]   (default: test)
+# Usage: tools/deps.sh [build|run|test|fuzz|report|lava]   (default: test)
 set -eu
 what=${1:-test}
 
@@ -10,13 +10,16 @@ need_run="ovmf seabios"
 need_test="libcmocka-dev perl python3 acpica-tools"
 need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 gnuplot-nox"
+# LAVA's dispatcher, and what it checks a bare-metal job's worker has.
+need_lava="lava-dispatcher telnet tftpd-hpa"
 case $what in
   fuzz)  pkgs="$need_fuzz" ;;
   report) pkgs="$need_report" ;;
   build) pkgs="$need_build" ;;
   run)   pkgs="$need_build $need_run" ;;
-  test)  pkgs="$need_build $need_run $need_test" ;;
-  *) echo "usage: $0 [build|run|test|fuzz|report]" >&2; exit 2 ;;
+  lava)  pkgs="$need_build $need_run $need_lava" ;;
+  test)  pkgs="$need_build $need_run $need_test $need_lava" ;;
+  *) echo "usage: $0 [build|run|test|fuzz|report|lava]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -27,7 +30,7 @@ done
 # remapping faults and has igb; Debian 12's own 7.2 does not (see
 # docs/qemu.md). An older QEMU is upgraded when we are root.
 want_qemu=0
-if [ "$what" = run ] || [ "$what" = test ]; then
+if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ]; then
   qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
   if [ -z "$qv" ]; then
     want_qemu=1

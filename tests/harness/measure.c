@@ -31,6 +31,15 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 		for (uint32_t i = 0; i < n; i++)
 			samples[i] = tsc_to_ns(samples[i]);
 	stats_compute(samples + 1, n - 1, &s);
+	if (t->nfigures < TEST_FIGURES_MAX) {
+		struct t_figure *f = &t->figure[t->nfigures++];
+
+		ksnprintf(f->label, sizeof(f->label), "%s", label ? label : "");
+		f->unit = tsc.source >= 0 ? "ns" : "cycles";
+		f->p50 = s.p50;
+		f->p99 = s.p99;
+		f->max = s.max;
+	}
 
 	t_yaml(t, "%sunit: %s", in, tsc.source >= 0 ? "ns" : "tsc_cycles");
 	t_yaml(t, "%ssamples: %u", in, s.n);

@@ -17,6 +17,7 @@
 #include "arch/x86/mce.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/hygiene.h"
+#include "tests/harness/lava.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
 
@@ -153,14 +154,16 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	uint32_t budget = test->budget_ms ? test->budget_ms : TEST_BUDGET_MS;
 	int why;
 
-	uint64_t nmis0 = nmi_counts.count;
+	uint64_t nmis0 = nmi_counts.count, tsc0;
 	struct hygiene h0;
+	const char *result;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.test = test;
 	ctx.samples = cfg->samples;
 	run.test = test;
 	hygiene_read(&h0);
+	tsc0 = rdtsc();
 
 	recover_push(&point);
 	runner_point = &point;
@@ -206,15 +209,19 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		t_yaml(&ctx, "unowned_interrupts: %lu  # last on vector 0x%x",
 		       irq_counts.unowned - unowned0, irq_counts.last_unowned);
 
+	tsc0 = rdtsc() - tsc0;
 	if (ctx.failed) {
 		kprintf("not ok %d - %s.%s%s\n", num, test->suite, test->name,
 			why == RECOVER_TIMEOUT ? " # timeout" : "");
 		(*failed)++;
+		result = "fail";
 	} else if (ctx.skipped) {
 		kprintf("ok %d - %s.%s # SKIP %s\n", num, test->suite, test->name, ctx.reason);
 		(*skipped)++;
+		result = "skip";
 	} else {
 		kprintf("ok %d - %s.%s\n", num, test->suite, test->name);
+		result = "pass";
 	}
 	if (ctx.ylen) {
 		/* Not kprintf: its line buffer is smaller than a YAML block. */
@@ -222,6 +229,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		console_write(ctx.yaml, ctx.ylen);
 		console_write("  ...\n", 6);
 	}
+	lava_lines(&ctx, result, tsc_to_ns(tsc0) / 1000);
 }
 
 int runner_run(const struct config *cfg)

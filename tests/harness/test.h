@@ -48,6 +48,14 @@ struct test {
 
 #define TEST_YAML_MAX	32768	/* room for a figure per CPU */
 #define TEST_ALLOCS	4
+#define TEST_FIGURES_MAX 32	/* figures kept for the `# lava:` lines */
+
+/* A latency figure's headline numbers (t_latency), for tests/harness/lava.c. */
+struct t_figure {
+	char label[32];		/* "" for a test's only, unlabelled figure */
+	const char *unit;	/* "ns", or "cycles" without a TSC frequency */
+	uint64_t p50, p99, max;
+};
 
 struct test_ctx {
 	const struct test *test;
@@ -59,6 +67,8 @@ struct test_ctx {
 	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
 	uint32_t samples;		/* samples= from the command line */
 	uint32_t figures;		/* latency figures reported (t_latency) */
+	uint32_t nfigures;		/* kept in figure[], at most TEST_FIGURES_MAX */
+	struct t_figure figure[TEST_FIGURES_MAX];
 	struct {			/* t_target_start() */
 		uint32_t cpu;
 		int valid;
