@@ -117,11 +117,12 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd \
+HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd \
 	apic_mode topology
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
 host_src_stats    := lib/stats.c
+host_src_lathist  := lib/lathist.c
 host_src_memmap   := lib/memmap.c lib/stats.c
 host_src_pfa      := lib/pfa.c
 host_src_multiboot := boot/multiboot.c lib/printf.c

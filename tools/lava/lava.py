@@ -172,6 +172,7 @@ class Tap:
         print("%s %d - %s" % ("ok" if ok else "not ok", self.n, desc))
         for d in list(diag)[:20] if not ok else ():
             print("# %s" % d)
+            print("# %s" % d, file=sys.stderr)   # prove shows stderr without -v
         sys.stdout.flush()
 
     def done(self):
