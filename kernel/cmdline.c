@@ -115,7 +115,7 @@ static int opt_samples(struct config *cfg, const char *v, int n)
 
 	if (parse_u64(v, n, &s) || s < 1 || s > CONFIG_SAMPLES_MAX)
 		return -1;
-	cfg->samples = (uint32_t)s;
+	cfg->samples = s;
 	return 0;
 }
 

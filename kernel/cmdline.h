@@ -32,7 +32,7 @@ enum apic_choice {
 #define CONFIG_WARN_LEN		120
 #define CONFIG_TESTS_LEN	256
 #define CONFIG_SAMPLES_DEFAULT	10000
-#define CONFIG_SAMPLES_MAX	100000
+#define CONFIG_SAMPLES_MAX	10000000000ull	/* constant memory: tests/harness/test.h */
 #define CONFIG_CPUS_MAX		512	/* CPUS_MAX */
 
 struct config {
@@ -40,7 +40,7 @@ struct config {
 	uint64_t console_base;		/* port or address (auto: COM1 until ACPI is read) */
 	uint32_t console_baud;
 	char tests[CONFIG_TESTS_LEN];	/* comma-separated globs */
-	uint32_t samples;
+	uint64_t samples;
 	enum exit_mode exit;
 	enum apic_choice apic;
 	uint32_t cpus;			/* at most this many CPUs, the boot CPU included */

@@ -77,7 +77,7 @@ static uint64_t nice_width(uint64_t x)
 
 void stats_compute(uint64_t *v, uint32_t n, struct stats *s)
 {
-	uint64_t sum = 0, span;
+	uint64_t sum = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (n == 0)
@@ -90,21 +90,34 @@ void stats_compute(uint64_t *v, uint32_t n, struct stats *s)
 	s->p90 = stats_percentile(v, n, 90, 100);
 	s->p99 = stats_percentile(v, n, 99, 100);
 	s->p999 = stats_percentile(v, n, 999, 1000);
+	s->p9999 = stats_percentile(v, n, 9999, 10000);
+	s->p999999 = stats_percentile(v, n, 999999, 1000000);
 	for (uint32_t i = 0; i < n; i++)
 		sum += v[i];
 	s->mean = (sum + n / 2) / n;
+	stats_hist_frame(s);
+	for (uint32_t i = 0; i < n; i++)
+		stats_hist_add(s, v[i], 1);
+}
 
-	/* The buckets span the body, min to twice p90's distance from it; the
-	 * tail beyond lands in the overflow bucket (and shows in p99..max). */
-	span = 2 * (s->p90 - s->min) + 1;
+/* The buckets span the body, min to twice p90's distance from it; the
+ * tail beyond lands in the overflow bucket (and shows in p99..max). */
+void stats_hist_frame(struct stats *s)
+{
+	uint64_t span = 2 * (s->p90 - s->min) + 1;
+
 	s->hist_width = nice_width((span + HIST_BUCKETS - 1) / HIST_BUCKETS);
 	s->hist_lo = s->min - s->min % s->hist_width;
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t b = (v[i] - s->hist_lo) / s->hist_width;
+	memset(s->hist, 0, sizeof(s->hist));
+	s->hist_overflow = 0;
+}
 
-		if (b < HIST_BUCKETS)
-			s->hist[b]++;
-		else
-			s->hist_overflow++;
-	}
+void stats_hist_add(struct stats *s, uint64_t v, uint64_t count)
+{
+	uint64_t b = v < s->hist_lo ? 0 : (v - s->hist_lo) / s->hist_width;
+
+	if (b < HIST_BUCKETS)
+		s->hist[b] += count;
+	else
+		s->hist_overflow += count;
 }

@@ -238,19 +238,17 @@ static uint64_t edu_trigger(void *ctx)
 	return s->trigger(s, 0);
 }
 
-static uint32_t edu_samples(struct irq_source *s, uint64_t *smp, uint32_t n)
+static uint64_t edu_samples(struct irq_source *s, struct series *smp, uint64_t n)
 {
 	struct irq_tally tally = { 0 };
 	struct irq_desc *irq;
-	uint32_t k;
+	uint64_t k;
 
 	if (msi_alloc_irqs(s->dev, 0, 1, 0, &irq))
 		return 0;
 	irq_request(irq, on_edu_probe, s);
 	k = measure_irq(&edu_probe, edu_trigger, s, n, ms_to_tsc(WAIT_MS), smp, &tally);
 	msi_free_irqs(&irq, 1);
-	for (uint32_t i = 0; i < k; i++)
-		smp[i] = tsc_to_ns(smp[i]);
 	return k;
 }
 
@@ -271,8 +269,8 @@ TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct irq_source *s = source_get("edu");
-	uint32_t n = t->samples < 5000 ? t->samples : 5000, kon, koff = 0;
-	uint64_t *on = t_alloc(t, n * 8), *off = t_alloc(t, n * 8);
+	uint64_t n = t->samples < 5000 ? t->samples : 5000, kon, koff = 0;
+	struct series *on = t_series(t), *off = t_series(t);
 	struct stats son, soff;
 
 	if (!u || !edu_or_skip(t, 0) || !t_check(t, on && off, "no memory"))
@@ -281,9 +279,9 @@ TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
 	if (remapping(t, u, s->dev, 0) == 0)
 		koff = edu_samples(s, off, n);
 	remapping(t, u, s->dev, 1);
-	t_check(t, kon == n && koff == n, "%u and %u of %u delivered", kon, koff, n);
-	stats_compute(on, kon, &son);
-	stats_compute(off, koff, &soff);
+	t_check(t, kon == n && koff == n, "%lu and %lu of %lu delivered", kon, koff, n);
+	series_stats(on, &son);
+	series_stats(off, &soff);
 	t_yaml(t, "remapped: {p50: %lu, p99: %lu, mean: %lu}", son.p50, son.p99, son.mean);
 	t_yaml(t, "compatibility: {p50: %lu, p99: %lu, mean: %lu}", soff.p50, soff.p99, soff.mean);
 	t_yaml(t, "unit: ns");
@@ -349,7 +347,7 @@ TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 	struct ir_unit *u = unit_or_skip(t);
 	struct irq_source *s = maskable_source();
 	uint32_t n = 500, bad = 0;
-	uint64_t *ms = t_alloc(t, n * 8), *mi = t_alloc(t, n * 8);
+	struct series *ms = t_series(t), *mi = t_series(t);
 	struct irq_desc *irq;
 	struct vtd_fault f;
 	int held_src, held_irte;
@@ -368,11 +366,11 @@ TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 
 		bad += irq_mask(irq) != 0;
 		bad += irq_unmask(irq) != 0;
-		ms[i] = rdtsc() - t0;
+		series_add(ms, (int64_t)(rdtsc() - t0));
 		t0 = rdtsc();
 		bad += ir_irte_mask(irq, 1) != 0;
 		bad += ir_irte_mask(irq, 0) != 0;
-		mi[i] = rdtsc() - t0;
+		series_add(mi, (int64_t)(rdtsc() - t0));
 	}
 	held_src = masked_trigger(s, irq, 0);
 	held_irte = masked_trigger(s, irq, 1);
@@ -382,8 +380,8 @@ TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 	t_yaml(t, "source: %s", s->name);
 	t_yaml(t, "trigger_while_source_masked: %s", held_name(held_src));
 	t_yaml(t, "trigger_while_irte_masked: %s", held_name(held_irte));
-	t_latency(t, "source_mask_unmask", ms, n, NULL);
-	t_latency(t, "irte_mask_unmask", mi, n, NULL);
+	t_latency(t, "source_mask_unmask", ms, NULL);
+	t_latency(t, "irte_mask_unmask", mi, NULL);
 	t_check(t, bad == 0, "%u mask or unmask calls failed", bad);
 	t_check(t, held_src == 1, "a message raised while masked at the source was not held");
 	t_check(t, held_irte >= 0, "a message got through a non-present IRTE");

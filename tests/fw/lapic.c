@@ -50,19 +50,18 @@ static uint64_t trigger_self_ipi(void *ctx)
 /* Self-IPI: from just before the ICR write to the entry stub's timestamp. */
 TEST(lapic, self_ipi_latency)
 {
-	uint32_t n = t->samples, k;
-	uint64_t *s = t_alloc(t, n * sizeof(*s));
+	struct series *s = t_series(t);
 	struct irq_tally tally = { 0 };
 	struct vector_assign va;
 
-	if (!t_check(t, s != NULL, "no memory for %u samples", n) || probe_vector(t, 0, &va))
+	if (!t_check(t, s != NULL, "no memory for a series") || probe_vector(t, 0, &va))
 		return;
 	self_vector = va.vector;
-	k = measure_irq(&probe, trigger_self_ipi, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
+	measure_irq(&probe, trigger_self_ipi, NULL, t->samples, ms_to_tsc(WAIT_MS), s, &tally);
 	probe_release(&va);
 	t_yaml(t, "vector: 0x%x", va.vector);
 	t_yaml(t, "apic: %s", lapic_mode_name());
-	t_latency(t, NULL, s, k, &tally);
+	t_latency(t, NULL, s, &tally);
 }
 
 struct ipi_target {
@@ -97,14 +96,13 @@ static void spin_until_stopped(void *arg)
 TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 {
 	int32_t target[REL_N];
-	uint32_t n = t->samples;
-	uint64_t *s = t_alloc(t, n * sizeof(*s));
+	struct series *s = t_series(t);
 
 	if (cpus_online < 2) {
 		t_skip(t, "one CPU online: no IPI target (cpus=1 or a single-CPU machine)");
 		return;
 	}
-	if (!t_check(t, s != NULL, "no memory for %u samples", n))
+	if (!t_check(t, s != NULL, "no memory for a series"))
 		return;
 	smp_targets(0, target);
 	t_yaml(t, "targets: {smt_sibling: %d, same_package: %d, other_package: %d}  # CPU index, -1: none",
@@ -115,7 +113,6 @@ TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 		struct ipi_target tg = { 0 };
 		struct vector_assign va;
 		char label[16];
-		uint32_t k;
 		int e;
 
 		if (target[r] < 0)
@@ -125,14 +122,15 @@ TEST(lapic, ipi_latency, .budget_ms = 60000, .needs = "2 cpus")
 		if (probe_vector(t, cpu, &va))
 			continue;
 		tg.vector = va.vector;
-		t_target_start(t, cpu);
+		series_init(s);
+		t_target_start(t, cpu, s);
 		e = smp_call_async(cpu, spin_until_stopped, &tg);
 		if (t_check(t, e == 0, "%s: could not start the spinner: %s", label, err_name(e))) {
-			k = measure_irq(&probe, trigger_ipi, &tg, n, ms_to_tsc(WAIT_MS), s, &tally);
+			measure_irq(&probe, trigger_ipi, &tg, t->samples, ms_to_tsc(WAIT_MS), s, &tally);
 			tg.stop = 1;
 			t_check(t, smp_call_wait(cpu, SMP_CALL_TIMEOUT_MS) == 0, "%s: spinner did not end",
 				label);
-			t_latency_on(t, label, cpu, s, k, &tally);
+			t_latency_on(t, label, cpu, s, &tally);
 			t_yaml(t, "  apic_id: %u", tg.apic_id);
 			t_yaml(t, "  target_wait: poll  # spin_until_stopped, whatever idle= says");
 			t_yaml(t, "  icr_not_delivered: %u", tg.not_delivered);
@@ -163,39 +161,26 @@ static uint64_t trigger_deadline(void *ctx)
 	return deadline;
 }
 
-/* Samples with the handler before the computed deadline (a one-shot timer
- * whose rate was calibrated a little high) are clamped to 0 and counted. */
-static uint32_t clamp_early(uint64_t *s, uint32_t k)
-{
-	uint32_t early = 0;
-
-	for (uint32_t i = 0; i < k; i++) {
-		if ((int64_t)s[i] < 0) {
-			s[i] = 0;
-			early++;
-		}
-	}
-	return early;
-}
-
 /* Timer due time (as the TSC predicts it) to the handler's timestamp: one
  * figure, `label`, of a timer armed by `trigger`. */
 static void run_timer(struct test_ctx *t, const char *label, uint64_t (*trigger)(void *))
 {
-	uint32_t n = t->samples > 2000 ? 2000 : t->samples, k;
-	uint64_t *s = t_alloc(t, n * sizeof(*s));
+	uint64_t n = t->samples > 2000 ? 2000 : t->samples;
+	struct series *s = t_series(t);
 	struct irq_tally tally = { 0 };
 	struct vector_assign va;
 
-	if (!t_check(t, s != NULL, "no memory for %u samples", n) || probe_vector(t, 0, &va))
+	if (!t_check(t, s != NULL, "no memory for a series") || probe_vector(t, 0, &va))
 		return;
 	timer_vector = va.vector;
 	timer_ticks = (uint32_t)(lapic_timer_hz() * TIMER_US / 1000000);
 	t_yaml(t, "distance_us: %d", TIMER_US);
 	t_yaml(t, "timer_hz: %lu", lapic_timer_hz());
-	k = measure_irq(&probe, trigger, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
-	t_yaml(t, "early: %u", clamp_early(s, k));
-	t_latency(t, label, s, k, &tally);
+	/* A handler before the computed deadline (a one-shot timer whose rate
+	 * was calibrated a little high) counts as 0, and as early. */
+	measure_irq(&probe, trigger, NULL, n, ms_to_tsc(WAIT_MS), s, &tally);
+	t_yaml(t, "early: %lu", s->below);
+	t_latency(t, label, s, &tally);
 	lapic_timer_stop();
 	probe_release(&va);
 	t_watchdog_restart(t);

@@ -74,16 +74,16 @@ static void target_wait(struct test_ctx *t, const char *label, uint32_t cpu)
 }
 
 static void figure(struct test_ctx *t, struct irq_source *s, const char *label, uint32_t cpu,
-		   uint64_t *smp, uint32_t k, const struct irq_tally *tally)
+		   struct series *smp, const struct irq_tally *tally)
 {
 	const char *in = label ? "  " : "";
 
 	if (!s->qemu_quirk || !platform_is_qemu()) {
-		t_latency_on(t, label, cpu, smp, k, tally);
+		t_latency_on(t, label, cpu, smp, tally);
 		target_wait(t, label, cpu);
 		return;
 	}
-	t_latency_on(t, label, cpu, smp, k, NULL);
+	t_latency_on(t, label, cpu, smp, NULL);
 	target_wait(t, label, cpu);
 	t_yaml(t, "%striggers: %lu", in, tally->triggers);
 	t_yaml(t, "%sdelivered: %lu", in, tally->delivered);
@@ -133,13 +133,12 @@ static uint64_t self_vector_trigger(void *ctx)
 	return t0;
 }
 
-/* The self-IPI p50 of this run, for ratios. */
-static uint64_t self_ipi_p50(struct test_ctx *t, uint64_t *s, uint32_t n)
+/* The self-IPI p50 of this run, for ratios (exact: n <= SERIES_RAW). */
+static uint64_t self_ipi_p50(struct test_ctx *t, struct series *s, uint32_t n)
 {
 	struct vector_assign va;
 	struct irq_tally tally = { 0 };
 	struct stats st;
-	uint32_t k;
 
 	if (vector_alloc(&vectors, 0, &va))
 		return 0;
@@ -147,27 +146,31 @@ static uint64_t self_ipi_p50(struct test_ctx *t, uint64_t *s, uint32_t n)
 		vector_free(&vectors, &va);
 		return 0;
 	}
-	k = measure_irq(&probe, self_vector_trigger, (void *)(uintptr_t)va.vector, n,
-			ms_to_tsc(WAIT_MS), s, &tally);
+	series_init(s);
+	measure_irq(&probe, self_vector_trigger, (void *)(uintptr_t)va.vector, n,
+		    ms_to_tsc(WAIT_MS), s, &tally);
 	irq_unregister(0, va.vector);
 	vector_free(&vectors, &va);
 	(void)t;
-	for (uint32_t i = 0; i < k; i++)
-		s[i] = tsc_to_ns(s[i]);
-	stats_compute(s, k, &st);
+	/* Every sample, the cold one included as before. */
+	if (s->n && s->nraw < SERIES_RAW)
+		s->raw[s->nraw++] = s->cold;
+	for (uint32_t i = 0; i < s->nraw; i++)
+		s->raw[i] = tsc_to_ns(s->raw[i]);
+	stats_compute(s->raw, s->nraw, &st);
 	return st.p50;
 }
 
 static void run_latency(struct test_ctx *t, const char *name)
 {
 	struct irq_source *s = source(t, name);
-	uint32_t n = t->samples;
-	uint64_t *smp = t_alloc(t, n * sizeof(*smp)), base;
+	uint64_t n = t->samples, base;
+	struct series *smp = t_series(t);
 	int32_t target[REL_N];
 
-	if (!s || !t_check(t, smp != NULL, "no memory for %u samples", n))
+	if (!s || !t_check(t, smp != NULL, "no memory for a series"))
 		return;
-	base = self_ipi_p50(t, smp, n < 2000 ? n : 2000);
+	base = self_ipi_p50(t, smp, n < 2000 ? (uint32_t)n : 2000);
 	t_yaml(t, "kind: %s", s->kind);
 	t_yaml(t, "vectors: %u", s->nvec);
 	t_yaml(t, "self_ipi_p50_ns: %lu", base);
@@ -177,28 +180,25 @@ static void run_latency(struct test_ctx *t, const char *name)
 		struct irq_desc *irqs[SOURCE_VECS_MAX];
 		struct irq_tally tally = { 0 };
 		static struct fire f;
-		struct stats st;
 		char label[8];
-		uint32_t k;
+		uint64_t k;
 
 		if (target[r] < 0)
 			continue;	/* no CPU of that relation to CPU 0 */
 		if (setup(t, s, (int)cpu, &f, irqs))
 			return;
-		t_target_start(t, cpu);
+		series_init(smp);
+		t_target_start(t, cpu, smp);
 		k = measure_irq(&probe, trigger_next, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
 		msi_free_irqs(irqs, s->nvec);
 		ksnprintf(label, sizeof(label), "cpu%u", cpu);
-		figure(t, s, label, cpu, smp, k, &tally);
+		figure(t, s, label, cpu, smp, &tally);
 		for (uint32_t i = 0; i < s->nvec; i++) {
 			t_yaml(t, "  vector%u_deliveries: %u", i, f.per_vec[i]);
 			t_check(t, f.per_vec[i] > 0, "%s vector %u never delivered", label, i);
 		}
-		/* t_latency left smp sorted in ns: the p50 is the middle sample. */
-		if (k > 1 && base) {
-			stats_compute(smp + 1, k - 1, &st);
-			t_yaml(t, "  ratio_to_self_ipi_p50_pct: %lu", st.p50 * 100 / base);
-		}
+		if (k > 1 && base && t->last.n)
+			t_yaml(t, "  ratio_to_self_ipi_p50_pct: %lu", t->last.p50 * 100 / base);
 	}
 }
 
@@ -206,8 +206,8 @@ static void run_latency(struct test_ctx *t, const char *name)
 static void run_mask_cost(struct test_ctx *t, const char *name)
 {
 	struct irq_source *s = source(t, name);
-	uint32_t n = t->samples < MASK_SAMPLES ? t->samples : MASK_SAMPLES;
-	uint64_t *m = t_alloc(t, n * sizeof(*m)), *u = t_alloc(t, n * sizeof(*u));
+	uint64_t n = t->samples < MASK_SAMPLES ? t->samples : MASK_SAMPLES;
+	struct series *m = t_series(t), *u = t_series(t);
 	struct irq_desc *irq;
 	int e;
 
@@ -222,18 +222,18 @@ static void run_mask_cost(struct test_ctx *t, const char *name)
 		return;
 	}
 	irq_unmask(irq);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < n; i++) {
 		uint64_t t0 = rdtsc();
 
 		irq_mask(irq);
-		m[i] = rdtsc() - t0;
+		series_add(m, (int64_t)(rdtsc() - t0));
 		t0 = rdtsc();
 		irq_unmask(irq);
-		u[i] = rdtsc() - t0;
+		series_add(u, (int64_t)(rdtsc() - t0));
 	}
 	msi_free_irqs(&irq, 1);
-	t_latency(t, "mask", m, n, NULL);
-	t_latency(t, "unmask", u, n, NULL);
+	t_latency(t, "mask", m, NULL);
+	t_latency(t, "unmask", u, NULL);
 }
 
 /* Trigger while masked: nothing within a window; where the source keeps a
@@ -245,9 +245,9 @@ static void run_mask_cost(struct test_ctx *t, const char *name)
 static void run_masked_trigger(struct test_ctx *t, const char *name)
 {
 	struct irq_source *s = source(t, name);
-	uint32_t rounds = t->samples < 200 ? t->samples : 200, k = 0, early = 0, lost = 0,
+	uint32_t rounds = t->samples < 200 ? (uint32_t)t->samples : 200, early = 0, lost = 0,
 		 dup = 0, pend = 0;
-	uint64_t *lat = t_alloc(t, rounds * sizeof(*lat));
+	struct series *lat = t_series(t);
 	struct irq_desc *irqs[SOURCE_VECS_MAX];
 	static struct fire f;
 
@@ -274,7 +274,7 @@ static void run_masked_trigger(struct test_ctx *t, const char *name)
 		irq_unmask(irqs[0]);
 		(void)wait_ms(probe.count != c0, s->has_pending ? WAIT_MS : QUIET_MS);
 		if (probe.count != c0)
-			lat[k++] = probe.stamp - t0;
+			series_add(lat, (int64_t)(probe.stamp - t0));
 		delay_ms(1);	/* a second delivery would come now */
 		lost += probe.count == c0;
 		dup += probe.count - c0 > 1;
@@ -292,15 +292,15 @@ static void run_masked_trigger(struct test_ctx *t, const char *name)
 		t_yaml(t, "rounds_with_more_than_one_delivery: %u", dup);
 		t_check(t, lost == 0 && (dup == 0 || quirk), "after unmask: %u rounds without delivery, "
 			"%u with more than one", lost, dup);
-		t_latency(t, "unmask_to_delivery", lat, k, NULL);
+		t_latency(t, "unmask_to_delivery", lat, NULL);
 		if (quirk)
 			t_skip(t, "%s", s->qemu_quirk);
 	} else {
 		t_yaml(t, "held_until_unmask: %u", rounds - lost);
 		t_yaml(t, "dropped: %u", lost);
 		t_check(t, dup == 0, "%u rounds with more than one delivery after the unmask", dup);
-		if (k > 1)
-			t_latency(t, "unmask_to_delivery", lat, k, NULL);
+		if (lat->n > 1)
+			t_latency(t, "unmask_to_delivery", lat, NULL);
 	}
 }
 
@@ -327,8 +327,8 @@ static uint64_t trigger_and_move(void *ctx)
 static void run_affinity(struct test_ctx *t, const char *name)
 {
 	struct irq_source *s = source(t, name);
-	uint32_t n = t->samples < 2000 ? t->samples : 2000, k;
-	uint64_t *smp = t_alloc(t, n * sizeof(*smp));
+	uint64_t n = t->samples < 2000 ? t->samples : 2000;
+	struct series *smp = t_series(t);
 	struct irq_tally tally = { 0 };
 	static struct fire f;
 
@@ -342,13 +342,13 @@ static void run_affinity(struct test_ctx *t, const char *name)
 		return;
 	move_n = s->nvec;
 	move_count = moves_done = 0;
-	k = measure_irq(&probe, trigger_and_move, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
+	measure_irq(&probe, trigger_and_move, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
 	msi_free_irqs(move_irqs, s->nvec);
 	t_yaml(t, "moves: %u", moves_done);
 	t_yaml(t, "cpus: %u", cpus_online);
 	/* Stamped on whichever CPU the vector was on: no one offset to subtract
 	 * (smp.tsc_skew reports them). */
-	figure(t, s, NULL, 0, smp, k, &tally);
+	figure(t, s, NULL, 0, smp, &tally);
 }
 
 /* Each source's four behaviours. A suite name is a C identifier: the

@@ -8,53 +8,136 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
-void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
+void series_init(struct series *s)
+{
+	memset(s, 0, offsetof(struct series, raw));
+	lathist_init(&s->hist);
+}
+
+struct series *t_series(struct test_ctx *t)
+{
+	struct series *s = t_alloc(t, sizeof(*s));
+
+	if (s)
+		series_init(s);
+	return s;
+}
+
+void series_add(struct series *s, int64_t cycles)
+{
+	uint64_t v;
+
+	cycles -= s->offset;
+	if (cycles < 0) {
+		s->below++;
+		cycles = 0;
+	}
+	v = (uint64_t)cycles;
+	if (s->n++ == 0) {
+		s->cold = v;
+		return;
+	}
+	lathist_record(&s->hist, v);
+	if (s->nraw < SERIES_RAW)
+		s->raw[s->nraw++] = v;
+}
+
+/* TSC cycles to the figure's unit: ns, or cycles without a TSC frequency. */
+static uint64_t unit(uint64_t cycles)
+{
+	return tsc.source >= 0 ? tsc_to_ns(cycles) : cycles;
+}
+
+/* The statistics of a series too long to keep: from its histogram,
+ * percentiles within 1/256, the fixed-width histogram by bucket midpoint. */
+static void hist_stats(const struct lathist *h, struct stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->n = h->count;
+	st->min = unit(h->min);
+	st->max = unit(h->max);
+	st->mean = unit(lathist_mean(h));
+	st->p50 = unit(lathist_percentile(h, 50, 100));
+	st->p90 = unit(lathist_percentile(h, 90, 100));
+	st->p99 = unit(lathist_percentile(h, 99, 100));
+	st->p999 = unit(lathist_percentile(h, 999, 1000));
+	st->p9999 = unit(lathist_percentile(h, 9999, 10000));
+	st->p999999 = unit(lathist_percentile(h, 999999, 1000000));
+	stats_hist_frame(st);
+	for (uint32_t i = 0; i < LATHIST_BUCKETS; i++)
+		if (h->bucket[i])
+			stats_hist_add(st, unit(lathist_lower(i) + lathist_width(i) / 2), h->bucket[i]);
+	st->hist_overflow += h->beyond;
+}
+
+void series_stats(struct series *s, struct stats *st)
+{
+	if (s->n < 2)
+		memset(st, 0, sizeof(*st));
+	else if (s->n - 1 <= SERIES_RAW) {
+		for (uint32_t i = 0; i < s->nraw; i++)
+			s->raw[i] = unit(s->raw[i]);
+		stats_compute(s->raw, s->nraw, st);
+	} else {
+		hist_stats(&s->hist, st);
+	}
+}
+
+void t_latency(struct test_ctx *t, const char *label, struct series *s,
 	       const struct irq_tally *tally)
 {
 	const char *in = label ? "  " : "";
-	char hist[HIST_BUCKETS * 12 + 8];
-	struct stats s;
+	char hist[HIST_BUCKETS * 22 + 8];
+	int exact = s->n >= 2 && s->n - 1 <= SERIES_RAW;
+	struct stats st;
 	size_t h = 0;
 
 	if (label)
 		t_yaml(t, "%s:", label);
 	t->figures++;
-	if (n < 2) {
-		t_yaml(t, "%ssamples: %u", in, n);
-		t_fail(t, "%s%s%u samples: too few for a distribution", label ? label : "",
-		       label ? ": " : "", n);
+	if (s->n < 2) {
+		t_yaml(t, "%ssamples: %lu", in, s->n);
+		t_fail(t, "%s%s%lu samples: too few for a distribution", label ? label : "",
+		       label ? ": " : "", s->n);
+		memset(&t->last, 0, sizeof(t->last));
 		return;
 	}
-	/* Without a TSC frequency source, ns would be a guess: stay in cycles. */
-	if (tsc.source >= 0)
-		for (uint32_t i = 0; i < n; i++)
-			samples[i] = tsc_to_ns(samples[i]);
-	stats_compute(samples + 1, n - 1, &s);
+	series_stats(s, &st);
 	if (t->nfigures < TEST_FIGURES_MAX) {
 		struct t_figure *f = &t->figure[t->nfigures++];
 
 		ksnprintf(f->label, sizeof(f->label), "%s", label ? label : "");
 		f->unit = tsc.source >= 0 ? "ns" : "cycles";
-		f->p50 = s.p50;
-		f->p99 = s.p99;
-		f->max = s.max;
+		f->p50 = st.p50;
+		f->p99 = st.p99;
+		f->max = st.max;
 	}
-
 	t_yaml(t, "%sunit: %s", in, tsc.source >= 0 ? "ns" : "tsc_cycles");
-	t_yaml(t, "%ssamples: %u", in, s.n);
-	t_yaml(t, "%scold: %lu", in, samples[0]);
-	t_yaml(t, "%smin: %lu", in, s.min);
-	t_yaml(t, "%sp50: %lu", in, s.p50);
-	t_yaml(t, "%sp90: %lu", in, s.p90);
-	t_yaml(t, "%sp99: %lu", in, s.p99);
-	t_yaml(t, "%sp999: %lu", in, s.p999);
-	t_yaml(t, "%smax: %lu", in, s.max);
-	t_yaml(t, "%smean: %lu", in, s.mean);
+	t_yaml(t, "%ssamples: %lu", in, st.n);
+	if (exact)
+		t_yaml(t, "%sresolution: exact", in);
+	else
+		t_yaml(t, "%sresolution: {percentiles_ppm: %u, kept: %u}", in, LATHIST_ERROR_PPM,
+		       SERIES_RAW);
+	t_yaml(t, "%scold: %lu", in, unit(s->cold));
+	t_yaml(t, "%smin: %lu", in, st.min);
+	t_yaml(t, "%sp50: %lu", in, st.p50);
+	t_yaml(t, "%sp90: %lu", in, st.p90);
+	t_yaml(t, "%sp99: %lu", in, st.p99);
+	t_yaml(t, "%sp999: %lu", in, st.p999);
+	if (st.n >= 10000)
+		t_yaml(t, "%sp9999: %lu", in, st.p9999);
+	if (st.n >= 1000000)
+		t_yaml(t, "%sp999999: %lu", in, st.p999999);
+	t_yaml(t, "%smax: %lu", in, st.max);
+	t_yaml(t, "%smean: %lu", in, st.mean);
 	for (int i = 0; i < HIST_BUCKETS; i++)
-		h += ksnprintf(hist + h, sizeof(hist) - h, "%s%u", i ? ", " : "", s.hist[i]);
-	t_yaml(t, "%shistogram: {lo: %lu, width: %lu, counts: [%s], overflow: %u}",
-	       in, s.hist_lo, s.hist_width, hist, s.hist_overflow);
+		h += ksnprintf(hist + h, sizeof(hist) - h, "%s%lu", i ? ", " : "", st.hist[i]);
+	t_yaml(t, "%shistogram: {lo: %lu, width: %lu, counts: [%s], overflow: %lu}",
+	       in, st.hist_lo, st.hist_width, hist, st.hist_overflow);
+	t->last = st;
 	if (!tally)
 		return;
 	t_yaml(t, "%striggers: %lu", in, tally->triggers);
@@ -67,10 +150,20 @@ void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_
 		label ? ": " : "", tally->lost, tally->duplicates, tally->spurious);
 }
 
-void t_target_start(struct test_ctx *t, uint32_t cpu)
+void t_target_start(struct test_ctx *t, uint32_t cpu, struct series *s)
 {
+	struct tsc_offset off = { 0 };
+
 	t->target.cpu = cpu;
 	t->target.valid = hygiene_read_on(cpu, &t->target.h0) == 0;
+	t->target.offset_error = 0;
+	t->target.uncertainty = 0;
+	s->offset = 0;
+	if (cpu == this_cpu()->index)
+		return;
+	t->target.offset_error = smp_tsc_offset(cpu, 200, &off);
+	s->offset = off.offset;
+	t->target.uncertainty = off.uncertainty;
 }
 
 /* What t_target_start() saw change on the figure's CPU, if it was called. */
@@ -92,44 +185,36 @@ static void target_platform(struct test_ctx *t, uint32_t cpu)
 	t_yaml(t, "  target_platform: {cpu: %u, smis: %s, aperf_mperf_pct: %s}", cpu, smis, ratio);
 }
 
-void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
-		  uint32_t n, const struct irq_tally *tally)
+void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct series *s,
+		  const struct irq_tally *tally)
 {
-	struct tsc_offset off = { 0 };
-	uint64_t mag, below = 0;
-	int e;
+	uint64_t mag = s->offset < 0 ? (uint64_t)-s->offset : (uint64_t)s->offset;
 
 	if (cpu == this_cpu()->index) {
-		t_latency(t, label, samples, n, tally);
+		t_latency(t, label, s, tally);
 		t_yaml(t, "%srelation: self", label ? "  " : "");
 		return;
 	}
 	if (!label)
 		label = "figure";	/* a cross-CPU figure is always nested */
-	e = smp_tsc_offset(cpu, 200, &off);
-	if (!t_check(t, e == 0, "%s: TSC offset of CPU %u not measured: %s", label, cpu,
-		     err_name(e)))
+	if (!t_check(t, t->target.cpu == cpu, "%s: t_target_start() was not called for CPU %u",
+		     label, cpu) ||
+	    !t_check(t, t->target.offset_error == 0, "%s: TSC offset of CPU %u not measured: %s",
+		     label, cpu, err_name(t->target.offset_error)))
 		return;
-	mag = off.offset < 0 ? (uint64_t)-off.offset : (uint64_t)off.offset;
 	if (tsc_to_ns(mag) > CROSS_CPU_OFFSET_MAX_NS) {
 		t_yaml(t, "%s: {tsc_offset_ns: %s%lu, figure: left out}", label,
-		       off.offset < 0 ? "-" : "", tsc_to_ns(mag));
+		       s->offset < 0 ? "-" : "", tsc_to_ns(mag));
 		t_skip(t, "%s: CPU %u's TSC is %s%lu ns from this CPU's, beyond %u ns: not one clock",
-		       label, cpu, off.offset < 0 ? "-" : "", tsc_to_ns(mag),
+		       label, cpu, s->offset < 0 ? "-" : "", tsc_to_ns(mag),
 		       CROSS_CPU_OFFSET_MAX_NS);
 		return;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		int64_t v = (int64_t)samples[i] - off.offset;
-
-		below += v < 0;
-		samples[i] = v < 0 ? 0 : (uint64_t)v;
-	}
-	t_latency(t, label, samples, n, tally);
+	t_latency(t, label, s, tally);
 	t_yaml(t, "  relation: %s", topo_relation_name(smp_relation(this_cpu()->index, cpu)));
-	t_yaml(t, "  tsc_offset_ns: %s%lu", off.offset < 0 ? "-" : "", tsc_to_ns(mag));
-	t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(off.uncertainty));
-	t_yaml(t, "  below_offset: %lu", below);
+	t_yaml(t, "  tsc_offset_ns: %s%lu", s->offset < 0 ? "-" : "", tsc_to_ns(mag));
+	t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(t->target.uncertainty));
+	t_yaml(t, "  below_offset: %lu", s->below);
 	target_platform(t, cpu);
 }
 
@@ -146,14 +231,14 @@ void irq_probe_handler(uint64_t tsc_now, void *arg)
 	p->count++;
 }
 
-uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
-		     uint32_t n, uint64_t wait, uint64_t *samples, struct irq_tally *tally)
+uint64_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
+		     uint64_t n, uint64_t wait, struct series *s, struct irq_tally *tally)
 {
-	uint64_t noise0 = irq_counts.spurious + irq_counts.unowned;
-	uint32_t k = 0, in_a_row = 0;
+	uint64_t noise0 = irq_counts.spurious + irq_counts.unowned, k = 0;
+	uint32_t in_a_row = 0;
 
 	p->count = 0;
-	for (uint32_t i = 0; i < n && in_a_row < LOST_IN_A_ROW_MAX; i++) {
+	for (uint64_t i = 0; i < n && in_a_row < LOST_IN_A_ROW_MAX; i++) {
 		uint64_t before = p->count, start = rdtsc(), t0, fresh, now;
 
 		tally->triggers++;
@@ -172,7 +257,8 @@ uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx
 			continue;
 		}
 		in_a_row = 0;
-		samples[k++] = p->stamp - t0;
+		series_add(s, (int64_t)(p->stamp - t0));
+		k++;
 	}
 	/* Deliveries after the last trigger's count as duplicates too. */
 	delay_ms(TAIL_MS);

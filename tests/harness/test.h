@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include "lib/printf.h"
 #include "arch/x86/hygiene.h"
+#include "lib/lathist.h"
+#include "lib/stats.h"
 
 #define TEST_BUDGET_MS	10000	/* default watchdog budget */
 #define TEST_MANUAL	(1u << 0)	/* runs only when a glob names its suite */
@@ -65,13 +67,16 @@ struct test_ctx {
 	size_t ylen;
 	char yaml[TEST_YAML_MAX];	/* the YAML block's lines, indented */
 	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
-	uint32_t samples;		/* samples= from the command line */
+	uint64_t samples;		/* samples= from the command line */
 	uint32_t figures;		/* latency figures reported (t_latency) */
+	struct stats last;		/* the last figure's statistics (t_latency) */
 	uint32_t nfigures;		/* kept in figure[], at most TEST_FIGURES_MAX */
 	struct t_figure figure[TEST_FIGURES_MAX];
 	struct {			/* t_target_start() */
 		uint32_t cpu;
-		int valid;
+		int valid;		/* h0 read */
+		int offset_error;	/* 0, or why the TSC offset was not measured */
+		uint64_t uncertainty;	/* of the offset, TSC cycles */
 		struct hygiene h0;
 	} target;
 };
@@ -99,36 +104,65 @@ struct irq_tally {
 };
 
 /*
- * Report a latency distribution: samples[0..n) in TSC cycles (overwritten:
- * converted to ns and sorted). samples[0] is the cold first sample, reported
- * apart. With a tally, also lost/duplicates/spurious; the test fails unless
- * all three are zero. With a label the figure is a nested YAML map under
- * `label:` (for tests with several figures), else its keys are top level.
+ * A latency distribution as it is measured, in constant memory however
+ * many samples: the first sample (cold) apart, every other one in a
+ * log-linear histogram (lib/lathist.h), and the first SERIES_RAW of them
+ * as they came, so that a figure of up to SERIES_RAW + 1 samples is exact
+ * and a longer one is within the histogram's 1/256. Samples are TSC cycles
+ * less `offset` (t_target_start: the target CPU's TSC offset); one that
+ * comes out negative (a timer's handler before its computed deadline, a
+ * cross-CPU sample below the offset) counts as 0 and in `below`.
+ * sizeof(struct series): 170 KiB.
  */
-void t_latency(struct test_ctx *t, const char *label, uint64_t *samples, uint32_t n,
+#define SERIES_RAW 16384
+struct series {
+	uint64_t n;		/* samples added, the cold one included */
+	uint64_t cold;
+	int64_t offset;
+	uint64_t below;
+	struct lathist hist;
+	uint32_t nraw;
+	uint64_t raw[SERIES_RAW];
+};
+
+/* A series from the test's memory (t_alloc), empty; NULL if none left. */
+struct series *t_series(struct test_ctx *t);
+/* Empty it again, for the next figure. */
+void series_init(struct series *s);
+/* Its statistics in the figure's unit (ns, or cycles without a TSC
+ * frequency), the cold sample left out; spends the series like t_latency. */
+void series_stats(struct series *s, struct stats *st);
+void series_add(struct series *s, int64_t cycles);
+
+/*
+ * Report a series (then spent: its kept samples are converted to ns and
+ * sorted). The cold first sample is reported apart. With a tally, also
+ * lost/duplicates/spurious; the test fails unless all three are zero. With
+ * a label the figure is a nested YAML map under `label:` (for tests with
+ * several figures), else its keys are top level. The figure's
+ * statistics stay in t->last.
+ */
+void t_latency(struct test_ctx *t, const char *label, struct series *s,
 	       const struct irq_tally *tally);
 
 /*
- * t_latency() for samples stamped on CPU `cpu` against triggers stamped on
- * this CPU. The offset between the two TSCs is measured now (ping-pong,
- * arch/x86/smp.h) and subtracted from each sample (one that falls below it
- * counts as 0 and is counted in `below_offset`); the figure carries
- * tsc_offset_ns and tsc_offset_uncertainty_ns. An offset beyond
- * CROSS_CPU_OFFSET_MAX_NS means the two TSCs are not one clock: the figure
- * is left out and the test SKIPs, saying so. On this CPU it is t_latency().
- * Either way the figure says `relation:` (self, smt_sibling, same_package,
- * other_package: arch/x86/topology.h).
+ * Samples stamped on CPU `cpu` against triggers stamped on this CPU: before
+ * the measurement, t_target_start() measures the offset between the two
+ * TSCs (ping-pong, arch/x86/smp.h) into the series, which subtracts it from
+ * each sample, and reads the target's SMI count and APERF/MPERF
+ * (arch/x86/hygiene.h). After it, t_latency_on() reports the figure with
+ * tsc_offset_ns, tsc_offset_uncertainty_ns, below_offset and
+ * `target_platform:`. An offset beyond CROSS_CPU_OFFSET_MAX_NS means the
+ * two TSCs are not one clock: the figure is left out and the test SKIPs,
+ * saying so. On this CPU both are t_latency(). Either way the figure says
+ * `relation:` (self, smt_sibling, same_package, other_package:
+ * arch/x86/topology.h).
  */
 #define CROSS_CPU_OFFSET_MAX_NS 10000
 
-/*
- * Before a cross-CPU measurement: read CPU `cpu`'s SMI count and
- * APERF/MPERF (arch/x86/hygiene.h), so that its t_latency_on() figure
- * says what the platform did on that CPU too (`target_platform:`).
- */
-void t_target_start(struct test_ctx *t, uint32_t cpu);
-void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, uint64_t *samples,
-		  uint32_t n, const struct irq_tally *tally);
+void t_target_start(struct test_ctx *t, uint32_t cpu, struct series *s);
+void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct series *s,
+		  const struct irq_tally *tally);
 
 /* Restart the watchdog with the test's full budget (for tests that used
  * the local APIC timer themselves). */
@@ -139,11 +173,11 @@ void t_watchdog_restart(struct test_ctx *t);
  * interrupt and returns the TSC just before the write that causes it (or,
  * for a timer, the TSC at which it is due); the
  * handler (irq_probe_handler with the probe as its argument) stamps it.
- * samples[k] = stamp - trigger time for each delivery within `wait` TSC
- * cycles; triggers with none are lost (after 3 lost in a row the loop
+ * Each delivery within `wait` TSC cycles adds stamp - trigger time to the
+ * series; triggers with none are lost (after 3 lost in a row the loop
  * gives up: the source is dead). `wait` is a bound for calling a delivery
  * lost, not a latency limit: make it generous (TCG on a busy host can hold
- * a vCPU off its core for a long time). Returns k, the samples taken.
+ * a vCPU off its core for a long time). Returns the samples taken.
  */
 struct irq_probe {
 	volatile uint64_t stamp;
@@ -151,7 +185,7 @@ struct irq_probe {
 };
 
 void irq_probe_handler(uint64_t tsc, void *arg);
-uint32_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
-		     uint32_t n, uint64_t wait, uint64_t *samples, struct irq_tally *tally);
+uint64_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
+		     uint64_t n, uint64_t wait, struct series *s, struct irq_tally *tally);
 
 #endif

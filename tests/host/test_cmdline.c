@@ -75,7 +75,7 @@ static void consoles(void **state)
 static void bad_values_warn_and_keep_defaults(void **state)
 {
 	(void)state;
-	config_parse("console=ttyS7 console=io:zz samples=0 samples=999999999 exit=later "
+	config_parse("console=ttyS7 console=io:zz samples=0 samples=10000000001 exit=later "
 		     "console=ttyS0,1000000 tests= samples", &c);
 	assert_int_equal(c.console, CONSOLE_AUTO);
 	assert_int_equal(c.console_base, 0x3f8);
@@ -91,6 +91,9 @@ static void bad_values_warn_and_keep_defaults(void **state)
 static void unknown_keys_warn(void **state)
 {
 	(void)state;
+	config_parse("samples=10000000000", &c);
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(c.samples, 10000000000ull);
 	config_parse("quiet foo=bar samples=5", &c);
 	assert_int_equal(c.nwarnings, 2);
 	assert_string_equal(c.warnings[0], "unknown option 'quiet', ignored");
