@@ -106,6 +106,7 @@ static int opt_tests(struct config *cfg, const char *v, int n)
 		return -1;
 	memcpy(cfg->tests, v, n);
 	cfg->tests[n] = 0;
+	cfg->tests_given = 1;
 	return 0;
 }
 
@@ -178,6 +179,41 @@ static int opt_ir(struct config *cfg, const char *v, int n)
 	return CHOICE(cfg->ir, v, n, "off", "on");
 }
 
+/* A duration: a number and a unit, ms, s, m or h (30s, 10m, 8h). */
+static int parse_duration_ms(const char *v, int n, uint64_t *ms)
+{
+	static const struct { const char *unit; uint64_t ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	int digits = 0;
+	uint64_t x;
+
+	while (digits < n && v[digits] >= '0' && v[digits] <= '9')
+		digits++;
+	if (digits == 0 || parse_u64(v, digits, &x))
+		return -1;
+	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if ((int)strlen(units[i].unit) != n - digits ||
+		    strncmp(units[i].unit, v + digits, (size_t)(n - digits)))
+			continue;
+		if (x == 0 || x > CONFIG_DURATION_MAX_MS / units[i].ms)
+			return -1;
+		*ms = x * units[i].ms;
+		return 0;
+	}
+	return -1;
+}
+
+static int opt_soak(struct config *cfg, const char *v, int n)
+{
+	return parse_duration_ms(v, n, &cfg->soak_ms);
+}
+
+static int opt_progress(struct config *cfg, const char *v, int n)
+{
+	return parse_duration_ms(v, n, &cfg->progress_ms);
+}
+
 static int opt_idle(struct config *cfg, const char *v, int n)
 {
 	return CHOICE(cfg->idle_poll, v, n, "halt", "poll");
@@ -195,6 +231,8 @@ static const struct option {
 	{ "apic", opt_apic },
 	{ "ir", opt_ir },
 	{ "idle", opt_idle },
+	{ "soak", opt_soak },
+	{ "progress", opt_progress },
 };
 
 static void apply(struct config *cfg, const struct token *t)
@@ -243,6 +281,7 @@ void config_parse(const char *cmdline, struct config *cfg)
 	cfg->apic = APIC_AUTO;
 	cfg->cpus = CONFIG_CPUS_MAX;
 	cfg->ir = 1;
+	cfg->progress_ms = CONFIG_PROGRESS_DEFAULT_MS;
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -271,4 +310,7 @@ void config_parse(const char *cmdline, struct config *cfg)
 		while (*p == ' ' || *p == '\t')
 			p++;
 	}
+	/* soak= alone means the soak (tests/fw/msi.c): a manual suite. */
+	if (cfg->soak_ms && !cfg->tests_given)
+		memcpy(cfg->tests, "soak.*", 7);
 }

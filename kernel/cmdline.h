@@ -34,6 +34,8 @@ enum apic_choice {
 #define CONFIG_SAMPLES_DEFAULT	10000
 #define CONFIG_SAMPLES_MAX	10000000000ull	/* constant memory: tests/harness/test.h */
 #define CONFIG_CPUS_MAX		512	/* CPUS_MAX */
+#define CONFIG_PROGRESS_DEFAULT_MS	10000
+#define CONFIG_DURATION_MAX_MS	(366ull * 24 * 3600 * 1000)	/* a year */
 
 struct config {
 	enum console_kind console;
@@ -46,6 +48,9 @@ struct config {
 	uint32_t cpus;			/* at most this many CPUs, the boot CPU included */
 	int ir;				/* interrupt remapping wanted (ir=on|off) */
 	int idle_poll;			/* idle=poll: idle CPUs spin, not hlt */
+	uint64_t soak_ms;		/* soak=: 0, or how long the soak runs */
+	uint64_t progress_ms;		/* progress=: a soak's progress line period */
+	int tests_given;		/* tests= was on the command line */
 	const char *options;		/* the command line less a leading image path */
 	int nwarnings;
 	char warnings[CONFIG_WARN_MAX][CONFIG_WARN_LEN];

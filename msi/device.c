@@ -2,6 +2,7 @@
 /* Device-side allocation, parent selection and DEV_MSI domains: pure,
  * host-tested (tests/host/test_irqdomain.c). */
 #include "msi/device.h"
+#include "lib/bits.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
@@ -207,9 +208,21 @@ struct irq_domain *dev_msi_domain_create(struct msi_device *dev, const struct de
 	return 0;
 }
 
+void dev_msi_usage(uint32_t *domains, uint32_t *slots)
+{
+	*domains = *slots = 0;
+	for (uint32_t i = 0; i < DEV_MSI_DOMAINS; i++) {
+		if (!pool[i].ops)
+			continue;
+		(*domains)++;
+		for (uint32_t w = 0; w < DEV_MSI_SLOTS_MAX / 64; w++)
+			*slots += popcount64(pool[i].used[w]);
+	}
+}
+
 void dev_msi_domain_destroy(struct irq_domain *dom)
 {
-	struct dev_msi_domain *dm = dom->host_data;
+	struct dev_msi_domain *dm = dom ? dom->host_data : 0;
 
 	if (dm && dm >= pool && dm < pool + DEV_MSI_DOMAINS && !dom->live)
 		dm->ops = 0;

@@ -80,6 +80,8 @@ struct dev_msi_ops {
 struct irq_domain *dev_msi_domain_create(struct msi_device *dev, const struct dev_msi_ops *ops,
 					 void *ctx, uint32_t nslots);
 void dev_msi_domain_destroy(struct irq_domain *dom);
+/* DEV_MSI domains alive now, and the slots allocated in them. */
+void dev_msi_usage(uint32_t *domains, uint32_t *slots);
 
 /* PCI/MSI and PCI/MSI-X domains for dev->pci (drivers/pci/msi_domain.c): 0, -ENODEV
  * (no such capability), -EIO (MSI-X table unusable), -ENOSPC (no domain). */

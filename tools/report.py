@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: MIT
 """Turn an msilab serial log into JSON and latency plots.
 
-    tools/report.py [LOG] [OUTDIR]
+    tools/report.py [--build-dir DIR] [LOG] [OUTDIR]
 
-LOG defaults to the newest build/qemu/*/serial.log; OUTDIR to build/report.
+LOG defaults to the serial log of the last run of any kind under DIR
+(default build/), the newest by modification time of make test's
+qemu/*/serial.log, make bench's qemu/bench/*.log, make run's run/serial.log,
+make soak's soak/serial.log and make lava's lava/*/serial.log; the file
+chosen is printed. OUTDIR defaults to DIR/report.
 Writes OUTDIR/report.json (header, every test with its YAML figures) and,
 for every test with latency figures, OUTDIR/<suite.test>.png: one histogram
 per figure (from the report's own 16 buckets, the overflow bucket drawn at
@@ -20,6 +24,28 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "qemu"))
 import harness  # noqa: E402  (the TAP parser, shared)
+
+
+# Where each make target leaves its serial logs, relative to the build folder.
+LOG_PATTERNS = (
+    "qemu/*/serial.log",    # make test: one per configuration
+    "qemu/bench/*.log",     # make bench
+    "run/serial.log",       # make run
+    "soak/serial.log",      # make soak
+    "lava/*/serial.log",    # make lava
+)
+
+
+def serial_logs(build):
+    """Every run's serial log under the build folder, oldest first."""
+    found = {p for pat in LOG_PATTERNS for p in glob.glob(os.path.join(build, pat))}
+    return sorted(found, key=lambda p: (os.path.getmtime(p), p))
+
+
+def newest_log(build):
+    """The serial log of the last run of any kind, or None."""
+    logs = serial_logs(build)
+    return logs[-1] if logs else None
 
 
 def figures(yaml_lines):
@@ -76,11 +102,18 @@ def plot(test, figs, unit, out_png):
 
 
 def main(argv):
-    logs = sorted(glob.glob(os.path.join(harness.BUILD, "qemu", "*", "serial.log")), key=os.path.getmtime)
-    log = argv[0] if argv else (logs[-1] if logs else None)
-    outdir = argv[1] if len(argv) > 1 else os.path.join(harness.BUILD, "report")
+    build = harness.BUILD
+    if argv[:1] == ["--build-dir"] and len(argv) > 1:
+        build, argv = argv[1], argv[2:]
+    if argv[:1] and argv[0].startswith("-"):
+        sys.exit(__doc__)
+    log = argv[0] if argv else newest_log(build)
+    outdir = argv[1] if len(argv) > 1 else os.path.join(build, "report")
     if not log or not os.path.exists(log):
-        sys.exit("report: no serial log (run make run or make test first)")
+        sys.exit("report: no serial log %s (run make run, make test, make bench first)"
+                 % (log or "under " + build))
+    if not argv:
+        print("report: the newest of %d serial logs: %s" % (len(serial_logs(build)), os.path.relpath(log)))
     text = open(log, "rb").read().decode("utf-8", "replace").replace("\r\n", "\n")
     rep = harness.parse(text.split("\n"))
     os.makedirs(outdir, exist_ok=True)
@@ -99,6 +132,8 @@ def main(argv):
         json.dump(dict(log=log, header=rep["header"], header_fields=rep["header_fields"],
                        warnings=rep["warnings"], done=rep["done"], tests=tests), f, indent=1)
     print("report: %s -> %s/report.json, %d plots" % (log, outdir, len(plots)))
+    if not plots:
+        print("report: no latency figures in this log (LOG= picks another)")
     for p in plots:
         print("  " + p)
     return 0

@@ -10,6 +10,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/mce.h"
+#include "arch/x86/nmi_watch.h"
 #include "arch/x86/platform.h"
 #include "lib/printf.h"
 
@@ -117,6 +118,13 @@ void exception_handler(struct exc_frame *f)
 	char dump[768];
 
 	if (f->vector == VEC_NMI) {
+		struct recover *r = nmi_watch_take();
+
+		if (r) {	/* CPU 0 hung with interrupts off (arch/x86/nmi_watch.h) */
+			r->frame = *f;
+			r->cr2 = read_cr2();
+			recover_unwind(r, RECOVER_HANG);
+		}
 		nmi_handle();	/* counted, never printed, and the CPU goes on */
 		return;
 	}

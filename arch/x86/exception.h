@@ -32,12 +32,13 @@ void ctx_restore(struct ctx *c, int v) __attribute__((noreturn));
 enum recover_why {
 	RECOVER_EXCEPTION = 1,
 	RECOVER_TIMEOUT = 2,
+	RECOVER_HANG = 3,	/* the NMI watchdog: frame holds the NMI's */
 };
 
 struct recover {
 	struct ctx ctx;
 	struct recover *prev;
-	struct exc_frame frame;	/* valid after RECOVER_EXCEPTION */
+	struct exc_frame frame;	/* valid after RECOVER_EXCEPTION and RECOVER_HANG */
 	uint64_t cr2;
 };
 

@@ -14,6 +14,18 @@ void irq_cpu_init(struct irq_handler *table)
 	this_cpu()->handlers = table;
 }
 
+static uint32_t handlers_dynamic;	/* registered on VEC_ALLOC_FIRST..LAST */
+
+static int dynamic(uint8_t vector)
+{
+	return vector >= VEC_ALLOC_FIRST && vector <= VEC_ALLOC_LAST;
+}
+
+uint32_t irq_handlers_dynamic(void)
+{
+	return __atomic_load_n(&handlers_dynamic, __ATOMIC_RELAXED);
+}
+
 int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg)
 {
 	struct irq_handler *h;
@@ -25,13 +37,17 @@ int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg)
 		return -EBUSY;
 	h->arg = arg;
 	__atomic_store_n(&h->fn, fn, __ATOMIC_RELEASE);
+	if (dynamic(vector))
+		__atomic_fetch_add(&handlers_dynamic, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
 void irq_unregister(uint32_t cpu, uint8_t vector)
 {
-	if (cpu < CPUS_MAX && cpus[cpu].handlers)
-		__atomic_store_n(&cpus[cpu].handlers[vector].fn, (irq_fn)0, __ATOMIC_RELEASE);
+	if (cpu < CPUS_MAX && cpus[cpu].handlers &&
+	    __atomic_exchange_n(&cpus[cpu].handlers[vector].fn, (irq_fn)0, __ATOMIC_ACQ_REL) &&
+	    dynamic(vector))
+		__atomic_fetch_sub(&handlers_dynamic, 1, __ATOMIC_RELAXED);
 }
 
 void irq_unregister_all_dynamic(void)

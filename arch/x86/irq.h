@@ -38,6 +38,8 @@ int irq_register(uint32_t cpu, uint8_t vector, irq_fn fn, void *arg) MUST_CHECK;
 void irq_unregister(uint32_t cpu, uint8_t vector);
 /* Drop every handler tests registered (vectors 0x30-0xef, every CPU). */
 void irq_unregister_all_dynamic(void);
+/* Handlers registered on those vectors now, all CPUs. */
+uint32_t irq_handlers_dynamic(void);
 
 struct irq_counts {
 	uint64_t unowned;	/* interrupts on a vector with no handler */

@@ -121,6 +121,11 @@ int lapic_send_nmi_others(void)
 	return icr_write(0, LAPIC_ICR_NMI | LAPIC_ICR_ASSERT | LAPIC_ICR_OTHERS);
 }
 
+int lapic_send_nmi(uint32_t apic_id)
+{
+	return icr_write(apic_id, LAPIC_ICR_NMI | LAPIC_ICR_ASSERT);
+}
+
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
 	return icr_write(apic_id, LAPIC_ICR_ASSERT | vector);

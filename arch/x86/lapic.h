@@ -88,6 +88,8 @@ void lapic_self_ipi(uint8_t vector);
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector) MUST_CHECK;
 /* An NMI to every other CPU (shorthand all-excluding-self). */
 int lapic_send_nmi_others(void) MUST_CHECK;
+/* An NMI to one CPU. */
+int lapic_send_nmi(uint32_t apic_id) MUST_CHECK;
 int lapic_send_init(uint32_t apic_id) MUST_CHECK;
 int lapic_send_startup(uint32_t apic_id, uint8_t page) MUST_CHECK;
 

@@ -86,3 +86,12 @@ uint32_t vector_count(const struct vector_pool *p, uint32_t cpu)
 {
 	return cpu < p->ncpus ? p->count[cpu] : 0;
 }
+
+uint32_t vector_in_use(const struct vector_pool *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t c = 0; c < p->ncpus; c++)
+		n += p->count[c];
+	return n;
+}

@@ -40,6 +40,8 @@ int vector_free(struct vector_pool *p, const struct vector_assign *a);
 int vector_is_allocated(const struct vector_pool *p, uint32_t cpu, uint8_t vector);
 /* Vectors allocated on `cpu` now. */
 uint32_t vector_count(const struct vector_pool *p, uint32_t cpu);
+/* Vectors allocated on every CPU together. */
+uint32_t vector_in_use(const struct vector_pool *p);
 
 /* Compatibility-format message to `vector` on the CPU with `apic_id`:
  * 0, or -ERANGE when the APIC ID needs more than the 8 destination bits

@@ -18,6 +18,8 @@
 #include "arch/x86/platform.h"
 #include "lib/stats.h"
 #include "lib/string.h"
+#include "lib/console.h"
+#include "kernel/kernel.h"
 
 #define WAIT_MS		1000	/* later than this counts as lost */
 #define QUIET_MS	20	/* no delivery expected within this window */
@@ -404,6 +406,13 @@ static const struct dev_msi_ops soft_ops = {
 	.unmask = soft_nop,
 };
 
+/* A software device's DEV_MSI domain lives for one test. */
+static void soft_domain_end(struct msi_device *soft)
+{
+	dev_msi_domain_destroy(soft->domain);
+	soft->domain = 0;
+}
+
 TEST(msi, alloc_free_no_leak)
 {
 	static struct irq_desc *irqs[DEV_MSI_SLOTS_MAX];
@@ -412,7 +421,7 @@ TEST(msi, alloc_free_no_leak)
 	uint32_t vec0 = vector_count(&vectors, 0), descs0 = irq_stats.descs_in_use, n = 0;
 	int e;
 
-	if (!soft.domain && !dev_msi_domain_create(&soft, &soft_ops, NULL, DEV_MSI_SLOTS_MAX)) {
+	if (!dev_msi_domain_create(&soft, &soft_ops, NULL, DEV_MSI_SLOTS_MAX)) {
 		t_fail(t, "no DEV_MSI domain for the software device");
 		return;
 	}
@@ -445,6 +454,7 @@ TEST(msi, alloc_free_no_leak)
 	t_check(t, irq_domain_live(soft.domain) == 0, "%u interrupts still live in the domain",
 		irq_domain_live(soft.domain));
 	t_yaml(t, "messages_written: %u", soft_writes);
+	soft_domain_end(&soft);
 }
 
 TEST(msi, refusals_counted)
@@ -454,13 +464,15 @@ TEST(msi, refusals_counted)
 	uint32_t errors0 = irq_stats.errors;
 	int e;
 
-	if (!soft.domain && !dev_msi_domain_create(&soft, &soft_ops, NULL, 4)) {
+	if (!dev_msi_domain_create(&soft, &soft_ops, NULL, 4)) {
 		t_fail(t, "no DEV_MSI domain for the software device");
 		return;
 	}
 	e = msi_alloc_irqs(&soft, 0, 1, 0, &irq);
-	if (!t_check(t, e == 0, "alloc: %s", err_name(e)))
+	if (!t_check(t, e == 0, "alloc: %s", err_name(e))) {
+		soft_domain_end(&soft);
 		return;
+	}
 	{
 		struct irq_desc *again;
 
@@ -474,6 +486,7 @@ TEST(msi, refusals_counted)
 	t_yaml(t, "refusals_counted: %u", irq_stats.errors - errors0);
 	t_check(t, irq_stats.errors - errors0 >= 4, "only %u refusals counted",
 		irq_stats.errors - errors0);
+	soft_domain_end(&soft);
 }
 
 /* An interrupt on a vector nobody owns is counted, and nothing breaks. */
@@ -490,4 +503,198 @@ TEST(msi, unowned_vector_counted)
 	t_yaml(t, "vector: 0x%x", va.vector);
 	t_check(t, irq_counts.unowned == before + 1, "%lu unowned interrupts counted, expected 1",
 		irq_counts.unowned - before);
+}
+
+/* --- soak: every source in turn, for as long as soak= says ---------------- */
+
+#define SOAK_DEFAULT_MS		10000	/* tests=soak.* without soak= */
+#define SOAK_SLICE_MS		100	/* one source's turn */
+#define SOAK_TAIL_MS		2	/* a turn's late duplicates arrive within this */
+#define SOAK_EVENTS_KEPT	8	/* lost and duplicate deliveries kept in full */
+#define SOAK_SOURCES		5
+#define SOAK_LOST_IN_A_ROW	3	/* then the source has stopped */
+
+struct soak_event {
+	uint64_t t_ms;		/* since the soak began */
+	const char *what;	/* "lost", "duplicate" */
+	uint32_t vector;	/* the source's vector (0 .. nvec-1) */
+	uint32_t cpu;
+};
+
+struct soak_src {
+	struct irq_source *s;
+	struct series *lat;
+	struct irq_tally tally;
+	uint64_t worst;		/* TSC cycles */
+	uint64_t stopped_ms;	/* when it stopped delivering; 0: it did not */
+	uint64_t cycles;	/* time it had the CPU */
+	uint32_t nevents;
+	struct soak_event ev[SOAK_EVENTS_KEPT];
+};
+
+static uint64_t soak_t0;
+
+static void soak_event(struct soak_src *ss, const char *what, uint32_t vector)
+{
+	if (ss->nevents < SOAK_EVENTS_KEPT)
+		ss->ev[ss->nevents] = (struct soak_event){ .t_ms = tsc_to_ns(rdtsc() - soak_t0) / 1000000,
+							  .what = what, .vector = vector, .cpu = 0 };
+	ss->nevents++;
+}
+
+/* One turn of one source on CPU 0 until `end`: every trigger accounted
+ * delivered, lost or duplicated; three lost in a row and it has stopped. */
+static void soak_turn(struct test_ctx *t, struct soak_src *ss, uint64_t end)
+{
+	uint64_t noise0 = irq_counts.spurious + irq_counts.unowned, wait = ms_to_tsc(WAIT_MS);
+	uint64_t triggers = 0, lost = 0, c0 = rdtsc();
+	struct irq_desc *irqs[SOURCE_VECS_MAX];
+	static struct fire f;
+	uint32_t in_a_row = 0;
+
+	if (setup(t, ss->s, 0, &f, irqs)) {
+		ss->stopped_ms = tsc_to_ns(rdtsc() - soak_t0) / 1000000 + 1;
+		return;
+	}
+	probe.count = 0;
+	while (rdtsc() < end) {
+		uint64_t before = probe.count, start = rdtsc(), t0, now, fresh;
+		uint32_t vec = f.next;
+
+		triggers++;
+		t0 = trigger_next(&f);
+		now = rdtsc();
+		fresh = t0 < now ? t0 : now;
+		do
+			now = rdtsc();
+		while ((probe.count == before || (int64_t)(probe.stamp - fresh) < 0) && now - start < wait);
+		if (probe.count == before || (int64_t)(probe.stamp - fresh) < 0) {
+			lost++;
+			soak_event(ss, "lost", vec);
+			if (++in_a_row == SOAK_LOST_IN_A_ROW) {
+				ss->stopped_ms = tsc_to_ns(rdtsc() - soak_t0) / 1000000 + 1;
+				break;
+			}
+			continue;
+		}
+		in_a_row = 0;
+		if (probe.count - before > 1)
+			soak_event(ss, "duplicate", vec);
+		series_add(ss->lat, (int64_t)(probe.stamp - t0));
+		if (probe.stamp - t0 > ss->worst)
+			ss->worst = probe.stamp - t0;
+	}
+	delay_ms(SOAK_TAIL_MS);
+	msi_free_irqs(irqs, ss->s->nvec);
+	ss->tally.triggers += triggers;
+	ss->tally.lost += lost;
+	ss->tally.delivered += probe.count;
+	if (probe.count > triggers - lost) {
+		ss->tally.duplicates += probe.count - (triggers - lost);
+		if (probe.count - (triggers - lost) > 0 && !ss->nevents)
+			soak_event(ss, "duplicate", f.next);
+	}
+	ss->tally.spurious += irq_counts.spurious + irq_counts.unowned - noise0;
+	ss->cycles += rdtsc() - c0;
+}
+
+/* `# progress:` now: per source, triggers, rate, worst latency, lost and
+ * duplicates so far. */
+static void soak_progress(const struct soak_src *ss, uint32_t n, uint64_t duration_ms)
+{
+	char line[640];
+	size_t len;
+
+	len = (size_t)ksnprintf(line, sizeof(line), "# progress: %lu of %lu s:",
+				tsc_to_ns(rdtsc() - soak_t0) / 1000000000, duration_ms / 1000);
+	for (uint32_t i = 0; i < n && len < sizeof(line); i++) {
+		const struct soak_src *x = &ss[i];
+		uint64_t us = tsc_to_ns(x->cycles) / 1000;
+
+		len += (size_t)ksnprintf(line + len, sizeof(line) - len,
+					 " %s %lu (%lu/s, worst %lu ns, lost %lu, dup %lu%s)%s", x->s->name,
+					 x->tally.triggers, us ? x->tally.triggers * 1000000 / us : 0,
+					 tsc_to_ns(x->worst), x->tally.lost, x->tally.duplicates,
+					 x->stopped_ms ? ", stopped" : "", i + 1 < n ? ";" : "");
+	}
+	if (len < sizeof(line) - 1)
+		line[len++] = '\n';
+	console_write(line, len);
+}
+
+TEST(soak, sources, .flags = TEST_MANUAL, .budget_ms = 60000)
+{
+	static const char *const names[SOAK_SOURCES] = { "edu", "igb", "e1000e", "hpet", "vtd-inv" };
+	static struct soak_src ss[SOAK_SOURCES];
+	uint64_t duration = kernel_config.soak_ms ? kernel_config.soak_ms : SOAK_DEFAULT_MS;
+	uint64_t progress = kernel_config.progress_ms, end, next_progress;
+	uint32_t n = 0, live;
+
+	memset(ss, 0, sizeof(ss));
+	t_yaml(t, "duration_ms: %lu%s", duration, kernel_config.soak_ms ? "" :
+	       "  # soak= not given: the default");
+	t_yaml(t, "progress_ms: %lu", progress);
+	for (uint32_t i = 0; i < SOAK_SOURCES; i++) {
+		struct irq_source *s = source_get(names[i]);
+
+		if (!s || s->absent[0])
+			continue;
+		if (s->qemu_quirk && platform_is_qemu()) {
+			t_yaml(t, "left_out: {%s: \"%s\"}", s->name, s->qemu_quirk);
+			continue;
+		}
+		ss[n].s = s;
+		if (!t_check(t, (ss[n].lat = t_series(t)) != NULL, "no memory for %s's series",
+			     s->name))
+			return;
+		n++;
+	}
+	if (n == 0) {
+		t_skip(t, "no interrupt source to soak (QEMU: -device edu, -device igb, "
+		       "-global hpet.msi=on, intel-iommu)");
+		return;
+	}
+	soak_t0 = rdtsc();
+	end = soak_t0 + ms_to_tsc(duration);
+	next_progress = soak_t0 + ms_to_tsc(progress);
+	do {
+		live = 0;
+		for (uint32_t i = 0; i < n && rdtsc() < end; i++) {
+			uint64_t slice_end = rdtsc() + ms_to_tsc(SOAK_SLICE_MS);
+
+			if (ss[i].stopped_ms)
+				continue;
+			live++;
+			soak_turn(t, &ss[i], slice_end < end ? slice_end : end);
+			t_watchdog_restart(t);
+			if (rdtsc() >= next_progress) {
+				soak_progress(ss, n, duration);
+				next_progress += ms_to_tsc(progress);
+			}
+		}
+	} while (live && rdtsc() < end);
+	soak_progress(ss, n, duration);		/* the last word, whenever the last tick was */
+	for (uint32_t i = 0; i < n; i++) {
+		struct soak_src *x = &ss[i];
+		uint64_t us = tsc_to_ns(x->cycles) / 1000;
+		char label[16];
+
+		/* A YAML key as the suite names it: vtd-inv is vtd_inv. */
+		ksnprintf(label, sizeof(label), "%s", x->s->name);
+		for (char *c = label; *c; c++)
+			*c = *c == '-' ? '_' : *c;
+		t_latency(t, label, x->lat, &x->tally);
+		t_yaml(t, "  triggers_per_s: %lu", us ? x->tally.triggers * 1000000 / us : 0);
+		t_yaml(t, "  turns_ms: %lu", us / 1000);
+		if (x->stopped_ms)
+			t_yaml(t, "  stopped_at_ms: %lu", x->stopped_ms - 1);
+		t_check(t, !x->stopped_ms, "%s stopped delivering at %lu ms", x->s->name,
+			x->stopped_ms - 1);
+		if (x->nevents)
+			t_yaml(t, "  events: %u  # the first %u below", x->nevents,
+			       x->nevents < SOAK_EVENTS_KEPT ? x->nevents : SOAK_EVENTS_KEPT);
+		for (uint32_t e = 0; e < x->nevents && e < SOAK_EVENTS_KEPT; e++)
+			t_yaml(t, "  - {t_ms: %lu, what: %s, vector: %u, cpu: %u}", x->ev[e].t_ms,
+			       x->ev[e].what, x->ev[e].vector, x->ev[e].cpu);
+	}
 }

@@ -8,6 +8,9 @@
 #include "tests/harness/test.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/irq.h"
+#include "arch/x86/vector.h"
+#include "arch/x86/nmi_watch.h"
 
 TEST(selftest, unguarded_ud, .flags = TEST_MANUAL)
 {
@@ -61,6 +64,34 @@ TEST(selftest, explicit_fail, .flags = TEST_MANUAL)
 TEST(selftest, skip, .flags = TEST_MANUAL)
 {
 	t_skip(t, "skipped on purpose");
+}
+
+/* Hangs with interrupts off: only the NMI watchdog can stop it. */
+TEST(selftest, hang_interrupts_off, .budget_ms = 300, .flags = TEST_MANUAL)
+{
+	if (nmi_watch_cpu() < 0) {
+		t_skip(t, "one CPU: no NMI watchdog to stop it");
+		return;
+	}
+	asm volatile("cli");
+	for (;;)
+		cpu_relax();
+}
+
+static void ignore(uint64_t tsc, void *arg)
+{
+	(void)tsc;
+	(void)arg;
+}
+
+/* Keeps a vector and its handler: the runner's accounting calls it a leak. */
+TEST(selftest, leak, .flags = TEST_MANUAL)
+{
+	struct vector_assign va;
+
+	if (!t_check(t, vector_alloc(&vectors, 0, &va) == 0, "no vector"))
+		return;
+	t_check(t, irq_register(0, va.vector, ignore, NULL) == 0, "no handler");
 }
 
 TEST(selftest, after, .flags = TEST_MANUAL)

@@ -6,6 +6,7 @@
 #include "tests/harness/sources.h"
 #include "kernel/kernel.h"
 #include "arch/x86/exception.h"
+#include "arch/x86/nmi_watch.h"
 
 void msilab_main(struct boot_info *bi)
 {
@@ -17,6 +18,7 @@ void msilab_main(struct boot_info *bi)
 	kprintf("\nTAP version 14\n");
 	kernel_init();
 	sources_init();
+	(void)nmi_watch_init();		/* the header says whether there is one */
 	report_header(bi, &kernel_config);
 	pci_print_inventory();
 	report_exit(runner_run(&kernel_config));

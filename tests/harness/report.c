@@ -11,6 +11,7 @@
 #include "drivers/iommu/intel/irq_remap.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/mce.h"
+#include "arch/x86/nmi_watch.h"
 #include "tests/harness/runner.h"
 #include "lib/console.h"
 #include "lib/string.h"
@@ -29,14 +30,25 @@ static void print_quoted(const char *s)
 	kprintf("\"");
 }
 
+/* "cpuN" (the CPU that keeps the watch), or "none" with one CPU. */
+static const char *nmi_watch_name(void)
+{
+	static char name[16];
+
+	if (nmi_watch_cpu() < 0)
+		return "none";
+	ksnprintf(name, sizeof(name), "cpu%d", nmi_watch_cpu());
+	return name;
+}
+
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
 	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s tsc_invariant=%s apic=%s "
-		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s cmdline=",
+		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s nmi_watchdog=%s cmdline=",
 		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
 		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(), apic_reason_name(kernel_apic.reason), acpi_root_name(),
 		platform_is_qemu() ? "qemu" : "bare", console_name(), ir_iommu_name(),
-		ir_enabled() ? "on" : "off");
+		ir_enabled() ? "on" : "off", nmi_watch_name());
 	print_quoted(cfg->options);
 	kprintf("\n");
 	warn_release();

@@ -15,11 +15,15 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/mce.h"
+#include "arch/x86/nmi_watch.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/hygiene.h"
 #include "tests/harness/lava.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
+#include "msi/device.h"
+#include "arch/x86/vector.h"
+#include "drivers/iommu/intel/irq_remap.h"
 
 static struct recover *runner_point;	/* where the watchdog unwinds to */
 static struct test_ctx ctx;		/* large: not on the stack */
@@ -27,6 +31,9 @@ static struct {
 	const struct test *test;	/* running now, or NULL */
 	int num, failed, skipped;
 } run;
+
+/* How long after a test's budget the NMI watchdog steps in. */
+#define NMI_WATCH_GRACE_MS 1000
 
 static void watchdog_fire(uint64_t tsc_now, void *arg)
 {
@@ -40,8 +47,10 @@ static void watchdog_fire(uint64_t tsc_now, void *arg)
 
 void t_watchdog_restart(struct test_ctx *t)
 {
-	lapic_timer_oneshot_ms(t->test->budget_ms ? t->test->budget_ms : TEST_BUDGET_MS,
-			       VEC_WATCHDOG);
+	uint32_t budget = t->test->budget_ms ? t->test->budget_ms : TEST_BUDGET_MS;
+
+	(void)nmi_watch_arm(budget + NMI_WATCH_GRACE_MS, runner_point);
+	lapic_timer_oneshot_ms(budget, VEC_WATCHDOG);
 }
 
 static void yaml_vappend(struct test_ctx *t, const char *prefix, const char *fmt, va_list ap)
@@ -146,6 +155,62 @@ static void platform_yaml(struct test_ctx *t, const struct hygiene *h0)
 	       ratio, c1e < 0 ? "unknown" : c1e ? "on" : "off", smp_idle_poll ? "poll" : "halt");
 }
 
+/* What a test may hold while it runs and must give back: every layer's
+ * allocations (docs/design.md, "Tests and recovery"). */
+struct holdings {
+	uint32_t interrupts;	/* irq descriptors (msi/irqdomain.h) */
+	uint32_t vectors;	/* allocated vectors, all CPUs (arch/x86/vector.h) */
+	uint32_t handlers;	/* handlers on allocatable vectors (arch/x86/irq.h) */
+	uint32_t irtes;		/* reserved remapping entries (drivers/iommu/intel) */
+	uint32_t dev_msi_domains, dev_msi_slots;	/* msi/device.h */
+};
+
+static void holdings_take(struct holdings *h)
+{
+	h->interrupts = irq_stats.descs_in_use;
+	h->vectors = vector_in_use(&vectors);
+	h->handlers = irq_handlers_dynamic();
+	h->irtes = ir_irtes_in_use();
+	dev_msi_usage(&h->dev_msi_domains, &h->dev_msi_slots);
+}
+
+/* A test that ends holding more than it started with is `not ok`, naming
+ * what it kept; what it gave back beyond that is reported too. */
+static void holdings_check(struct test_ctx *t, const struct holdings *h0)
+{
+	static const struct { const char *name; size_t off; } kinds[] = {
+		{ "interrupts", offsetof(struct holdings, interrupts) },
+		{ "vectors", offsetof(struct holdings, vectors) },
+		{ "handlers", offsetof(struct holdings, handlers) },
+		{ "irtes", offsetof(struct holdings, irtes) },
+		{ "dev_msi_domains", offsetof(struct holdings, dev_msi_domains) },
+		{ "dev_msi_slots", offsetof(struct holdings, dev_msi_slots) },
+	};
+	struct holdings h1;
+	char kept[160], gone[160];
+	size_t nk = 0, ng = 0;
+
+	holdings_take(&h1);
+	kept[0] = gone[0] = 0;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		uint32_t a = *(const uint32_t *)((const char *)h0 + kinds[i].off);
+		uint32_t b = *(const uint32_t *)((const char *)&h1 + kinds[i].off);
+
+		if (b > a)
+			nk += (size_t)ksnprintf(kept + nk, sizeof(kept) - nk, "%s%s: %u", nk ? ", " : "",
+						kinds[i].name, b - a);
+		else if (b < a)
+			ng += (size_t)ksnprintf(gone + ng, sizeof(gone) - ng, "%s%s: %u", ng ? ", " : "",
+						kinds[i].name, a - b);
+	}
+	if (ng)
+		t_yaml(t, "released_beyond_own: {%s}", gone);
+	if (nk) {
+		t_yaml(t, "leaked: {%s}", kept);
+		t_fail(t, "leaked %s", kept);
+	}
+}
+
 static void run_one(const struct test *test, int num, const struct config *cfg,
 		    int *failed, int *skipped)
 {
@@ -155,6 +220,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	int why;
 
 	uint64_t nmis0 = nmi_counts.count, tsc0;
+	struct holdings held0;
 	struct hygiene h0;
 	const char *result;
 
@@ -163,12 +229,15 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	ctx.samples = cfg->samples;
 	run.test = test;
 	hygiene_read(&h0);
+	holdings_take(&held0);
 	tsc0 = rdtsc();
 
 	recover_push(&point);
 	runner_point = &point;
 	why = ctx_save(&point.ctx);
 	if (why == 0) {
+		/* The NMI watchdog a little later: the timer catches what it can. */
+		(void)nmi_watch_arm(budget + NMI_WATCH_GRACE_MS, &point);
 		lapic_timer_oneshot_ms(budget, VEC_WATCHDOG);
 		irq_enable();
 		test->fn(&ctx);
@@ -176,6 +245,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		recover_pop(&point);
 	}
 	irq_disable();
+	nmi_watch_disarm();
 	lapic_timer_stop();
 	runner_point = NULL;
 
@@ -188,6 +258,21 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		t_yaml(&ctx, "%.*s", (int)strlen(dump) - 3, dump + 2);
 	} else if (why == RECOVER_TIMEOUT) {
 		t_fail(&ctx, "timeout: still running after its budget of %u ms", budget);
+	} else if (why == RECOVER_HANG) {
+		char dump[768];
+
+		nmi_unblock();	/* the NMI handler was left without IRET */
+		/* The timer watchdog fired into IF=0 and waits in the IRR: take it
+		 * now, with no test to stop (watchdog_fire ignores it). */
+		irq_enable();
+		for (int i = 0; i < 100; i++)
+			cpu_relax();
+		irq_disable();
+		t_fail(&ctx, "timeout: still running %u ms after its budget of %u ms, with "
+		       "interrupts off: stopped by the NMI watchdog (cpu%d) at rip 0x%lx",
+		       NMI_WATCH_GRACE_MS, budget, nmi_watch_cpu(), point.frame.rip);
+		exc_dump_yaml(&point.frame, point.cr2, "  ", dump, sizeof(dump));
+		t_yaml(&ctx, "%.*s", (int)strlen(dump) - 3, dump + 2);
 	}
 	if (why) {
 		uint32_t restarted = smp_restart_busy(), freed = irq_free_all();
@@ -199,6 +284,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 			t_yaml(&ctx, "freed_interrupts: %u  # the test's, left allocated", freed);
 	}
 	release(&ctx);
+	holdings_check(&ctx, &held0);
 	run.test = NULL;
 	if (nmi_counts.count != nmis0)
 		t_yaml(&ctx, "nmis: %lu  # last on cpu%u, NMI status port 0x61: 0x%x",
@@ -212,7 +298,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 	tsc0 = rdtsc() - tsc0;
 	if (ctx.failed) {
 		kprintf("not ok %d - %s.%s%s\n", num, test->suite, test->name,
-			why == RECOVER_TIMEOUT ? " # timeout" : "");
+			why == RECOVER_TIMEOUT || why == RECOVER_HANG ? " # timeout" : "");
 		(*failed)++;
 		result = "fail";
 	} else if (ctx.skipped) {

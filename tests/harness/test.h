@@ -49,7 +49,7 @@ struct test {
 	static void test_##suite_##_##name_(struct test_ctx *t)
 
 #define TEST_YAML_MAX	32768	/* room for a figure per CPU */
-#define TEST_ALLOCS	4
+#define TEST_ALLOCS	8
 #define TEST_FIGURES_MAX 32	/* figures kept for the `# lava:` lines */
 
 /* A latency figure's headline numbers (t_latency), for tests/harness/lava.c. */

@@ -164,6 +164,28 @@ static void selection(void **state)
 	assert_true(glob_select("boot.*,selftest.hang", "selftest", "hang", 1));
 }
 
+static void soak_and_progress(void **state)
+{
+	(void)state;
+	config_parse("soak=8h", &c);
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(c.soak_ms, 8ull * 3600 * 1000);
+	assert_int_equal(c.progress_ms, CONFIG_PROGRESS_DEFAULT_MS);
+	assert_string_equal(c.tests, "soak.*");		/* soak= alone: the soak */
+	config_parse("soak=30s progress=1s tests=*,soak.*", &c);
+	assert_int_equal(c.soak_ms, 30000);
+	assert_int_equal(c.progress_ms, 1000);
+	assert_string_equal(c.tests, "*,soak.*");
+	config_parse("soak=10m soak=250ms", &c);
+	assert_int_equal(c.soak_ms, 250);
+	config_parse("soak=5x soak=0s soak=h soak=9999999h progress=10", &c);
+	assert_int_equal(c.nwarnings, 5);
+	assert_int_equal(c.soak_ms, 0);
+	assert_int_equal(c.progress_ms, CONFIG_PROGRESS_DEFAULT_MS);
+	assert_string_equal(c.tests, "*");
+	assert_string_equal(c.warnings[0], "option 'soak': bad value '5x', ignored");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +193,7 @@ int main(void)
 		cmocka_unit_test(consoles),
 		cmocka_unit_test(choices),
 		cmocka_unit_test(bad_values_warn_and_keep_defaults),
+		cmocka_unit_test(soak_and_progress),
 		cmocka_unit_test(unknown_keys_warn),
 		cmocka_unit_test(too_many_warnings_are_counted),
 		cmocka_unit_test(image_path_is_not_an_option),

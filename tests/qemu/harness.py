@@ -5,6 +5,7 @@
     harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
     harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run)
     harness.py --bench         boot times and the -icount latency figures (make bench)
+    harness.py --soak DURATION every source in turn for DURATION (make soak)
     harness.py --list          list the configurations
 
 The firmware's own test points are passed through (renumbered, prefixed
@@ -565,7 +566,10 @@ def run_live(cmdline):
     cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
                cpu="max,+x2apic" if new else "max",
                extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
-    cmd = qemu_command("run", cfg, "stdio")
+    # The console on stdout, and QEMU's copy in build/run/serial.log for make report.
+    os.makedirs(os.path.join(BUILD, "run"), exist_ok=True)
+    cmd = qemu_command("run", cfg, "chardev:con") + [
+        "-chardev", "stdio,id=con,logfile=" + os.path.join(BUILD, "run", "serial.log")]
     print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
     verdict = {1: "nothing failed", 3: "some tests failed"}.get(
@@ -634,6 +638,66 @@ def bench():
     return 0
 
 
+SOAK_MIN_TRIGGERS = 10 ** 6
+
+
+def soak(duration):
+    """make soak: make run's machine (-kernel path: isa-debug-exit, no
+    OVMF) with soak=DURATION, twice: remapping on (edu, igb, the VT-d
+    completion event) and ir=off (edu, igb, and the HPET, whose messages
+    QEMU's DMAR cannot remap). The console goes to stdout (the progress
+    lines as they come) and build/soak/serial.log (the second run's:
+    build/soak/ir-off.log). Then each source's triggers per second, and a
+    verdict: every source at least 10^6 triggers in a run, nothing lost,
+    duplicated or spurious."""
+    outdir = os.path.join(BUILD, "soak")
+    os.makedirs(outdir, exist_ok=True)
+    status = 0
+    for name, extra in (("ir-off.log", " ir=off"), ("serial.log", "")):
+        status |= soak_run(os.path.join(outdir, name), "soak=%s%s" % (duration, extra))
+    return status
+
+
+def soak_run(log, cmdline):
+    new = qemu_major() >= 10
+    cfg = dict(CONFIGS["kernel"], cmdline=cmdline, smp=2,
+               cpu="max,+x2apic" if new else "max",
+               extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
+    cmd = qemu_command("soak", cfg, "chardev:con") + ["-chardev", "stdio,id=con,logfile=" + log]
+    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)))
+    sys.stdout.flush()
+    subprocess.run(cmd, stdin=subprocess.DEVNULL)
+    with open(log, errors="replace") as f:
+        rep = parse([line.rstrip("\r\n") for line in f])
+    t = next((x for x in rep["tests"] if x["name"] == "soak.sources"), None)
+    if t is None:
+        print("soak: no soak.sources result in %s" % log)
+        return 1
+    fields = yaml_fields(t["yaml"])
+    sources = sorted({k.split(".")[0] for k in fields if k.endswith(".triggers_per_s")})
+    bad = []
+    print("%-8s %12s %12s %6s %6s %9s %9s %9s" % ("source", "triggers", "triggers/s", "lost",
+          "dup", "spurious", "p50 ns", "p99 ns"))
+    for s in sources:
+        g = lambda k: fields.get("%s.%s" % (s, k), 0)  # noqa: E731
+        print("%-8s %12s %12s %6s %6s %9s %9s %9s" % (s, g("triggers"), g("triggers_per_s"), g("lost"),
+              g("duplicates"), g("spurious"), g("p50"), g("p99")))
+        if g("lost") or g("duplicates") or g("spurious"):
+            bad.append("%s: %s lost, %s duplicated, %s spurious" % (s, g("lost"), g("duplicates"),
+                       g("spurious")))
+        if g("triggers") < SOAK_MIN_TRIGGERS:
+            bad.append("%s: %s triggers, fewer than %d (a longer SOAK=)" % (s, g("triggers"),
+                       SOAK_MIN_TRIGGERS))
+    for line in t["yaml"]:
+        if line.startswith("left_out:"):
+            print("# %s" % line)
+    print("soak: %s (%s; log %s)" % ("ok" if t["status"] == "ok" and not bad else "NOT OK",
+          t["status"], log))
+    for b in bad:
+        print("  " + b)
+    return 0 if t["status"] == "ok" and not bad else 1
+
+
 def main(argv):
     if argv[:1] == ["--list"]:
         for k, v in CONFIGS.items():
@@ -643,6 +707,8 @@ def main(argv):
         return run_live(argv[1] if len(argv) == 2 else "")
     if argv == ["--bench"]:
         return bench()
+    if argv[:1] == ["--soak"] and len(argv) == 2:
+        return soak(argv[1])
     if len(argv) == 1 and argv[0] in CONFIGS:
         return run_check(argv[0], int(os.environ.get("MSILAB_TIMEOUT", "300")))
     print(__doc__, file=sys.stderr)

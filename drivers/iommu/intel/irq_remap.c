@@ -17,6 +17,7 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
+#include "lib/bits.h"
 #include "lib/errno.h"
 #include "lib/pfa.h"
 #include "lib/console.h"
@@ -492,6 +493,16 @@ int ir_irte_reserve(struct ir_unit *u)
 void ir_irte_release(struct ir_unit *u, uint32_t index)
 {
 	vtd_irte_free(&u->vtd, index);
+}
+
+uint32_t ir_irtes_in_use(void)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < ir.nunits; i++)
+		for (uint32_t w = 0; w < VTD_IRT_ENTRIES / 64; w++)
+			n += popcount64(ir.units[i].vtd.irt_used[w]);
+	return n;
 }
 
 int ir_fault_take(struct ir_unit *u, struct vtd_fault *f)

@@ -95,6 +95,8 @@ struct irte ir_irte_read(const struct ir_unit *u, uint32_t index);
 int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 int ir_irte_reserve(struct ir_unit *u);			/* index, or -ENOSPC */
 void ir_irte_release(struct ir_unit *u, uint32_t index);
+/* IRTEs reserved now, every unit together. */
+uint32_t ir_irtes_in_use(void);
 int ir_fault_take(struct ir_unit *u, struct vtd_fault *f);	/* 1, or 0: none left */
 
 /* Whether a platform device (the HPET) is named by some unit's device
