@@ -29,6 +29,8 @@ int e1000e_probe(struct e1000e *e)
 		ivar |= (E1000E_IVAR_VALID | i) << (4 * i);
 	mmio_write32(e->mmio + E1000E_IVAR, ivar);
 	mmio_write32(e->mmio + E1000E_EIAC, 0);	/* causes stay in ICR until the handler reads it */
+	for (uint32_t i = 0; i < E1000E_NVEC; i++)
+		mmio_write32(e->mmio + E1000E_EITR(i), 0);	/* no throttling (82574 10.2.4.9) */
 	(void)mmio_read32(e->mmio + E1000E_ICR);	/* clear whatever is pending */
 	mmio_write32(e->mmio + E1000E_IMS, ((1u << E1000E_NVEC) - 1) << E1000E_CAUSE_FIRST);
 	return 0;

@@ -6,8 +6,9 @@
  * vector for a cause newly set in ICR and enabled in IMS
  * (hw/net/e1000e_core.c), so a trigger clears the cause first and the
  * handler reads ICR (clear on read); a masked vector's message waits in
- * the PBA. QEMU throttles MSI-X notifications (EITR at least 500 x 256 ns,
- * E1000E_MIN_XITR) and delivers each ICS write twice (docs/qemu.md).
+ * the PBA. EITR is set to 0 (no throttling); QEMU keeps at least 500 x
+ * 256 ns (E1000E_MIN_XITR) and sends each vector's message again when
+ * that interval ends, with no cause in ICR (docs/qemu.md).
  */
 #ifndef DRIVERS_NET_E1000E_H
 #define DRIVERS_NET_E1000E_H
@@ -26,6 +27,7 @@
 #define E1000E_IMC		0x00d8	/* interrupt mask clear */
 #define E1000E_EIAC		0x00dc	/* extended interrupt auto clear */
 #define E1000E_IVAR		0x00e4	/* interrupt vector allocation: 4 bits per cause */
+#define E1000E_EITR(n)		(0x00e8 + 4 * (n))	/* extended interrupt throttling, per vector */
 # define E1000E_IVAR_VALID	0x8	/* with the vector in bits 2:0 */
 #define E1000E_CAUSE_FIRST	20	/* ICR bit of RxQ0; then RxQ1, TxQ0, TxQ1, Other */
 #define E1000E_CAUSE(vec)	(1u << (E1000E_CAUSE_FIRST + (vec)))
@@ -54,10 +56,10 @@ static inline void e1000e_cause_set(const struct e1000e *e, uint32_t vec)
 	mmio_write32(e->mmio + E1000E_ICS, E1000E_CAUSE(vec));
 }
 
-/* In the handler: read ICR, which clears it. */
-static inline void e1000e_ack(const struct e1000e *e)
+/* In the handler: read ICR, which clears it; returns what it held. */
+static inline uint32_t e1000e_ack(const struct e1000e *e)
 {
-	(void)mmio_read32(e->mmio + E1000E_ICR);
+	return mmio_read32(e->mmio + E1000E_ICR);
 }
 
 #endif

@@ -227,7 +227,7 @@ static void on_edu_probe(uint64_t tsc_now, void *arg)
 {
 	struct irq_source *s = arg;
 
-	s->ack(s, 0);
+	(void)s->ack(s, 0);	/* edu: always its trigger's */
 	irq_probe_handler(tsc_now, &edu_probe);
 }
 
@@ -306,8 +306,10 @@ static void on_src(uint64_t tsc_now, void *arg)
 	struct irq_source *s = arg;
 
 	(void)tsc_now;
-	if (s->ack)
-		s->ack(s, 0);
+	if (s->ack && !s->ack(s, 0)) {
+		s->resends++;	/* the device's own message, not a delivery */
+		return;
+	}
 	src_hits++;
 }
 

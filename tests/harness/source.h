@@ -17,9 +17,6 @@ struct irq_source {
 	struct msi_device *dev;	/* the driver's, with its domain */
 	uint32_t nvec;		/* vectors it has (all are used) */
 	int has_pending;	/* holds a message raised while masked */
-	/* Under QEMU, why its deliveries cannot be held to exactly-once (the
-	 * figures are reported and the test SKIPs with this), or NULL. */
-	const char *qemu_quirk;
 	char absent[128];	/* why it is not usable here, or "" */
 	/* Raise vector i; return the TSC just before the raising write, or for
 	 * a timer the TSC at which it is due. */
@@ -27,8 +24,13 @@ struct irq_source {
 	/* Before its interrupts are enabled: nothing stale may fire (an HPET
 	 * comparator that expired earlier fires when enabled). May be NULL. */
 	void (*quiesce)(struct irq_source *s);
-	/* In the handler, after the stamp: what the device needs (edu: ack). */
-	void (*ack)(struct irq_source *s, uint32_t i);
+	/* In the handler, after the stamp: what the device needs (edu: ack).
+	 * 1: this is vector i's message for its trigger; 0: a message the
+	 * device sent on its own, with no cause behind it (QEMU's e1000e
+	 * re-sends from its throttling timer): not a delivery, but counted in
+	 * `resends`. */
+	int (*ack)(struct irq_source *s, uint32_t i);
+	volatile uint64_t resends;
 };
 
 #endif
