@@ -145,7 +145,7 @@ host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/pr
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h tests/host/fixture.h
+$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h tests/host/fixture.h tests/host/xorshift.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
 
@@ -188,7 +188,7 @@ bench-stats: $(BUILD)/host/bench_lathist
 	callgrind_annotate $(BUILD)/host/callgrind.lathist 2>/dev/null | \
 		awk '/PROGRAM TOTALS/ { gsub(",", "", $$1); printf "lathist_record: %.1f instructions per sample (callgrind, -O2 host build, 3 x 10^6 samples)\n", $$1 / 3e6 }'
 
-$(BUILD)/host/bench_lathist: tests/host/bench_lathist.c lib/lathist.c lib/lathist.h
+$(BUILD)/host/bench_lathist: tests/host/bench_lathist.c lib/lathist.c lib/lathist.h tests/host/xorshift.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -g -I. -o $@ tests/host/bench_lathist.c lib/lathist.c
 

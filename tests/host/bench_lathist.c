@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "lib/lathist.h"
+#include "tests/host/xorshift.h"
 
 #define N 1000000
 #define SERIES_BYTES (4 * 8 + sizeof(struct lathist) + 8 + 16384 * 8)
@@ -16,21 +17,7 @@
 static uint64_t v[N];
 static struct lathist h;
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ull;
-}
 
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 __attribute__((noinline)) static void record_loop(void)
 {
@@ -44,7 +31,7 @@ static void report(const char *name)
 
 	lathist_init(&h);
 	record_loop();
-	qsort(v, N, sizeof(v[0]), cmp);
+	qsort(v, N, sizeof(v[0]), cmp_u64);
 	printf("%-26s", name);
 	for (int i = 0; i < 3; i++) {
 		uint64_t rank = (N * p[i][0] + p[i][1] - 1) / p[i][1];

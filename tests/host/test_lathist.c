@@ -7,27 +7,13 @@
 #include <stdlib.h>
 #include "tests/host/host.h"
 #include "lib/lathist.h"
+#include "tests/host/xorshift.h"
 
 #define N_MAX 1000000
 static uint64_t v[N_MAX];
 static struct lathist h;
 
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return x < y ? -1 : x > y;
-}
-
-/* xorshift64*: the same sequence on every host */
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 2685821657736338717ull;
-}
 
 static const uint64_t parts[][2] = {
 	{ 1, 1000000 }, { 1, 100 }, { 50, 100 }, { 90, 100 }, { 99, 100 }, { 999, 1000 },
@@ -44,7 +30,7 @@ static void check(uint32_t n)
 		lathist_record(&h, v[i]);
 		sum += v[i];
 	}
-	qsort(v, n, sizeof(v[0]), cmp);
+	qsort(v, n, sizeof(v[0]), cmp_u64);
 	assert_int_equal(h.count, n);
 	assert_int_equal(h.min, v[0]);
 	assert_int_equal(h.max, v[n - 1]);

@@ -265,30 +265,26 @@ def validate_checks(tap):
     tap.point(all(m == first for m in monitors.values()),
               "the %d jobs read the console with the same monitor" % len(monitors),
               [k for k, m in monitors.items() if m != first])
-    # A job without its architecture, a device without its QEMU command.
+    # Broken copies: each refused, the dispatcher naming what is wrong.
     d = render("validate-broken", "")
-    with open(os.path.join(d, "job.yaml")) as f:
-        job = f.read()
-    with open(os.path.join(d, "job-broken.yaml"), "w") as f:
-        f.write(job.replace("  arch: x86_64\n", "  arch_typo: x86_64\n"))
-    status, records = lava_run(d, validate=True, job="job-broken.yaml")
-    text = " ".join(outcome(records)[1])
-    tap.point(status != 0 and "arch" in text, "a job without context arch is refused, naming it",
-              [text[:300]])
-    with open(os.path.join(d, "job-nopattern.yaml"), "w") as f:
-        f.write(re.sub(r"\n *pattern: .*\n", "\n", job))
-    status, records = lava_run(d, validate=True, job="job-nopattern.yaml")
-    text = " ".join(outcome(records)[1])
-    tap.point(status != 0 and "pattern" in text, "a monitor without its pattern is refused, naming it",
-              [text[:300]])
-    with open(os.path.join(d, "device.yaml")) as f:
-        dev = f.read()
-    with open(os.path.join(d, "device-broken.yaml"), "w") as f:
-        f.write(dev.replace("available_architectures: [x86_64]", "available_architectures: [arm64]"))
-    status, records = lava_run(d, validate=True, device="device-broken.yaml")
-    text = " ".join(outcome(records)[1])
-    tap.point(status != 0 and "architecture" in text,
-              "a device without the job's architecture is refused, naming it", [text[:300]])
+    broken = (
+        ("job", lambda t: t.replace("  arch: x86_64\n", "  arch_typo: x86_64\n"), "arch",
+         "a job without context arch"),
+        ("job", lambda t: re.sub(r"\n *pattern: .*\n", "\n", t), "pattern",
+         "a monitor without its pattern"),
+        ("device", lambda t: t.replace("available_architectures: [x86_64]",
+                                       "available_architectures: [arm64]"), "architecture",
+         "a device without the job's architecture"),
+    )
+    for n, (what, spoil, word, desc) in enumerate(broken):
+        with open(os.path.join(d, what + ".yaml")) as f:
+            text = spoil(f.read())
+        name = "%s-broken%d.yaml" % (what, n)
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+        status, records = lava_run(d, validate=True, **{what: name})
+        errors = " ".join(outcome(records)[1])
+        tap.point(status != 0 and word in errors, "%s is refused, naming it" % desc, [errors[:300]])
 
 
 def tap_main():
