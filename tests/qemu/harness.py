@@ -694,9 +694,6 @@ def soak_run(log, cmdline, total):
         if g("lost") or g("duplicates") or g("spurious"):
             bad.append("%s: %s lost, %s duplicated, %s spurious" % (s, g("lost"), g("duplicates"),
                        g("spurious")))
-    for line in t["yaml"]:
-        if line.startswith("left_out:"):
-            print("# %s" % line)
     print("this run: %s (soak.sources %s; log %s)" % ("ok" if t["status"] == "ok" and not bad
           else "NOT OK", t["status"], log))
     for b in bad:
