@@ -3,8 +3,9 @@
  * IVRS parsing: pure, host-tested and fuzzed. See AMD IOMMU Specification
  * 48882 rev 3.08: 5.2.1 (IVinfo at 36, blocks from 48, each with type u8,
  * flags u8, length u16), 5.2.2.1-2 (IVHD: device ID at 4, capability offset
- * at 6, base at 8, segment at 16, info at 18; type 0x10 entries start at 24,
- * types 0x11 and 0x40 at 40), 5.2.2.3 (device entries: types 0-63 take 4
+ * at 6, base at 8, segment at 16, info at 18, feature reporting or
+ * attributes at 20; type 0x10 entries start at 24, types 0x11 and 0x40 at
+ * 40 after the EFR image at 24 and the EFR2 image at 32), 5.2.2.3 (device entries: types 0-63 take 4
  * bytes, 64-127 take 8, 0xF0 takes 22 plus its UID length at byte 21;
  * 0x48 special: handle at 4, device ID at 5, variety at 7).
  */
@@ -198,7 +199,12 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 							 .cap_offset = acpi_rd16(b + off + 6),
 							 .base = acpi_rd64(b + off + 8),
 							 .segment = acpi_rd16(b + off + 16),
-							 .info = acpi_rd16(b + off + 18) };
+							 .info = acpi_rd16(b + off + 18),
+							 .attr = acpi_rd32(b + off + 20) };
+				if (type != IVHD_10) {
+					u->efr = acpi_rd64(b + off + 24);
+					u->efr2 = acpi_rd64(b + off + 32);
+				}
 				entries(v, u, b + off + first, blen - first);
 				v->nunits++;
 			}
@@ -208,4 +214,25 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 	if (v->nunits == 0)
 		acpi_err(&v->err, "IVRS: no IVHD block");
 	return v->err.n ? -1 : 0;
+}
+
+int ivrs_lookup(const struct ivrs *v, uint16_t segment, uint16_t rid, uint16_t *devid)
+{
+	const struct ivrs_devs *best = 0;
+	uint32_t n = v->ndevs < IVRS_DEVS_MAX ? v->ndevs : IVRS_DEVS_MAX;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct ivrs_devs *d = &v->devs[i];
+
+		if (rid < d->first || rid > d->last || v->units[d->unit].segment != segment)
+			continue;
+		if (!best || d->last - d->first < best->last - best->first)
+			best = d;
+	}
+	if (!best)
+		return -1;
+	/* An alias entry names one DeviceID for its whole run; otherwise each
+	 * device is itself. */
+	*devid = best->aliased ? best->alias : rid;
+	return best->unit;
 }

@@ -20,8 +20,14 @@ struct ivrs_unit {		/* an IVHD block */
 	uint64_t base;
 	uint16_t segment;
 	uint16_t info;
+	uint32_t attr;		/* 0x10: IOMMU feature reporting; 0x11/0x40: attributes */
+	uint64_t efr, efr2;	/* 0x11/0x40: images of the MMIO EFR and EFR2 (0 for 0x10) */
 	uint32_t nentries;	/* device entries */
 };
+
+/* EFR bits msilab reads (48882 rev 3.08, 3.4.12, MMIO offset 0x30). */
+#define IVRS_EFR_XTSUP		(1ull << 2)	/* x2APIC destinations (XTEn) */
+#define IVRS_EFR_GASUP		(1ull << 7)	/* 128-bit (guest virtual APIC) IRTEs */
 
 /* A run of requester IDs a unit's device entries cover (5.2.2.3): a select
  * entry (first == last), a range (start ... end entry), ALL (0-0xffff), or
@@ -61,5 +67,15 @@ struct ivrs {
 };
 
 int ivrs_parse(const void *t, size_t len, struct ivrs *v);
+
+/*
+ * The unit whose device entries cover requester ID `rid` in `segment`,
+ * and in *devid the DeviceID that unit sees it as (the alias, where an
+ * alias entry says so: a device behind a PCIe-to-PCI bridge). The most
+ * specific entry wins: a select or alias entry over a range, a narrower
+ * range over a wider one, a range over ALL. The unit's index, or -1 when
+ * no unit covers it (its messages are then not remapped).
+ */
+int ivrs_lookup(const struct ivrs *v, uint16_t segment, uint16_t rid, uint16_t *devid);
 
 #endif

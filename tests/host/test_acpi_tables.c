@@ -226,8 +226,76 @@ static void ivrs_qemu(void **state)
 	assert_int_equal(iv.devs[1].first, 0x0008);
 	assert_int_equal(iv.devs[1].last, 0x0008);
 	assert_int_equal(iv.devs[1].aliased, 0);
+	/* xtsup=off: the EFR image has no XTSup; 128-bit IRTEs (GASup) yes. */
+	assert_int_equal(iv.units[0].efr, 0x29d3);
+	assert_false(iv.units[0].efr & IVRS_EFR_XTSUP);
+	assert_true(iv.units[0].efr & IVRS_EFR_GASUP);
 	free(t);
 	sweep("qemu-q35-amd-iommu/IVRS.bin", p_ivrs);
+}
+
+/* amd-iommu,xtsup=on with an edu behind a PCIe-to-PCI bridge at 00:04.0:
+ * QEMU adds an alias range for the bridge's secondary bus (1), every
+ * device there seen as 01:00.0 (0x0100). */
+static void ivrs_qemu_xtsup_alias(void **state)
+{
+	size_t len;
+	uint8_t *t = fixture("qemu-q35-amd-iommu-xtsup/IVRS.bin", &len);
+	uint16_t devid = 0;
+
+	(void)state;
+	assert_int_equal(ivrs_parse(t, len, &iv), 0);
+	assert_int_equal(iv.nunits, 1);
+	assert_int_equal(iv.units[0].efr, 0x29d7);
+	assert_true(iv.units[0].efr & IVRS_EFR_XTSUP);
+	assert_int_equal(iv.ndevs, 9);
+	assert_int_equal(iv.devs[5].first, 0x0100);
+	assert_int_equal(iv.devs[5].last, 0x01ff);
+	assert_true(iv.devs[5].aliased);
+	assert_int_equal(iv.devs[5].alias, 0x0100);
+	/* 00:02.0 is itself; 01:03.0, behind the bridge, is seen as 01:00.0. */
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0010, &devid), 0);
+	assert_int_equal(devid, 0x0010);
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0118, &devid), 0);
+	assert_int_equal(devid, 0x0100);
+	/* Nothing covers 02:00.0, nor anything in segment 1. */
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0200, &devid), -1);
+	assert_int_equal(ivrs_lookup(&iv, 1, 0x0010, &devid), -1);
+	free(t);
+	sweep("qemu-q35-amd-iommu-xtsup/IVRS.bin", p_ivrs);
+}
+
+/* The most specific entry wins: a select over a range, a range over ALL;
+ * two units, the second covering one device alone. */
+static void ivrs_lookup_precedence(void **state)
+{
+	uint8_t t[48 + 2 * 24 + 4 * 4 + 4] = { 0 };
+	uint8_t *b;
+	uint16_t devid = 0;
+
+	(void)state;
+	memcpy(t, "IVRS", 4);
+	t[8] = 2;
+	b = t + 48;			/* unit 0 at 0xfe000000: ALL, range 0x100-0x1ff */
+	b[0] = 0x10;
+	b[2] = 24 + 3 * 4;
+	b[8 + 3] = 0xfe;
+	b[24] = 0x01;
+	b[28] = 0x03, b[29] = 0x00, b[30] = 0x01;
+	b[32] = 0x04, b[33] = 0xff, b[34] = 0x01;
+	b += 24 + 3 * 4;		/* unit 1 at 0xfd000000: select 0x0108 */
+	b[0] = 0x10;
+	b[2] = 24 + 4;
+	b[8 + 3] = 0xfd;
+	b[24] = 0x02, b[25] = 0x08, b[26] = 0x01;
+	t[4] = (uint8_t)(b + 28 - t);
+	fixture_checksum(t, t[4]);
+	assert_int_equal(ivrs_parse(t, t[4], &iv), 0);
+	assert_int_equal(iv.nunits, 2);
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0108, &devid), 1);	/* select */
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0109, &devid), 0);	/* range */
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0300, &devid), 0);	/* ALL */
+	assert_int_equal(devid, 0x0300);
 }
 
 static void header_checks(void **state)
@@ -254,6 +322,8 @@ int main(void)
 		cmocka_unit_test(spcr_built),
 		cmocka_unit_test(dmar_qemu),
 		cmocka_unit_test(ivrs_qemu),
+		cmocka_unit_test(ivrs_qemu_xtsup_alias),
+		cmocka_unit_test(ivrs_lookup_precedence),
 		cmocka_unit_test(header_checks),
 	};
 	return RUN(tests);

@@ -253,6 +253,12 @@ static void ivrs(struct emit *e, const struct ivrs *v)
 		emit_hex(e, "base", u->base);
 		emit_u64(e, "segment", u->segment);
 		emit_hex(e, "info", u->info);
+		emit_hex(e, "attributes", u->attr);
+		if (u->type != 0x10) {
+			emit_hex(e, "efr", u->efr);
+			emit_str(e, "x2apic_irtes", u->efr & IVRS_EFR_XTSUP ? "yes (XTSup)" : "no");
+			emit_str(e, "irte_128bit", u->efr & IVRS_EFR_GASUP ? "yes (GASup)" : "no");
+		}
 		emit_u64(e, "device_entries", u->nentries);
 		emit_end(e);
 	}
