@@ -235,7 +235,7 @@ fuzz_seed_hpet := ovmf-q35/HPET.bin
 fuzz_seed_fadt := qemu-q35-smp4-iommu/FACP.bin
 fuzz_seed_spcr := qemu-q35-smp4-iommu/WAET.bin
 fuzz_seed_dmar := qemu-q35-smp4-iommu/DMAR.bin
-fuzz_seed_ivrs := qemu-q35-amd-iommu/IVRS.bin
+fuzz_seed_ivrs := qemu-q35-amd-iommu-xtsup/IVRS.bin
 # With the corpus of real machines' tables present, its tables seed too.
 ACPI_CORPUS ?= ../shared/corpus/acpi
 fuzz_sig_madt := APIC

@@ -147,6 +147,40 @@ static void entries(struct ivrs *v, struct ivrs_unit *u, const uint8_t *b, size_
 			 open.first, u->base);
 }
 
+#define IOMMU_MMIO_ALIGN	0x4000	/* the base register's bits 51:14 (3.4.1) */
+
+/* What makes a unit unusable, and requester IDs two units both claim. */
+static void check_units(struct ivrs *v)
+{
+	uint32_t n = v->ndevs < IVRS_DEVS_MAX ? v->ndevs : IVRS_DEVS_MAX;
+	uint32_t overlaps = 0;
+
+	for (uint32_t i = 0; i < v->nunits; i++) {
+		struct ivrs_unit *u = &v->units[i];
+
+		if (u->base == 0 || (u->base & (IOMMU_MMIO_ALIGN - 1))) {
+			u->unusable = 1;
+			acpi_err(&v->warn, "IVRS: IOMMU %u (device 0x%04x) at register base 0x%lx: %s; "
+				 "its devices are not remapped", i, u->devid, u->base,
+				 u->base ? "not 16 KiB aligned" : "no base");
+		}
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t j = i + 1; j < n; j++) {
+			const struct ivrs_devs *a = &v->devs[i], *b = &v->devs[j];
+
+			if (a->unit == b->unit || v->units[a->unit].segment != v->units[b->unit].segment ||
+			    a->last < b->first || b->last < a->first)
+				continue;
+			if (!overlaps++)
+				acpi_err(&v->warn, "IVRS: requester IDs 0x%04x-0x%04x claimed by IOMMU %u "
+					 "and %u: the most specific entry wins",
+					 a->first > b->first ? a->first : b->first,
+					 a->last < b->last ? a->last : b->last, a->unit, b->unit);
+		}
+	}
+}
+
 int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 {
 	const uint8_t *b = t;
@@ -213,6 +247,7 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v)
 	}
 	if (v->nunits == 0)
 		acpi_err(&v->err, "IVRS: no IVHD block");
+	check_units(v);
 	return v->err.n ? -1 : 0;
 }
 
@@ -224,7 +259,8 @@ int ivrs_lookup(const struct ivrs *v, uint16_t segment, uint16_t rid, uint16_t *
 	for (uint32_t i = 0; i < n; i++) {
 		const struct ivrs_devs *d = &v->devs[i];
 
-		if (rid < d->first || rid > d->last || v->units[d->unit].segment != segment)
+		if (rid < d->first || rid > d->last || v->units[d->unit].segment != segment ||
+		    v->units[d->unit].unusable)
 			continue;
 		if (!best || d->last - d->first < best->last - best->first)
 			best = d;

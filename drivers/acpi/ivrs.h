@@ -23,6 +23,7 @@ struct ivrs_unit {		/* an IVHD block */
 	uint32_t attr;		/* 0x10: IOMMU feature reporting; 0x11/0x40: attributes */
 	uint64_t efr, efr2;	/* 0x11/0x40: images of the MMIO EFR and EFR2 (0 for 0x10) */
 	uint32_t nentries;	/* device entries */
+	uint8_t unusable;	/* its register base is 0 or not 16 KiB aligned (a warning says) */
 };
 
 /* EFR bits msilab reads (48882 rev 3.08, 3.4.12, MMIO offset 0x30). */
@@ -74,7 +75,9 @@ int ivrs_parse(const void *t, size_t len, struct ivrs *v);
  * alias entry says so: a device behind a PCIe-to-PCI bridge). The most
  * specific entry wins: a select or alias entry over a range, a narrower
  * range over a wider one, a range over ALL. The unit's index, or -1 when
- * no unit covers it (its messages are then not remapped).
+ * no usable unit covers it (its messages are then not remapped). Device
+ * entries of two units that claim the same requester IDs are a warning of
+ * the parse.
  */
 int ivrs_lookup(const struct ivrs *v, uint16_t segment, uint16_t rid, uint16_t *devid);
 

@@ -296,6 +296,23 @@ static void ivrs_lookup_precedence(void **state)
 	assert_int_equal(ivrs_lookup(&iv, 0, 0x0109, &devid), 0);	/* range */
 	assert_int_equal(ivrs_lookup(&iv, 0, 0x0300, &devid), 0);	/* ALL */
 	assert_int_equal(devid, 0x0300);
+	/* Both units claim 0x0108: said. */
+	assert_int_equal(iv.warn.n, 1);
+	assert_non_null(strstr(iv.warn.msg[0], "0x0108-0x0108 claimed by IOMMU 0 and 1: the most specific entry wins"));
+	/* Unit 1 without a base: unusable, said, and its device is unit 0's. */
+	memset(t + 48 + 36 + 8, 0, 8);
+	fixture_checksum(t, t[4]);
+	assert_int_equal(ivrs_parse(t, t[4], &iv), 0);
+	assert_true(iv.units[1].unusable);
+	assert_non_null(strstr(iv.warn.msg[0], "IOMMU 1 (device 0x0000) at register base 0x0: no base"));
+	assert_int_equal(ivrs_lookup(&iv, 0, 0x0108, &devid), 0);
+	/* A base not 16 KiB aligned, likewise. */
+	t[48 + 36 + 8 + 1] = 0x10;	/* 0x1000 */
+	t[48 + 36 + 8 + 3] = 0xfd;
+	fixture_checksum(t, t[4]);
+	assert_int_equal(ivrs_parse(t, t[4], &iv), 0);
+	assert_true(iv.units[1].unusable);
+	assert_non_null(strstr(iv.warn.msg[0], "not 16 KiB aligned"));
 }
 
 static void header_checks(void **state)
