@@ -36,7 +36,7 @@ FW_SRC := \
 	drivers/serial/uart16550.c drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	drivers/timer/hpet_fsb.c drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c \
 	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
-	drivers/iommu/intel/events.c \
+	drivers/iommu/intel/events.c drivers/iommu/amd/irte.c \
 	kernel/main.c kernel/cmdline.c \
 	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
 	tests/harness/measure.c tests/harness/sources.c tests/harness/lava.c \
@@ -123,7 +123,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd \
+HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd amd_irte \
 	apic_mode topology
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
@@ -142,6 +142,7 @@ host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c driv
 	lib/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
 host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
+host_src_amd_irte := drivers/iommu/amd/irte.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:
