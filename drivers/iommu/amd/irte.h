@@ -7,9 +7,10 @@
  * 255:128), 2.2.5 (interrupt remapping tables), 2.4 (commands:
  * COMPLETION_WAIT 01h, INVALIDATE_DEVTAB_ENTRY 02h,
  * INVALIDATE_INTERRUPT_TABLE 05h); checked against Linux's
- * drivers/iommu/amd/amd_iommu_types.h (union irte, irte_ga_lo/hi) and
- * ../shared/research/amd-vi.md, sections 3 and 4. Pure: host-tested
- * (tests/host/test_amd_irte.c). No driver uses it yet.
+ * drivers/iommu/amd/amd_iommu_types.h (union irte, irte_ga_lo/hi,
+ * DTE_IRQ_*) and iommu.c (build_completion_wait, build_inv_dte,
+ * build_inv_irt). Pure: host-tested (tests/host/test_amd_irte.c). No
+ * driver uses it yet.
  */
 #ifndef DRIVERS_IOMMU_AMD_IRTE_H
 #define DRIVERS_IOMMU_AMD_IRTE_H
@@ -33,7 +34,7 @@ _Static_assert(sizeof(struct amd_irte_ga) == 16, "48882 2.2.5.2: 128 bits");
 
 /* Usable indices: the IOMMU reads the MSI data's bits 10:8 as the message
  * type too, so only 0x000-0x1ff (fixed and arbitrated) reach the table
- * without EFR2's 2K-entry mode (research section 4; Linux caps at 512). */
+ * without EFR2's 2K-entry mode (2.2.5; Linux caps tables at 512). */
 #define AMD_IRTE_INDEX_MAX	0x1ff
 
 /* A remapped, fixed, physical-destination entry for `vector` on the CPU
