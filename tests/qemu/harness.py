@@ -288,6 +288,8 @@ def check_topology(parsed):
 
 
 class Tap:
+    stderr = False      # also write a failure's diagnostics to stderr
+
     def __init__(self):
         self.n = 0
         self.failed = 0
@@ -298,7 +300,9 @@ class Tap:
         d = " # " + directive if directive else ""
         print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, desc, d))
         for line in diag if not ok else ():
-            print("# " + line)
+            print("# %s" % line)
+            if self.stderr:
+                print("# %s" % line, file=sys.stderr)
         sys.stdout.flush()
 
 

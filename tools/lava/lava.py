@@ -31,7 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 OUT = os.path.join(BUILD, "lava")
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from harness import parse, yaml_fields  # noqa: E402
+from harness import Tap, parse, yaml_fields  # noqa: E402
 
 RESULT = {"ok": "pass", "not ok": "fail", "skip": "skip"}
 STATS = ("p50", "p99", "max")
@@ -162,24 +162,6 @@ def compare(want, got):
     return problems
 
 
-class Tap:
-    def __init__(self):
-        self.n = self.failed = 0
-
-    def point(self, ok, desc, diag=()):
-        self.n += 1
-        self.failed += not ok
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, desc))
-        for d in list(diag)[:20] if not ok else ():
-            print("# %s" % d)
-            print("# %s" % d, file=sys.stderr)   # prove shows stderr without -v
-        sys.stdout.flush()
-
-    def done(self):
-        print("1..%d" % self.n)
-        return 1 if self.failed else 0
-
-
 def monitor_pattern(d):
     """The monitor's pattern, from the job as run."""
     with open(os.path.join(d, "job.yaml")) as f:
@@ -289,6 +271,7 @@ def validate_checks(tap):
 
 def tap_main():
     tap = Tap()
+    tap.stderr = True   # prove shows a failure's diagnostics without -v
     validate_checks(tap)
     cmdline = "samples=300"
     d = render("clean", cmdline)
@@ -309,7 +292,8 @@ def tap_main():
     _, records = lava_run(d)
     tap.point(stats_of(d)["cut"], "cut: the console stopped inside the 12th YAML block")
     check_run(tap, d, records, want_complete=False, cut=True)
-    return tap.done()
+    print("1..%d" % tap.n)
+    return 1 if tap.failed else 0
 
 
 def run_main(cmdline):
