@@ -6,6 +6,7 @@
 #define ENOENT		2
 #define EIO		5
 #define EBUSY		16
+#define EEXIST		17
 #define ENODEV		19
 #define EINVAL		22
 #define ENOSPC		28
@@ -18,6 +19,7 @@ static inline const char *err_name(int e)
 	switch (e < 0 ? -e : e) {
 	case ENOENT: return "ENOENT";
 	case EIO: return "EIO";
+	case EEXIST: return "EEXIST";
 	case EBUSY: return "EBUSY";
 	case ENODEV: return "ENODEV";
 	case EINVAL: return "EINVAL";

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: MIT
+/*
+ * drivers/iommu/amd/amdvi.c against a behavioural model of an AMD-Vi
+ * IOMMU. QEMU 10.0.2 reads the DTE and the IRTE from memory for every
+ * message and treats the invalidation commands as no-ops (its
+ * amdvi_inval_inttable), so under it a missing invalidation or wait passes.
+ * This model is the strict hardware the specification allows (48882 2.2.5,
+ * 2.4): it caches each DTE's interrupt qword and each IRTE it reads until
+ * INVALIDATE_DEVTAB_ENTRY / INVALIDATE_INTERRUPT_TABLE / INVALIDATE_IOMMU_ALL
+ * drops it; it runs the command buffer only with IommuEn and CmdBufEn and
+ * reports that in Status.CmdBufRun; it answers COMPLETION_WAIT with the
+ * store (and, with ComWaitIntEn, Status.ComWaitInt and an interrupt); its
+ * write-1-to-clear Status bits are that; it remaps a message through the
+ * requester's DTE and table and writes IO_PAGE_FAULT (I) to the event log
+ * for an entry with RemapEn clear. It can stop consuming commands (a deaf
+ * IOMMU: the poll bound, a full buffer never overrun) and read all ones (a
+ * unit that went away).
+ */
+#include "tests/host/host.h"
+#include "drivers/iommu/amd/amdvi.h"
+#include "lib/errno.h"
+
+#define POOL_PAGES	40
+#define DEVIDS		0x200
+
+static struct model {
+	uint8_t regs[0x3000];
+	int deaf;			/* never runs: CmdBufRun never set, commands never consumed */
+	int gone;			/* reads all ones, writes dropped */
+	uint64_t ctl_log[32];
+	uint32_t nctl;
+	uint32_t bases_latched;
+	uint64_t dte_cache[DEVIDS];
+	int dte_cached[DEVIDS];
+	uint32_t irte_cache[DEVIDS][AMDVI_IRT_ENTRIES][4];
+	uint8_t irte_cached[DEVIDS][AMDVI_IRT_ENTRIES];
+	uint32_t inv_dte, inv_irt, inv_all, waits, comwait_irqs;
+	uint64_t clock;
+	uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
+	int npages;
+} m;
+
+static uint64_t reg(uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, m.regs + off, 8);
+	return v;
+}
+
+static void set_reg(uint32_t off, uint64_t v)
+{
+	memcpy(m.regs + off, &v, 8);
+}
+
+static uint64_t r64(void *ctx, uint32_t off)
+{
+	(void)ctx;
+	return m.gone ? ~0ull : reg(off);
+}
+
+static void *phys(uint64_t addr)
+{
+	return (void *)(uintptr_t)(addr & 0x000ffffffffff000ull);
+}
+
+static void log_event(uint8_t code, uint16_t devid, uint16_t flags, uint64_t address)
+{
+	uint64_t base = reg(AMDVI_EVTLOG), tail = reg(AMDVI_EVT_TAIL);
+	uint64_t *q = (uint64_t *)phys(base) + (tail >> 4) * 2;
+
+	if (!(reg(AMDVI_CONTROL) & AMDVI_CTL_EVTLOG_EN))
+		return;
+	q[0] = devid | (uint64_t)flags << 48 | (uint64_t)code << 60;
+	q[1] = address;
+	set_reg(AMDVI_EVT_TAIL, (tail + 16) % (16 * AMDVI_EVT_ENTRIES));
+	set_reg(AMDVI_STATUS, reg(AMDVI_STATUS) | AMDVI_ST_EVT_INT);
+}
+
+static void run_commands(void)
+{
+	uint64_t head = reg(AMDVI_CMD_HEAD), tail = reg(AMDVI_CMD_TAIL);
+	uint32_t *buf = phys(reg(AMDVI_CMDBUF));
+
+	for (; head != tail; head = (head + 16) % (16 * AMDVI_CMD_ENTRIES)) {
+		uint32_t *c = buf + head / 4;
+		uint16_t devid = (uint16_t)c[0];
+
+		switch (c[1] >> 28) {
+		case AMD_CMD_COMPLETION_WAIT:
+			if (c[0] & 1)	/* S */
+				*(volatile uint64_t *)(uintptr_t)(((uint64_t)(c[1] & 0xfffff) << 32) |
+								  (c[0] & ~7u)) =
+					c[2] | (uint64_t)c[3] << 32;
+			if ((c[0] & 2) && (reg(AMDVI_CONTROL) & AMDVI_CTL_COMWAITINT_EN)) {
+				if (!(reg(AMDVI_STATUS) & AMDVI_ST_COMWAIT_INT))
+					m.comwait_irqs++;	/* raised on the 0 -> 1 edge */
+				set_reg(AMDVI_STATUS, reg(AMDVI_STATUS) | AMDVI_ST_COMWAIT_INT);
+			}
+			m.waits++;
+			break;
+		case AMD_CMD_INV_DEVTAB_ENTRY:
+			m.dte_cached[devid % DEVIDS] = 0;
+			m.inv_dte++;
+			break;
+		case AMD_CMD_INV_INTR_TABLE:
+			memset(m.irte_cached[devid % DEVIDS], 0, AMDVI_IRT_ENTRIES);
+			m.inv_irt++;
+			break;
+		case 0x8:
+			memset(m.dte_cached, 0, sizeof(m.dte_cached));
+			memset(m.irte_cached, 0, sizeof(m.irte_cached));
+			m.inv_all++;
+			break;
+		default:
+			log_event(AMDVI_EVT_ILLEGAL_CMD, 0, 0, head);
+			fail_msg("command 0x%x is not one the driver should send", c[1] >> 28);
+		}
+	}
+	set_reg(AMDVI_CMD_HEAD, head);
+}
+
+static int running(void)
+{
+	uint64_t c = reg(AMDVI_CONTROL);
+
+	return !m.deaf && (c & AMDVI_CTL_IOMMU_EN) && (c & AMDVI_CTL_CMDBUF_EN);
+}
+
+static void w64(void *ctx, uint32_t off, uint64_t v)
+{
+	(void)ctx;
+	if (m.gone)
+		return;
+	if (off == AMDVI_STATUS) {
+		set_reg(off, reg(off) & ~(v & AMDVI_ST_CLEAR));
+		return;
+	}
+	if (off == AMDVI_CONTROL && m.nctl < 32)
+		m.ctl_log[m.nctl++] = v;
+	/* A base is latched only while what uses it is off. */
+	if ((off == AMDVI_DEVTAB && !(reg(AMDVI_CONTROL) & AMDVI_CTL_IOMMU_EN)) ||
+	    (off == AMDVI_CMDBUF && !(reg(AMDVI_CONTROL) & AMDVI_CTL_CMDBUF_EN)) ||
+	    (off == AMDVI_EVTLOG && !(reg(AMDVI_CONTROL) & AMDVI_CTL_EVTLOG_EN)))
+		m.bases_latched++;
+	set_reg(off, v);
+	if (off == AMDVI_CONTROL) {
+		uint64_t st = reg(AMDVI_STATUS) & ~(AMDVI_ST_CMD_RUN | AMDVI_ST_EVT_RUN);
+
+		if (m.deaf)	/* stuck as it was */
+			return;
+		if (running())
+			st |= AMDVI_ST_CMD_RUN;
+		if ((v & AMDVI_CTL_IOMMU_EN) && (v & AMDVI_CTL_EVTLOG_EN))
+			st |= AMDVI_ST_EVT_RUN;
+		set_reg(AMDVI_STATUS, st);
+	}
+	if (running())
+		run_commands();
+}
+
+static uint64_t now(void)
+{
+	return m.clock += 100;	/* 100 us per poll */
+}
+
+static void *pages(uint32_t n, uint64_t *p)
+{
+	void *v;
+
+	if (m.npages + (int)n > POOL_PAGES)
+		return NULL;
+	v = m.pool[m.npages];
+	m.npages += (int)n;
+	memset(v, 0, 4096 * n);
+	*p = (uintptr_t)v;
+	return v;
+}
+
+static const struct amdvi_ops ops = { .read64 = r64, .write64 = w64, .now_us = now,
+				      .alloc_pages = pages };
+
+/* What the IOMMU does with a message from `devid` with `data`: 1 and the
+ * vector and destination when remapped; 2 when forwarded unmapped (IV 0);
+ * 0 when aborted (an IO_PAGE_FAULT logged for RemapEn clear or an index
+ * beyond IntTabLen, 2.2.5 Table 19 as VirtualBox's DevIommuAmd.cpp reads
+ * it). Uses and fills the caches. */
+static int deliver(uint16_t devid, uint32_t data, uint8_t *vector, uint32_t *dest)
+{
+	uint64_t *dt = phys(reg(AMDVI_DEVTAB)), q2;
+	int ga = !!(reg(AMDVI_CONTROL) & AMDVI_CTL_GA_EN);
+	uint32_t index = data & 0x7ff, *e;
+	struct amd_irte_ga g;
+
+	if (!m.dte_cached[devid]) {
+		m.dte_cache[devid] = dt[devid * 4 + 2];
+		m.dte_cached[devid] = 1;
+	}
+	q2 = m.dte_cache[devid];
+	if (!(q2 & AMD_DTE_IV))
+		return 2;
+	if (((q2 >> 60) & 3) != 2 || ((data >> 8) & 7) > 1)
+		return 0;
+	if (index >= 1u << ((q2 >> 1) & 0xf)) {
+		log_event(AMDVI_EVT_IO_PAGE_FAULT, devid, AMDVI_EVT_FLAG_I, 0xfee00000);
+		return 0;
+	}
+	e = m.irte_cache[devid][index];
+	if (!m.irte_cached[devid][index]) {
+		memcpy(e, (uint8_t *)(uintptr_t)(q2 & AMD_DTE_ROOT_MASK) + index * (ga ? 16 : 4),
+		       ga ? 16 : 4);
+		m.irte_cached[devid][index] = 1;
+	}
+	if (!(e[0] & AMD_IRTE_REMAP_EN)) {
+		if (!(e[0] & AMD_IRTE_SUP_IOPF))
+			log_event(AMDVI_EVT_IO_PAGE_FAULT, devid, AMDVI_EVT_FLAG_I, 0xfee00000);
+		return 0;
+	}
+	if (!ga)
+		return amd_irte32_decode(e[0], vector, dest);
+	memcpy(&g, e, 16);
+	return amd_irte_ga_decode(g, vector, dest) ? 1 : 0;
+}
+
+static struct amdvi_unit u;
+
+#define EFR_QEMU	0x29d3ull	/* QEMU 10.0.2's EFR (IVHD 11h image, EXP) */
+#define EFR_QEMU_XT	0x29d7ull	/* with xtsup=on */
+
+static void reset_model(uint64_t efr)
+{
+	memset(&m, 0, sizeof(m));
+	set_reg(AMDVI_EFR, efr);
+}
+
+static void up(uint64_t efr, int ga, int xt)
+{
+	reset_model(efr);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, efr), 0);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, ga, xt), 0);
+}
+
+static void probe_refusals(void **state)
+{
+	(void)state;
+	reset_model(EFR_QEMU);
+	memset(m.regs, 0xff, 0x40);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), -ENODEV);
+	assert_non_null(strstr(u.error, "all-ones"));
+	/* An IVRS image that disagrees in GASup leaves the unit out ... */
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, EFR_QEMU & ~AMDVI_EFR_GASUP), -EINVAL);
+	assert_non_null(strstr(u.error, "disagrees with the IVRS image"));
+	assert_non_null(strstr(u.error, "(bits 0x80)"));
+	/* ... one that differs in a bit the driver does not use does not. */
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, EFR_QEMU ^ (1ull << 3)), 0);
+}
+
+/* A unit left running by a previous owner, with a pending ComWaitInt. */
+static void takeover_of_a_running_unit(void **state)
+{
+	uint64_t left = AMDVI_CTL_IOMMU_EN | AMDVI_CTL_CMDBUF_EN | AMDVI_CTL_EVTLOG_EN |
+			AMDVI_CTL_GA_EN | (1ull << 13) /* PPR */;
+
+	(void)state;
+	reset_model(EFR_QEMU);
+	w64(0, AMDVI_CONTROL, left);
+	set_reg(AMDVI_STATUS, reg(AMDVI_STATUS) | AMDVI_ST_COMWAIT_INT);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(u.found_ctl, left);
+	assert_true(u.found_status & AMDVI_ST_CMD_RUN);
+	assert_int_equal(reg(AMDVI_CONTROL), 0);
+	assert_int_equal(reg(AMDVI_STATUS), 0);
+	/* One that never stops: the bound, and the reason. */
+	reset_model(EFR_QEMU);
+	w64(0, AMDVI_CONTROL, left);
+	m.deaf = 1;
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_takeover(&u), -ETIMEDOUT);
+	assert_non_null(strstr(u.error, "CmdBufRun/EventLogRun did not clear within 10 ms"));
+	assert_true(m.clock <= AMDVI_POLL_US + 1000);
+}
+
+static void bring_up_order(void **state)
+{
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	/* Each base written while what uses it was off; IommuEn in the last
+	 * Control write only; the whole cache invalidated (IASup), waited for. */
+	assert_int_equal(m.bases_latched, 3);
+	assert_int_equal(reg(AMDVI_CONTROL), m.ctl_log[m.nctl - 1]);
+	assert_true(m.ctl_log[m.nctl - 1] & AMDVI_CTL_IOMMU_EN);
+	for (uint32_t i = 0; i + 1 < m.nctl; i++)
+		assert_false(m.ctl_log[i] & AMDVI_CTL_IOMMU_EN);
+	assert_true(reg(AMDVI_CONTROL) & AMDVI_CTL_COHERENT);
+	assert_false(reg(AMDVI_CONTROL) & (AMDVI_CTL_GA_EN | AMDVI_CTL_XT_EN));
+	assert_int_equal(reg(AMDVI_DEVTAB) & 0x1ff, DEVIDS / 128 - 1);
+	assert_int_equal(reg(AMDVI_CMDBUF) >> 56, AMDVI_CMD_LOG2);
+	assert_int_equal(m.inv_all, 1);
+	assert_int_equal(m.waits, 1);
+	/* Without IASup: every DTE and table, and waits along the way. */
+	up(EFR_QEMU & ~AMDVI_EFR_IASUP, 0, 0);
+	assert_int_equal(m.inv_all, 0);
+	assert_int_equal(m.inv_dte, DEVIDS);
+	assert_int_equal(m.inv_irt, DEVIDS);
+	assert_int_equal(m.waits, DEVIDS / 64 + 1);
+	/* XTEn needs XTSup and GA. */
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, 1, 1), -ENOTSUP);
+	assert_non_null(strstr(u.error, "XTSup"));
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+}
+
+/* The DTEs of a function and its alias share one table; every change to
+ * either reaches the strict model only through its invalidation. */
+static void every_change_is_invalidated(void **state)
+{
+	const uint16_t devids[] = { 0x100, 0x108 };	/* the alias first */
+	struct amdvi_table *t;
+	uint8_t v;
+	uint32_t d;
+	int i;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	assert_int_equal(deliver(0x108, 0, &v, &d), 2);	/* no table: forwarded unmapped */
+	t = amdvi_table_get(&u, devids, 2);
+	assert_non_null(t);
+	assert_ptr_equal(amdvi_table_get(&u, devids, 1), t);	/* the alias's own */
+	assert_int_equal(m.inv_dte, 2);
+	assert_int_equal(amdvi_dte_intr_of(&u, 0x100), amdvi_dte_intr_of(&u, 0x108));
+	i = amdvi_irte_alloc(t);
+	assert_int_equal(i, 0);
+	assert_int_equal(amdvi_irte_set(&u, t, (uint32_t)i, 0x41, 1), 0);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
+	assert_int_equal(v, 0x41);
+	assert_int_equal(d, 1);
+	/* Cached now; an affinity move reaches the hardware. */
+	assert_int_equal(amdvi_irte_set(&u, t, (uint32_t)i, 0x52, 2), 0);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
+	assert_int_equal(v, 0x52);
+	assert_int_equal(d, 2);
+	/* Both DeviceIDs were invalidated for each change: either may be seen. */
+	assert_int_equal(m.inv_irt, 4);
+	assert_int_equal(deliver(0x108, (uint32_t)i, &v, &d), 1);
+	assert_int_equal(v, 0x52);
+	/* The control: a write behind the driver's back is not seen. */
+	((uint32_t *)t->entries)[i] = amd_irte32(0x63, 3);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
+	assert_int_equal(v, 0x52);
+	/* Masked at the IRTE: aborted at once, and logged with I. */
+	assert_int_equal(amdvi_irte_enable(&u, t, (uint32_t)i, 0), 0);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 0);
+	{
+		struct amdvi_event e;
+
+		assert_int_equal(amdvi_event_take(&u, &e), 1);
+		assert_int_equal(e.code, AMDVI_EVT_IO_PAGE_FAULT);
+		assert_string_equal(amdvi_event_name(e.code), "IO_PAGE_FAULT");
+		assert_int_equal(e.devid, 0x100);
+		assert_true(e.flags & AMDVI_EVT_FLAG_I);
+		assert_int_equal(amdvi_event_take(&u, &e), 0);
+		assert_false(reg(AMDVI_STATUS) & AMDVI_ST_EVT_INT);
+	}
+	assert_int_equal(amdvi_irte_enable(&u, t, (uint32_t)i, 1), 0);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
+	/* An index beyond IntTabLen (9) never reaches a table. */
+	assert_int_equal(deliver(0x100, 0x1ff, &v, &d), 0);
+	assert_int_equal(amdvi_irte_clear(&u, t, (uint32_t)i), 0);
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 0);
+	assert_int_equal(u.waits, m.waits);
+}
+
+/* Compatibility messages from a device the IVRS covers are aborted when
+ * its DTE has IV with IntCtl 0, as VT-d's CFI clear blocks them. */
+static void compat_blocked_by_iv(void **state)
+{
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_dte_set_intr(&u, 0x18, AMD_DTE_IV), 0);	/* before enable: a store */
+	assert_int_equal(m.inv_dte, 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	assert_int_equal(deliver(0x18, 0x4041, &v, &d), 0);
+	assert_int_equal(deliver(0x20, 0x4041, &v, &d), 2);
+	assert_int_equal(amdvi_dte_set_intr(&u, DEVIDS, AMD_DTE_IV), -ERANGE);
+}
+
+static void ga_and_x2apic(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	up(EFR_QEMU_XT, 1, 1);
+	assert_true(reg(AMDVI_CONTROL) & AMDVI_CTL_GA_EN);
+	assert_true(reg(AMDVI_CONTROL) & AMDVI_CTL_XT_EN);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	assert_int_equal(amdvi_irte_set(&u, t, 7, 0x41, 0x12345), 0);
+	assert_int_equal(deliver(devid, 7, &v, &d), 1);
+	assert_int_equal(d, 0x12345);
+	/* An entry in use is replaced in one access: the new one is seen. */
+	assert_int_equal(amdvi_irte_set(&u, t, 7, 0x42, 0x1000000), 0);
+	assert_int_equal(deliver(devid, 7, &v, &d), 1);
+	assert_int_equal(v, 0x42);
+	assert_int_equal(d, 0x1000000);
+	/* Without XTEn an APIC ID above 255 is refused, in both formats. */
+	up(EFR_QEMU, 1, 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 256), -ERANGE);
+	up(EFR_QEMU, 0, 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 256), -ERANGE);
+	assert_non_null(strstr(u.error, "32-bit IRTE"));
+}
+
+static void deaf_iommu_is_bounded(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	m.deaf = 1;
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 0), -ETIMEDOUT);
+	assert_non_null(strstr(u.error, "COMPLETION_WAIT store did not come within 10 ms"));
+	/* Enabling a unit that never runs its command buffer is refused too. */
+	reset_model(EFR_QEMU);
+	m.deaf = 1;
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), -ETIMEDOUT);
+	assert_non_null(strstr(u.error, "CmdBufRun did not set"));
+}
+
+/* A buffer the IOMMU stops consuming: commands go in until one slot is
+ * left, then are refused with the reason; the tail never reaches the head
+ * (which the IOMMU would read as empty). */
+static void full_buffer_never_overrun(void **state)
+{
+	uint64_t head, tail;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	m.deaf = 1;
+	for (uint32_t i = 0; i < AMDVI_CMD_ENTRIES + 8; i++)
+		amdvi_comwait_irq(&u);
+	head = reg(AMDVI_CMD_HEAD) >> 4;
+	tail = reg(AMDVI_CMD_TAIL) >> 4;
+	assert_int_equal(tail, (head + AMDVI_CMD_ENTRIES - 1) % AMDVI_CMD_ENTRIES);
+	assert_non_null(strstr(u.error, "did not move off a full buffer within 10 ms"));
+	assert_int_equal(amdvi_sync(&u), -ENOSPC);
+	m.deaf = 0;
+	run_commands();
+	assert_int_equal(amdvi_sync(&u), 0);
+}
+
+/* A unit that reads all ones after bring-up (gone from the bus): every
+ * call ends with an error, none hangs, no event is invented. */
+static void all_ones_after_bring_up(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+	struct amdvi_event e;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	m.gone = 1;
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 0), -ETIMEDOUT);
+	assert_int_equal(amdvi_event_take(&u, &e), 0);
+}
+
+static void completion_interrupt(void **state)
+{
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	amdvi_comwait_irq(&u);
+	assert_int_equal(m.comwait_irqs, 0);	/* ComWaitIntEn off */
+	amdvi_comwait_ack(&u);
+	amdvi_set_comwait_int(&u, 1);
+	amdvi_comwait_irq(&u);
+	assert_int_equal(m.comwait_irqs, 1);
+	amdvi_comwait_irq(&u);
+	assert_int_equal(m.comwait_irqs, 1);	/* not acknowledged: no new edge */
+	amdvi_comwait_ack(&u);
+	assert_false(reg(AMDVI_STATUS) & AMDVI_ST_COMWAIT_INT);
+	amdvi_comwait_irq(&u);
+	assert_int_equal(m.comwait_irqs, 2);
+}
+
+static void tables_run_out_cleanly(void **state)
+{
+	uint16_t devid;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	for (devid = 0; devid < AMDVI_TABLES_MAX; devid++)
+		if (!amdvi_table_get(&u, &devid, 1))
+			break;
+	/* The page pool or the table slots run out first; either is named. */
+	assert_true(devid > 8);
+	if (devid < AMDVI_TABLES_MAX)
+		assert_non_null(strstr(u.error, "no memory"));
+	else
+		assert_null(amdvi_table_get(&u, &devid, 1));
+	{
+		struct amdvi_table t = { 0 };
+
+		for (int i = 0; i < (int)AMDVI_IRT_ENTRIES; i++)
+			assert_int_equal(amdvi_irte_alloc(&t), i);
+		assert_int_equal(amdvi_irte_alloc(&t), -ENOSPC);
+		amdvi_irte_free(&t, 300);
+		amdvi_irte_free(&t, 300);	/* twice: harmless */
+		assert_int_equal(amdvi_irte_alloc(&t), 300);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(probe_refusals),
+		cmocka_unit_test(takeover_of_a_running_unit),
+		cmocka_unit_test(bring_up_order),
+		cmocka_unit_test(every_change_is_invalidated),
+		cmocka_unit_test(compat_blocked_by_iv),
+		cmocka_unit_test(ga_and_x2apic),
+		cmocka_unit_test(deaf_iommu_is_bounded),
+		cmocka_unit_test(full_buffer_never_overrun),
+		cmocka_unit_test(all_ones_after_bring_up),
+		cmocka_unit_test(completion_interrupt),
+		cmocka_unit_test(tables_run_out_cleanly),
+	};
+
+	return RUN(tests);
+}
