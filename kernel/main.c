@@ -26,6 +26,7 @@
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/dmar.h"
 #include "drivers/acpi/tables.h"
+#include "drivers/iommu/iommu.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/pci/pci.h"
 #include "drivers/serial/uart16550.h"
@@ -366,7 +367,7 @@ static void msi_reach_check(void)
 {
 	uint32_t n = 0, first = 0;
 
-	for (uint32_t i = 0; i < cpus_online && !ir_enabled(); i++)
+	for (uint32_t i = 0; i < cpus_online && !iommu_ir_enabled(); i++)
 		if (cpus[i].apic_id > 255 && !n++)
 			first = cpus[i].apic_id;
 	if (n)
@@ -379,7 +380,7 @@ void kernel_init(void)
 	tsc_init();
 	cpus_init(&kernel_config);
 	pci_init();
-	ir_init(kernel_config.ir, kernel_boot->memmap, kernel_boot->nregions);
+	iommu_init(kernel_config.ir, kernel_boot->memmap, kernel_boot->nregions);
 	if (ir.error[0])
 		warn("iommu: %s", ir.error);
 	for (uint32_t i = 0; i < ir.dmar.warn.n && i < ACPI_ERRORS_MAX; i++)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommu.*: VT-d interrupt remapping. Units and their bring-up, devices
+ * iommu.*: interrupt remapping, the same tests on both IOMMU families: the
+ * VT-d bodies here, the AMD-Vi ones in tests/fw/iommu_amd.c, the tests
+ * themselves registered at the end. Units and their bring-up, devices
  * really remapped, affinity moves that rewrite only the IRTE, remapping's
  * cost against a compatibility message in the same run, masking at the
  * source against masking at the IRTE, and the security cases: messages
@@ -9,8 +11,8 @@
  * use does not enforce or record SKIPs with that reason (docs/qemu.md);
  * nothing passes by assumption.
  */
-#include "tests/harness/test.h"
-#include "tests/harness/sources.h"
+#include "tests/fw/iommu_amd.h"
+#include "tests/fw/remap_util.h"
 #include "kernel/kernel.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/misc/edu.h"
@@ -23,8 +25,6 @@
 #include "lib/stats.h"
 #include "lib/string.h"
 
-#define QUIET_MS	20
-#define WAIT_MS		1000
 #define NO_DMAR		"no DMAR table (QEMU: -device intel-iommu,intremap=on)"
 
 static struct ir_unit *unit_or_skip(struct test_ctx *t)
@@ -38,7 +38,7 @@ static struct ir_unit *unit_or_skip(struct test_ctx *t)
 	return u;
 }
 
-TEST(iommu, units, .needs = "vt-d")
+static void vtd_units(struct test_ctx *t)
 {
 	const struct dmar *dmar = ir_dmar();
 	struct ir_unit_info u;
@@ -74,46 +74,11 @@ TEST(iommu, units, .needs = "vt-d")
 	t_check(t, dmar->err.n == 0, "DMAR: %s", dmar->err.msg[0]);
 }
 
-static volatile uint64_t hits;
-static volatile uint32_t hit_cpu;
 
-static void on_hit(uint64_t tsc_now, void *arg)
-{
-	(void)tsc_now;
-	edu_ack(arg);
-	hit_cpu = this_cpu()->index;
-	hits++;
-}
-
-/* The index-th edu, or SKIP. */
-static struct edu *edu_or_skip(struct test_ctx *t, uint32_t index)
-{
-	struct edu *e;
-	int err = edu_get(index, &e);
-
-	if (err == -ENODEV)
-		t_skip(t, "needs %u edu device%s (QEMU: -device edu)", index + 1, index ? "s" : "");
-	else if (err)
-		t_skip(t, "%s", e->error);
-	return err ? 0 : e;
-}
-
-/* 1 when a delivery came within `ms`, 0 when none did. */
-static uint64_t wait_hit(uint64_t before, uint64_t ms)
-{
-	(void)wait_ms(hits != before, ms);
-	return hits - before;
-}
-
-static void quiet(void)
-{
-	delay_ms(QUIET_MS);
-}
-
-TEST(iommu, devices_remapped, .needs = "vt-d ir, edu")
+static void vtd_devices_remapped(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct edu *e = u ? edu_or_skip(t, 0) : 0;
+	struct edu *e = u ? rt_edu(t, 0) : 0;
 	struct irq_desc *irq;
 	struct msi_msg msg;
 	uint32_t index;
@@ -124,7 +89,7 @@ TEST(iommu, devices_remapped, .needs = "vt-d ir, edu")
 		return;
 	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
 		return;
-	irq_request(irq, on_hit, e);
+	irq_request(irq, rt_on_hit, e);
 	pci_msi_read_msg(e->pci, &e->msi, &msg);
 	t_yaml(t, "levels: %u", irq_levels(irq));
 	t_yaml(t, "message: {address: 0x%x, data: 0x%x}", msg.address_lo, msg.data);
@@ -138,17 +103,17 @@ TEST(iommu, devices_remapped, .needs = "vt-d ir, edu")
 	t_check(t, IRTE_SID_OF(ent.hi) == pci_requester_id(e->pci) &&
 		   (ent.hi & IRTE_SVT_MASK) == IRTE_SVT_RID,
 		"IRTE does not check requester ID 0x%x: 0x%lx", pci_requester_id(e->pci), ent.hi);
-	h = hits;
+	h = rt_hits;
 	edu_raise(e);
-	t_check(t, wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered through its IRTE");
+	t_check(t, rt_wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered through its IRTE");
 	msi_free_irqs(&irq, 1);
 }
 
 /* With remapping, a move rewrites the IRTE; the device's message stays. */
-TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
+static void vtd_affinity_rewrites_only_irte(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct edu *e = u ? edu_or_skip(t, 0) : 0;
+	struct edu *e = u ? rt_edu(t, 0) : 0;
 	struct irq_desc *irq;
 	struct msi_msg before, after;
 	struct ir_unit_info info;
@@ -164,7 +129,7 @@ TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
 	}
 	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
 		return;
-	irq_request(irq, on_hit, e);
+	irq_request(irq, rt_on_hit, e);
 	ir_of(irq, &index);
 	pci_msi_read_msg(e->pci, &e->msi, &before);
 	t_check(t, irq_set_affinity(irq, 1) == 0, "move to cpu1 failed");
@@ -177,12 +142,12 @@ TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
 	t_check(t, (info.x2apic ? IRTE_DST_X2APIC_OF(ent.lo) : IRTE_DST_XAPIC_OF(ent.lo)) ==
 		   cpus[1].apic_id, "IRTE destination 0x%lx is not cpu1's APIC ID %u", ent.lo,
 		cpus[1].apic_id);
-	h = hits;
+	h = rt_hits;
 	edu_raise(e);
-	t_check(t, wait_hit(h, WAIT_MS) == 1 && hit_cpu == 1, "delivered %lu times, on cpu%u",
-		hits - h, hit_cpu);
+	t_check(t, rt_wait_hit(h, WAIT_MS) == 1 && rt_hit_cpu == 1, "delivered %lu times, on cpu%u",
+		rt_hits - h, rt_hit_cpu);
 	t_yaml(t, "irte_index: %u", index);
-	t_yaml(t, "delivered_on: cpu%u", hit_cpu);
+	t_yaml(t, "delivered_on: cpu%u", rt_hit_cpu);
 	msi_free_irqs(&irq, 1);
 }
 
@@ -190,10 +155,10 @@ TEST(iommu, affinity_rewrites_only_irte, .needs = "vt-d ir, edu, 2 cpus")
  * invalidation on, as a previous boot or a kexec would leave it) and brings
  * remapping back up, the table kept: the device's interrupt still goes
  * through its IRTE. */
-TEST(iommu, handover_of_a_live_unit, .needs = "vt-d ir, edu")
+static void vtd_handover_of_a_live_unit(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct edu *e = u ? edu_or_skip(t, 0) : 0;
+	struct edu *e = u ? rt_edu(t, 0) : 0;
 	struct ir_unit_info info;
 	struct irq_desc *irq;
 	uint64_t h;
@@ -203,7 +168,7 @@ TEST(iommu, handover_of_a_live_unit, .needs = "vt-d ir, edu")
 		return;
 	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
 		return;
-	irq_request(irq, on_hit, e);
+	irq_request(irq, rt_on_hit, e);
 	err = ir_handover(u);
 	ir_unit_info(0, &info);
 	t_yaml(t, "found: {gsts: 0x%x, fsts: 0x%x, pmen: 0x%x, faults: %u}", info.found_gsts,
@@ -212,44 +177,10 @@ TEST(iommu, handover_of_a_live_unit, .needs = "vt-d ir, edu")
 	t_check(t, (info.found_gsts & (VTD_GCMD_IRE | VTD_GCMD_QIE)) ==
 		   (VTD_GCMD_IRE | VTD_GCMD_QIE), "the live unit was found with GSTS 0x%x, not "
 		"remapping with queued invalidation", info.found_gsts);
-	h = hits;
+	h = rt_hits;
 	edu_raise(e);
-	t_check(t, wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered after the handover");
+	t_check(t, rt_wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered after the handover");
 	msi_free_irqs(&irq, 1);
-}
-
-/* edu latency through the IRTE, then (remapping off) in compatibility
- * format, in one run: the generic measure_irq loop with the edu source's
- * trigger. Returns the samples taken, in ns. */
-static struct irq_probe edu_probe;
-
-static void on_edu_probe(uint64_t tsc_now, void *arg)
-{
-	struct irq_source *s = arg;
-
-	(void)s->ack(s, 0);	/* edu: always its trigger's */
-	irq_probe_handler(tsc_now, &edu_probe);
-}
-
-static uint64_t edu_trigger(void *ctx)
-{
-	struct irq_source *s = ctx;
-
-	return s->trigger(s, 0);
-}
-
-static uint64_t edu_samples(struct irq_source *s, struct series *smp, uint64_t n)
-{
-	struct irq_tally tally = { 0 };
-	struct irq_desc *irq;
-	uint64_t k;
-
-	if (msi_alloc_irqs(s->dev, 0, 1, 0, &irq))
-		return 0;
-	irq_request(irq, on_edu_probe, s);
-	k = measure_irq(&edu_probe, edu_trigger, s, n, ms_to_tsc(WAIT_MS), smp, &tally);
-	msi_free_irqs(&irq, 1);
-	return k;
 }
 
 /* Remapping on, then off for the unit and the same device domain given
@@ -265,7 +196,7 @@ static int remapping(struct test_ctx *t, struct ir_unit *u, struct msi_device *d
 	return e;
 }
 
-TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
+static void vtd_remapping_cost_ratio(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct irq_source *s = source_get("edu");
@@ -273,11 +204,11 @@ TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
 	struct series *on = t_series(t), *off = t_series(t);
 	struct stats son, soff;
 
-	if (!u || !edu_or_skip(t, 0) || !t_check(t, on && off, "no memory"))
+	if (!u || !rt_edu(t, 0) || !t_check(t, on && off, "no memory"))
 		return;
-	kon = edu_samples(s, on, n);
+	kon = rt_edu_samples(s, on, n);
 	if (remapping(t, u, s->dev, 0) == 0)
-		koff = edu_samples(s, off, n);
+		koff = rt_edu_samples(s, off, n);
 	remapping(t, u, s->dev, 1);
 	t_check(t, kon == n && koff == n, "%lu and %lu of %lu delivered", kon, koff, n);
 	series_stats(on, &son);
@@ -288,66 +219,10 @@ TEST(iommu, remapping_cost_ratio, .needs = "vt-d ir, edu")
 	t_yaml(t, "on_over_off_p50_pct: %lu", soff.p50 ? son.p50 * 100 / soff.p50 : 0);
 }
 
-/* --- masking: at the source against at the IRTE ------------------------ */
-
-static struct irq_source *maskable_source(void)
-{
-	struct irq_source *s = source_get("igb");
-
-	if (!s || s->absent[0])
-		s = source_get("e1000e");
-	return s && !s->absent[0] ? s : 0;
-}
-
-static volatile uint64_t src_hits;
-
-static void on_src(uint64_t tsc_now, void *arg)
-{
-	struct irq_source *s = arg;
-
-	(void)tsc_now;
-	if (s->ack && !s->ack(s, 0)) {
-		s->resends++;	/* the device's own message, not a delivery */
-		return;
-	}
-	src_hits++;
-}
-
-/* Mask or unmask one way or the other: 0, or the error. */
-static int mask(struct irq_desc *irq, int at_irte, int masked)
-{
-	if (at_irte)
-		return ir_irte_mask(irq, masked);
-	return masked ? irq_mask(irq) : irq_unmask(irq);
-}
-
-/* Trigger while masked one way or the other: 1 = held and delivered on
- * unmask, 0 = dropped, -1 = got through the mask, -2 = (un)masking failed. */
-static int masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte)
-{
-	uint64_t h = src_hits;
-
-	if (mask(irq, at_irte, 1))
-		return -2;
-	s->trigger(s, 0);
-	quiet();
-	if (src_hits != h)
-		return -1;
-	if (mask(irq, at_irte, 0))
-		return -2;
-	(void)wait_ms(src_hits != h, QUIET_MS);
-	return src_hits != h;
-}
-
-static const char *held_name(int held)
-{
-	return held > 0 ? "held" : held == 0 ? "dropped" : held == -1 ? "delivered" : "mask failed";
-}
-
-TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
+static void vtd_mask_source_vs_irte(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct irq_source *s = maskable_source();
+	struct irq_source *s = rt_maskable_source();
 	uint32_t n = 500, bad = 0;
 	struct series *ms = t_series(t), *mi = t_series(t);
 	struct irq_desc *irq;
@@ -362,7 +237,7 @@ TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 	}
 	if (!t_check(t, ms && mi && msi_alloc_irqs(s->dev, 0, 1, 0, &irq) == 0, "setup"))
 		return;
-	irq_request(irq, on_src, s);
+	irq_request(irq, rt_on_src, s);
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t t0 = rdtsc();
 
@@ -374,14 +249,14 @@ TEST(iommu, mask_source_vs_irte, .needs = "vt-d ir, igb or e1000e")
 		bad += ir_irte_mask(irq, 0) != 0;
 		series_add(mi, (int64_t)(rdtsc() - t0));
 	}
-	held_src = masked_trigger(s, irq, 0);
-	held_irte = masked_trigger(s, irq, 1);
+	held_src = rt_masked_trigger(s, irq, 0);
+	held_irte = rt_masked_trigger(s, irq, 1);
 	while (ir_fault_take(u, &f))
 		t_yaml(t, "fault: {reason: 0x%x, sid: 0x%x, index: %u}", f.reason, f.sid, f.index);
 	msi_free_irqs(&irq, 1);
 	t_yaml(t, "source: %s", s->name);
-	t_yaml(t, "trigger_while_source_masked: %s", held_name(held_src));
-	t_yaml(t, "trigger_while_irte_masked: %s", held_name(held_irte));
+	t_yaml(t, "trigger_while_source_masked: %s", rt_held_name(held_src));
+	t_yaml(t, "trigger_while_irte_masked: %s", rt_held_name(held_irte));
 	t_latency(t, "source_mask_unmask", ms, NULL);
 	t_latency(t, "irte_mask_unmask", mi, NULL);
 	t_check(t, bad == 0, "%u mask or unmask calls failed", bad);
@@ -414,12 +289,12 @@ static int attack_setup(struct test_ctx *t, struct attack *k, uint32_t edus)
 {
 	struct msi_device *fd;
 
-	if (!(k->u = unit_or_skip(t)) || !(k->a = edu_or_skip(t, 0)) ||
-	    (edus > 1 && !edu_or_skip(t, edus - 1)))
+	if (!(k->u = unit_or_skip(t)) || !(k->a = rt_edu(t, 0)) ||
+	    (edus > 1 && !rt_edu(t, edus - 1)))
 		return -1;
 	if (!t_check(t, msi_alloc_irqs(&k->a->dev, 0, 1, 0, &k->victim) == 0, "victim interrupt"))
 		return -1;
-	irq_request(k->victim, on_hit, k->a);
+	irq_request(k->victim, rt_on_hit, k->a);
 	fd = ir_fault_event_device(&k->u);
 	k->fault = 0;
 	if (fd && msi_alloc_irqs(fd, 0, 1, 0, &k->fault) == 0)
@@ -434,24 +309,24 @@ static void attack_run(struct test_ctx *t, struct attack *k, const struct msi_ms
 	struct edu *a = k->a;
 	struct vtd_fault f = { 0 };
 	struct msi_msg saved;
-	uint64_t h = hits, fi = fault_irqs;
+	uint64_t h = rt_hits, fi = fault_irqs;
 	int got = 0;
 
 	pci_msi_read_msg(a->pci, &a->msi, &saved);
 	pci_msi_write_msg(a->pci, &a->msi, msg);
 	pci_msi_enable(a->pci, &a->msi, 0);
 	edu_raise(a);
-	quiet();
+	rt_quiet();
 	edu_ack(a);
 	pci_msi_write_msg(a->pci, &a->msi, &saved);
 	while (ir_fault_take(k->u, &f))
 		got = got || f.reason == reason;
 	t_yaml(t, "message: {address: 0x%x, data: 0x%x}", msg->address_lo, msg->data);
-	t_yaml(t, "victim_deliveries: %lu", hits - h);
+	t_yaml(t, "victim_deliveries: %lu", rt_hits - h);
 	t_yaml(t, "fault: {reason: 0x%x, expected: 0x%x, sid: 0x%x, index: %u}", f.reason, reason,
 	       f.sid, f.index);
 	t_yaml(t, "fault_event_interrupts: %lu", fault_irqs - fi);
-	if (hits != h) {
+	if (rt_hits != h) {
 		if (platform_is_qemu() && reason == VTD_FR_IR_REQ_COMPAT)
 			t_skip(t, "QEMU does not honour GCMD.CFI: a compatibility-format message passes "
 			       "with CFI clear");
@@ -477,7 +352,7 @@ static void attack_done(struct attack *k)
 		msi_free_irqs(&k->fault, 1);
 }
 
-TEST(iommu, bad_handle_blocked, .needs = "vt-d ir, edu")
+static void vtd_bad_handle_blocked(struct test_ctx *t)
 {
 	struct attack k;
 	struct msi_msg m;
@@ -489,7 +364,7 @@ TEST(iommu, bad_handle_blocked, .needs = "vt-d ir, edu")
 	attack_done(&k);
 }
 
-TEST(iommu, nonpresent_irte_blocked, .needs = "vt-d ir, edu")
+static void vtd_nonpresent_irte_blocked(struct test_ctx *t)
 {
 	struct attack k;
 	struct msi_msg m;
@@ -508,7 +383,7 @@ TEST(iommu, nonpresent_irte_blocked, .needs = "vt-d ir, edu")
 
 /* The victim's IRTE checks the second edu's requester ID; the first edu
  * sends the victim's message. */
-TEST(iommu, source_id_mismatch_blocked, .needs = "vt-d ir, 2 edu")
+static void vtd_source_id_mismatch_blocked(struct test_ctx *t)
 {
 	struct attack k;
 	struct msi_msg m;
@@ -519,7 +394,7 @@ TEST(iommu, source_id_mismatch_blocked, .needs = "vt-d ir, 2 edu")
 
 	if (attack_setup(t, &k, 2))
 		return;
-	b = edu_or_skip(t, 1);
+	b = rt_edu(t, 1);
 	ir_of(k.victim, &index);
 	e = ir_irte_read(k.u, index);
 	e.hi = IRTE_SID(pci_requester_id(b->pci)) | IRTE_SVT_RID;
@@ -531,7 +406,7 @@ TEST(iommu, source_id_mismatch_blocked, .needs = "vt-d ir, 2 edu")
 	attack_done(&k);
 }
 
-TEST(iommu, compat_format_blocked, .needs = "vt-d ir, edu")
+static void vtd_compat_format_blocked(struct test_ctx *t)
 {
 	struct attack k;
 	struct msi_msg m;
@@ -547,8 +422,7 @@ TEST(iommu, compat_format_blocked, .needs = "vt-d ir, edu")
  * a device's DMA writes another device's interrupt message to 0xFEExxxxx.
  * The second edu DMAs the victim's remappable message; the IRTE checks the
  * first edu's requester ID. The edu needs dma_mask=0xffffffff. */
-TEST(iommu, dma_msi_injection_blocked, .budget_ms = 20000,
-     .needs = "vt-d ir, 2 edu with dma_mask=0xffffffff")
+static void vtd_dma_msi_injection_blocked(struct test_ctx *t)
 {
 	struct attack k;
 	struct edu *b;
@@ -560,25 +434,25 @@ TEST(iommu, dma_msi_injection_blocked, .budget_ms = 20000,
 
 	if (attack_setup(t, &k, 2) || !t_check(t, word != NULL, "no memory"))
 		return;
-	b = edu_or_skip(t, 1);
+	b = rt_edu(t, 1);
 	pci_msi_read_msg(k.a->pci, &k.a->msi, &victim);
 	*word = victim.data;
-	h = hits;
+	h = rt_hits;
 	e = edu_dma(b, (uintptr_t)word, EDU_BUF, 0);
 	if (!e)
 		e = edu_dma(b, EDU_BUF, victim.address_lo, EDU_DMA_TO_RAM);
-	quiet();
+	rt_quiet();
 	while (ir_fault_take(k.u, &f))
 		faulted = faulted || f.reason == VTD_FR_IR_SID_ERR;
 	attack_done(&k);
 	t_yaml(t, "attacker: %02x:%02x.%x", b->pci->bus, b->pci->dev, b->pci->fn);
 	t_yaml(t, "dma_to: 0x%x", victim.address_lo);
-	t_yaml(t, "victim_deliveries: %lu", hits - h);
+	t_yaml(t, "victim_deliveries: %lu", rt_hits - h);
 	t_yaml(t, "fault: {reason: 0x%x, sid: 0x%x}", f.reason, f.sid);
 	if (!t_check(t, e == 0, "edu DMA did not complete within %u ms (dma_mask=0xffffffff?)",
 		     EDU_DMA_BOUND_MS))
 		return;
-	if (hits != h) {
+	if (rt_hits != h) {
 		if (platform_is_qemu())
 			t_skip(t, "QEMU checks no source-id on device DMA writes to 0xFEExxxxx: the "
 			       "injected message reached the victim");
@@ -593,7 +467,7 @@ TEST(iommu, dma_msi_injection_blocked, .budget_ms = 20000,
 /* A device below a PCIe-to-PCI bridge: its requests carry the bridge's
  * secondary bus and devfn 0, and its IRTE must check that ID (QEMU 10
  * checks the source ID of real MSI writes: a wrong SID is fault 0x26). */
-TEST(iommu, requester_id_behind_bridge, .needs = "vt-d ir, edu behind a pcie-pci-bridge")
+static void vtd_requester_id_behind_bridge(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
 	struct edu *d = 0, *e;
@@ -614,23 +488,23 @@ TEST(iommu, requester_id_behind_bridge, .needs = "vt-d ir, edu behind a pcie-pci
 	}
 	if (!t_check(t, msi_alloc_irqs(&d->dev, 0, 1, 0, &irq) == 0, "interrupt"))
 		return;
-	irq_request(irq, on_hit, d);
-	h = hits;
+	irq_request(irq, rt_on_hit, d);
+	h = rt_hits;
 	edu_raise(d);
-	wait_hit(h, WAIT_MS);
+	rt_wait_hit(h, WAIT_MS);
 	while (ir_fault_take(u, &f))
 		faults++;
 	msi_free_irqs(&irq, 1);
 	t_yaml(t, "device: %02x:%02x.%x", d->pci->bus, d->pci->dev, d->pci->fn);
 	t_yaml(t, "requester_id: 0x%04x", pci_requester_id(d->pci));
-	t_yaml(t, "deliveries: %lu", hits - h);
+	t_yaml(t, "deliveries: %lu", rt_hits - h);
 	t_yaml(t, "faults: %d  # last reason 0x%x", faults, f.reason);
-	t_check(t, hits - h == 1 && faults == 0, "%lu deliveries, %d faults (reason 0x%x)", hits - h,
+	t_check(t, rt_hits - h == 1 && faults == 0, "%lu deliveries, %d faults (reason 0x%x)", rt_hits - h,
 		faults, f.reason);
 }
 
 /* Many faults in a row; the log drained after each; nothing hangs. */
-TEST(iommu, fault_storm, .needs = "vt-d ir, edu")
+static void vtd_fault_storm(struct test_ctx *t)
 {
 	struct attack k;
 	struct msi_msg m;
@@ -656,4 +530,77 @@ TEST(iommu, fault_storm, .needs = "vt-d ir, edu")
 	attack_done(&k);
 	if (recorded == 0 && platform_is_qemu())
 		t_skip(t, "no fault recorded: this QEMU does not record interrupt-remapping faults");
+}
+
+/* --- the tests: VT-d above, AMD-Vi in tests/fw/iommu_amd.c --------------- */
+
+/* The body for the IOMMU family the firmware describes: AMD-Vi with an
+ * IVRS, else VT-d (which SKIPs without a DMAR). */
+#define FAMILY(name) (amd_ir.have_ivrs ? amd_##name(t) : vtd_##name(t))
+
+TEST(iommu, units, .needs = "vt-d or amd-vi")
+{
+	FAMILY(units);
+}
+
+TEST(iommu, devices_remapped, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(devices_remapped);
+}
+
+TEST(iommu, affinity_rewrites_only_irte, .needs = "ir (vt-d or amd-vi), edu, 2 cpus")
+{
+	FAMILY(affinity_rewrites_only_irte);
+}
+
+TEST(iommu, handover_of_a_live_unit, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(handover_of_a_live_unit);
+}
+
+TEST(iommu, remapping_cost_ratio, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(remapping_cost_ratio);
+}
+
+TEST(iommu, mask_source_vs_irte, .needs = "ir (vt-d or amd-vi), igb or e1000e")
+{
+	FAMILY(mask_source_vs_irte);
+}
+
+TEST(iommu, bad_handle_blocked, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(bad_handle_blocked);
+}
+
+TEST(iommu, nonpresent_irte_blocked, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(nonpresent_irte_blocked);
+}
+
+TEST(iommu, source_id_mismatch_blocked, .needs = "ir (vt-d or amd-vi), 2 edu")
+{
+	FAMILY(source_id_mismatch_blocked);
+}
+
+TEST(iommu, compat_format_blocked, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(compat_format_blocked);
+}
+
+TEST(iommu, dma_msi_injection_blocked, .budget_ms = 20000,
+     .needs = "ir (vt-d or amd-vi), 2 edu with dma_mask=0xffffffff")
+{
+	FAMILY(dma_msi_injection_blocked);
+}
+
+TEST(iommu, requester_id_behind_bridge,
+     .needs = "ir (vt-d or amd-vi), edu behind a pcie-pci-bridge")
+{
+	FAMILY(requester_id_behind_bridge);
+}
+
+TEST(iommu, fault_storm, .needs = "ir (vt-d or amd-vi), edu")
+{
+	FAMILY(fault_storm);
 }

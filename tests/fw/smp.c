@@ -7,7 +7,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 #include "lib/errno.h"
 
 TEST(smp, all_cpus_online)
@@ -47,7 +47,7 @@ TEST(smp, all_cpus_online)
 		       topo_relation_name(smp_relation(0, i)), adj);
 		/* Without remapping an MSI names 8 destination bits (SDM Vol. 3A
 		 * 10.11.1): a CPU above 255 takes IPIs, no device interrupt. */
-		if (c->apic_id > 255 && !ir_enabled())
+		if (c->apic_id > 255 && !iommu_ir_enabled())
 			unreachable++;
 	}
 	t_yaml(t, "msi_unreachable: %u  # CPUs with APIC IDs above 255, interrupt remapping off",

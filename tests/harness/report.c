@@ -8,7 +8,7 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/tsc.h"
 #include "drivers/acpi/acpi.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/mce.h"
 #include "arch/x86/nmi_watch.h"
@@ -47,8 +47,8 @@ void report_header(const struct boot_info *bi, const struct config *cfg)
 		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s nmi_watchdog=%s cmdline=",
 		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
 		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(), apic_reason_name(kernel_apic.reason), acpi_root_name(),
-		platform_is_qemu() ? "qemu" : "bare", console_name(), ir_iommu_name(),
-		ir_enabled() ? "on" : "off", nmi_watch_name());
+		platform_is_qemu() ? "qemu" : "bare", console_name(), iommu_name(),
+		iommu_ir_enabled() ? "on" : "off", nmi_watch_name());
 	print_quoted(cfg->options);
 	kprintf("\n");
 	warn_release();

@@ -23,6 +23,7 @@
 #include "msi/irqdomain.h"
 #include "msi/device.h"
 #include "arch/x86/vector.h"
+#include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
 
 static struct recover *runner_point;	/* where the watchdog unwinds to */
@@ -170,7 +171,7 @@ static void holdings_take(struct holdings *h)
 	h->interrupts = irq_stats.descs_in_use;
 	h->vectors = vector_in_use(&vectors);
 	h->handlers = irq_handlers_dynamic();
-	h->irtes = ir_irtes_in_use();
+	h->irtes = ir_irtes_in_use() + amd_ir_irtes_in_use();
 	dev_msi_usage(&h->dev_msi_domains, &h->dev_msi_slots);
 }
 

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the iommu.* tests share on both IOMMU families (tests/fw/remap_util.h):
+ * an edu's deliveries counted, bounded waits, the edu latency loop, and
+ * triggers while masked at the source or at the IRTE.
+ */
+#include "tests/fw/remap_util.h"
+#include "drivers/iommu/amd/irq_remap.h"
+#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/misc/edu.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
+#include "lib/errno.h"
+
+volatile uint64_t rt_hits;
+volatile uint32_t rt_hit_cpu;
+
+void rt_on_hit(uint64_t tsc_now, void *arg)
+{
+	(void)tsc_now;
+	edu_ack(arg);
+	rt_hit_cpu = this_cpu()->index;
+	rt_hits++;
+}
+
+/* The index-th edu, or SKIP. */
+struct edu *rt_edu(struct test_ctx *t, uint32_t index)
+{
+	struct edu *e;
+	int err = edu_get(index, &e);
+
+	if (err == -ENODEV)
+		t_skip(t, "needs %u edu device%s (QEMU: -device edu)", index + 1, index ? "s" : "");
+	else if (err)
+		t_skip(t, "%s", e->error);
+	return err ? 0 : e;
+}
+
+/* 1 when a delivery came within `ms`, 0 when none did. */
+uint64_t rt_wait_hit(uint64_t before, uint64_t ms)
+{
+	(void)wait_ms(rt_hits != before, ms);
+	return rt_hits - before;
+}
+
+void rt_quiet(void)
+{
+	delay_ms(QUIET_MS);
+}
+
+/* The generic measure_irq loop with the edu source's trigger. */
+static struct irq_probe edu_probe;
+
+static void on_edu_probe(uint64_t tsc_now, void *arg)
+{
+	struct irq_source *s = arg;
+
+	(void)s->ack(s, 0);	/* edu: always its trigger's */
+	irq_probe_handler(tsc_now, &edu_probe);
+}
+
+static uint64_t edu_trigger(void *ctx)
+{
+	struct irq_source *s = ctx;
+
+	return s->trigger(s, 0);
+}
+
+uint64_t rt_edu_samples(struct irq_source *s, struct series *smp, uint64_t n)
+{
+	struct irq_tally tally = { 0 };
+	struct irq_desc *irq;
+	uint64_t k;
+
+	if (msi_alloc_irqs(s->dev, 0, 1, 0, &irq))
+		return 0;
+	irq_request(irq, on_edu_probe, s);
+	k = measure_irq(&edu_probe, edu_trigger, s, n, ms_to_tsc(WAIT_MS), smp, &tally);
+	msi_free_irqs(&irq, 1);
+	return k;
+}
+
+/* --- masking: at the source against at the IRTE ------------------------ */
+
+struct irq_source *rt_maskable_source(void)
+{
+	struct irq_source *s = source_get("igb");
+
+	if (!s || s->absent[0])
+		s = source_get("e1000e");
+	return s && !s->absent[0] ? s : 0;
+}
+
+volatile uint64_t rt_src_hits;
+
+void rt_on_src(uint64_t tsc_now, void *arg)
+{
+	struct irq_source *s = arg;
+
+	(void)tsc_now;
+	if (s->ack && !s->ack(s, 0)) {
+		s->resends++;	/* the device's own message, not a delivery */
+		return;
+	}
+	rt_src_hits++;
+}
+
+/* Mask or unmask one way or the other: 0, or the error. */
+static int mask(struct irq_desc *irq, int at_irte, int masked)
+{
+	if (at_irte)
+		return amd_ir.have_ivrs ? amd_ir_irte_mask(irq, masked) : ir_irte_mask(irq, masked);
+	return masked ? irq_mask(irq) : irq_unmask(irq);
+}
+
+/* Trigger while masked one way or the other: 1 = held and delivered on
+ * unmask, 0 = dropped, -1 = got through the mask, -2 = (un)masking failed. */
+int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte)
+{
+	uint64_t h = rt_src_hits;
+
+	if (mask(irq, at_irte, 1))
+		return -2;
+	s->trigger(s, 0);
+	rt_quiet();
+	if (rt_src_hits != h)
+		return -1;
+	if (mask(irq, at_irte, 0))
+		return -2;
+	(void)wait_ms(rt_src_hits != h, QUIET_MS);
+	return rt_src_hits != h;
+}
+
+const char *rt_held_name(int held)
+{
+	return held > 0 ? "held" : held == 0 ? "dropped" : held == -1 ? "delivered" : "mask failed";
+}
+

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* What the iommu.* tests of VT-d (tests/fw/iommu.c) and AMD-Vi
+ * (tests/fw/iommu_amd.c) share. */
+#ifndef TESTS_FW_REMAP_UTIL_H
+#define TESTS_FW_REMAP_UTIL_H
+
+#include "tests/harness/test.h"
+#include "tests/harness/sources.h"
+
+#define QUIET_MS	20
+#define WAIT_MS		1000
+
+struct edu;
+struct irq_desc;
+
+/* An edu's deliveries, and the CPU of the last (rt_on_hit acks the edu
+ * given as its argument). */
+extern volatile uint64_t rt_hits;
+extern volatile uint32_t rt_hit_cpu;
+void rt_on_hit(uint64_t tsc_now, void *arg);
+/* The index-th edu, or NULL with the test skipped. */
+struct edu *rt_edu(struct test_ctx *t, uint32_t index);
+/* Deliveries since `before`, waiting up to `ms` for the first. */
+uint64_t rt_wait_hit(uint64_t before, uint64_t ms);
+/* QUIET_MS for stray deliveries to come. */
+void rt_quiet(void);
+/* n edu interrupts measured through whatever its domain's parent is now:
+ * the samples taken, in ns. */
+uint64_t rt_edu_samples(struct irq_source *s, struct series *smp, uint64_t n);
+
+/* igb, else e1000e (MSI-X: masked at the source), or NULL. */
+struct irq_source *rt_maskable_source(void);
+extern volatile uint64_t rt_src_hits;
+void rt_on_src(uint64_t tsc_now, void *arg);
+/* Trigger while masked at the source or at the IRTE (either family): 1
+ * held and delivered on unmask, 0 dropped, -1 got through the mask, -2
+ * (un)masking failed; and that as a word. */
+int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte);
+const char *rt_held_name(int held);
+
+#endif
