@@ -373,6 +373,14 @@ TEST(vtd_inv, mask_cost, .needs = "vt-d ir") { run_mask_cost(t, "vtd-inv"); }
 TEST(vtd_inv, masked_trigger, .needs = "vt-d ir") { run_masked_trigger(t, "vtd-inv"); }
 TEST(vtd_inv, affinity_moves, .needs = "vt-d ir, 2 cpus") { run_affinity(t, "vtd-inv"); }
 
+TEST(amdvi_cw, completion_latency, .budget_ms = 60000, .needs = "amd-vi ir")
+{
+	run_latency(t, "amdvi-cw");
+}
+TEST(amdvi_cw, mask_cost, .needs = "amd-vi ir") { run_mask_cost(t, "amdvi-cw"); }
+TEST(amdvi_cw, masked_trigger, .needs = "amd-vi ir") { run_masked_trigger(t, "amdvi-cw"); }
+TEST(amdvi_cw, affinity_moves, .needs = "amd-vi ir, 2 cpus") { run_affinity(t, "amdvi-cw"); }
+
 /* --- allocation, freeing and refusals ---------------------------------- */
 
 /* A DEV_MSI domain whose callbacks only count: a software device for the
@@ -501,7 +509,7 @@ TEST(msi, unowned_vector_counted)
 #define SOAK_SLICE_MS		100	/* one source's turn */
 #define SOAK_TAIL_MS		2	/* a turn's late duplicates arrive within this */
 #define SOAK_EVENTS_KEPT	8	/* lost and duplicate deliveries kept in full */
-#define SOAK_SOURCES		5
+#define SOAK_SOURCES		6
 #define SOAK_LOST_IN_A_ROW	3	/* then the source has stopped */
 
 struct soak_event {
@@ -614,7 +622,8 @@ static void soak_progress(const struct soak_src *ss, uint32_t n, uint64_t durati
 
 TEST(soak, sources, .flags = TEST_MANUAL, .budget_ms = 60000)
 {
-	static const char *const names[SOAK_SOURCES] = { "edu", "igb", "e1000e", "hpet", "vtd-inv" };
+	static const char *const names[SOAK_SOURCES] = { "edu", "igb", "e1000e", "hpet", "vtd-inv",
+								 "amdvi-cw" };
 	static struct soak_src ss[SOAK_SOURCES];
 	uint64_t duration = kernel_config.soak_ms ? kernel_config.soak_ms : SOAK_DEFAULT_MS;
 	uint64_t progress = kernel_config.progress_ms, end, next_progress;

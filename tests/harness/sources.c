@@ -11,6 +11,7 @@
  * due time, so it reads the counter as soon after the stamp as it can.
  */
 #include "tests/harness/sources.h"
+#include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/misc/edu.h"
 #include "drivers/net/e1000e.h"
@@ -227,9 +228,39 @@ static void vtd_inv_source(struct irq_source *s)
 			  "(QEMU: -device intel-iommu,intremap=on; ir=off turns it off)");
 }
 
+/* --- amdvi-cw: an AMD-Vi unit's completion interrupt, PCI MSI ------------ */
+
+static struct amd_ir_unit *cw_unit;
+
+static uint64_t cw_trigger(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	return amd_ir_comwait_raise(cw_unit);
+}
+
+static int cw_ack(struct irq_source *s, uint32_t i)
+{
+	(void)s;
+	(void)i;
+	amd_ir_comwait_ack(cw_unit);
+	return 1;
+}
+
+static void amdvi_cw_source(struct irq_source *s)
+{
+	*s = (struct irq_source){ .name = "amdvi-cw", .kind = "PCI-MSI", .nvec = 1,
+				  .trigger = cw_trigger, .ack = cw_ack };
+	s->dev = amd_ir_event_device(&cw_unit);
+	if (!s->dev)
+		ksnprintf(s->absent, sizeof(s->absent), "no AMD-Vi unit with remapping on and its "
+			  "PCI function found (QEMU: -device amd-iommu,intremap=on; ir=off turns it "
+			  "off)");
+}
+
 /* --- the registry ---------------------------------------------------------- */
 
-static struct irq_source sources[5];
+static struct irq_source sources[6];
 
 /* The VT-d fault event's DEV_MSI device lives as long as its unit: made
  * here, before any test, like every source's (the runner counts domains). */
@@ -247,6 +278,7 @@ void sources_init(void)
 	igb_source(&sources[2]);
 	hpet_source(&sources[3]);
 	vtd_inv_source(&sources[4]);
+	amdvi_cw_source(&sources[5]);
 	vtd_fault_device();
 }
 

@@ -4,7 +4,7 @@
 
 #include "tests/harness/source.h"
 
-/* Find and set up every source: edu, e1000e, igb, hpet, vtd-inv (after
+/* Find and set up every source: edu, e1000e, igb, hpet, vtd-inv, amdvi-cw (after
  * the kernel's bring-up; vector domain and remapping first). */
 void sources_init(void);
 /* A source by name; check ->absent before use. NULL for an unknown name. */

@@ -132,11 +132,12 @@ def qemu_command(name, cfg, serial):
         cmd += ["-serial", "file:" + com1, "-serial", serial]
     else:
         cmd += ["-serial", serial]
-    # Tables of our own (tests/qemu/spcr.py, dmar.py) added with -acpitable.
+    # Tables of our own (tests/qemu/spcr.py, dmar.py, ivrs.py) added with -acpitable.
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import dmar
+    import ivrs
     import spcr
-    for key, make in (("acpitable", spcr.spcr), ("dmar", dmar.dmar)):
+    for key, make in (("acpitable", spcr.spcr), ("dmar", dmar.dmar), ("ivrs", ivrs.ivrs)):
         if key not in cfg:
             continue
         path = os.path.join(BUILD, "qemu", name, key + ".bin")

@@ -294,21 +294,25 @@ static const char *base_problem(const struct ivrs_unit *h, const struct mem_regi
 				uint32_t n)
 {
 	if (h->unusable)
-		return "is zero or not 16 KiB aligned";
+		return "is zero or not 16 KiB aligned (a firmware bug)";
 	for (uint32_t r = 0; r < n; r++)
 		if (map[r].type == MEM_USABLE && h->base < map[r].base + map[r].size &&
 		    map[r].base < h->base + MMIO_SIZE)
-			return "lies inside RAM";
+			return "lies inside RAM (a firmware bug)";
 	if (paging_map_uc(h->base, MMIO_SIZE))
 		return "cannot be mapped";
 	return 0;
 }
 
+/* The unit is left out; the reason ("amd-vi 0xBASE: ...", as the unit's
+ * own errors read) is the run's and the report's. A base the IVRS parse
+ * already warned about is not warned about twice. */
 static void unit_error(struct amd_ir_unit *u, const char *what)
 {
-	ksnprintf(amd_ir.error, sizeof(amd_ir.error), "ivrs: IOMMU %u at 0x%lx: %s", u->ivrs_index,
-		  u->ivhd->base, what);
-	warn("%s", amd_ir.error);
+	ksnprintf(u->error, sizeof(u->error), "%s; its devices are not remapped", what);
+	memcpy(amd_ir.error, u->error, sizeof(amd_ir.error));
+	if (!u->ivhd->unusable)
+		warn("%s", u->error);
 }
 
 /* What the unit needs for every CPU: 32-bit IRTEs unless an x2APIC
@@ -318,9 +322,13 @@ static int enable(struct amd_ir_unit *u)
 	int xt = lapic_mode() == LAPIC_X2APIC && (u->hw.efr & AMDVI_EFR_XTSUP) &&
 		 (u->hw.efr & AMDVI_EFR_GASUP);
 
+	char what[96];
+
 	for (uint32_t i = 0; i < cpus_online && !xt; i++)
 		if (cpus[i].apic_id > 255) {
-			unit_error(u, "APIC IDs above 255 need EFR.XTSup and GASup; remapping off");
+			ksnprintf(what, sizeof(what), "amd-vi 0x%lx: APIC IDs above 255 need x2APIC "
+				  "mode, EFR.XTSup and GASup", u->ivhd->base);
+			unit_error(u, what);
 			return -ENOTSUP;
 		}
 	if (amdvi_setup(&u->hw, last_devid(u->ivrs_index) + 1)) {
@@ -341,13 +349,18 @@ static void init_unit(struct amd_ir_unit *u, const struct mem_region *map, uint3
 	const char *why;
 	int v;
 
+	char what[96];
+
 	if ((why = base_problem(u->ivhd, map, n))) {
-		unit_error(u, why);
+		ksnprintf(what, sizeof(what), "amd-vi 0x%lx: register base %s", u->ivhd->base, why);
+		unit_error(u, what);
 		return;
 	}
 	v = cpu_guarded_call(probe_one, u, &r);
 	if (v >= 0) {
-		unit_error(u, exc_name((uint64_t)v));
+		ksnprintf(what, sizeof(what), "amd-vi 0x%lx: reading its registers raised %s",
+			  u->ivhd->base, exc_name((uint64_t)v));
+		unit_error(u, what);
 		return;
 	}
 	if (!u->probed) {

@@ -30,6 +30,7 @@ struct amd_ir_unit {
 	uint32_t blocked_devids;	/* DTEs set to abort compatibility messages */
 	struct pci_dev *pci;		/* its own PCI function (class 0806), or NULL */
 	struct msi_device event_dev;	/* that function's MSI: completion and event interrupt */
+	char error[128];		/* why it was left out, else "" */
 };
 
 struct amd_ir_state {
