@@ -619,24 +619,26 @@ def bench():
             print("# %s" % " ".join(cmd))
             print(rep["header"] or "# no report: see %s" % os.path.join(outdir, "qemu.stderr"))
     cols = ("min", "p50", "p90", "p99", "p999", "max", "mean", "cold")
-    print("%-28s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
+    print("%-38s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
     for name, f in runs[0].items():
         figures = sorted({k.rsplit(".", 1)[0] for k in f if k.endswith(".p50")})
         for fig in ([None] if "p50" in f else []) + figures:
             g = {c: f.get(c if fig is None else fig + "." + c, "-") for c in cols}
             label = name if fig is None else "%s %s" % (name, fig)
-            print("%-28s %s" % (label, " ".join("%7s" % g[c] for c in cols)))
+            print("%-38s %s" % (label, " ".join("%7s" % g[c] for c in cols)))
     same = runs[0] == runs[1]
-    # The same path through VT-d interrupt remapping, and the unit's own
-    # invalidation-completion event, once.
-    cfg_ir = dict(cfg, cmdline="apic=xapic tests=%s" % ",".join(BENCH["ir_tests"]),
-                  extra=DEVICES["ir-eim-off"], qemu10_extra=[])
-    lines, _, _ = boot(qemu_command("kernel", cfg_ir, "stdio") + ["-icount", "shift=0,sleep=off"], 600,
-                       os.path.join(outdir, "icount-ir.log"))
-    ir_run = {t["name"]: yaml_fields(t["yaml"]) for t in parse(lines)["tests"]}
-    for name, f in ir_run.items():
-        g = {c: f.get("cpu0." + c, "-") for c in cols}
-        print("%-28s %s" % (name + " (IR on)", " ".join("%7s" % g[c] for c in cols)))
+    # The same path through VT-d, then AMD-Vi, interrupt remapping, and each
+    # unit's own completion interrupt, once each.
+    for label, devices, tests, log in (("VT-d", "ir-eim-off", "ir_tests", "icount-ir.log"),
+                                      ("AMD-Vi", "amd-vi", "amd_ir_tests", "icount-amd.log")):
+        cfg_ir = dict(cfg, cmdline="apic=xapic tests=%s" % ",".join(BENCH[tests]),
+                      extra=DEVICES[devices], qemu10_extra=[])
+        lines, _, _ = boot(qemu_command("kernel", cfg_ir, "stdio") +
+                           ["-icount", "shift=0,sleep=off"], 600, os.path.join(outdir, log))
+        ir_run = {t["name"]: yaml_fields(t["yaml"]) for t in parse(lines)["tests"]}
+        for name, f in ir_run.items():
+            g = {c: f.get("cpu0." + c, "-") for c in cols}
+            print("%-38s %s" % ("%s (%s)" % (name, label), " ".join("%7s" % g[c] for c in cols)))
     print("icount figures identical across two runs: %s" % ("yes" if same else "no"))
     with open(os.path.join(outdir, "bench.json"), "w") as f:
         json.dump(dict(qemu=qemu_version(), boot=walls, icount=runs, identical=same), f, indent=1)
