@@ -25,6 +25,7 @@
 #include "drivers/acpi/acpi.h"
 #include "drivers/acpi/madt.h"
 #include "drivers/acpi/dmar.h"
+#include "drivers/acpi/ivrs.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/iommu/iommu.h"
 #include "drivers/iommu/intel/irq_remap.h"
@@ -79,12 +80,14 @@ static void memory_init(struct boot_info *bi)
 }
 
 /* The local APIC mode for every CPU, from the facts (arch/x86/apic_mode.h):
- * the DMAR's opt-out and whether remapping will be on, the MADT's highest
- * APIC ID, what the BIOS did with x2APIC. */
+ * the DMAR's opt-out and whether remapping will be on (a DMAR that offers
+ * it, or an IVRS with an IOMMU), the MADT's highest APIC ID, what the BIOS
+ * did with x2APIC. */
 static enum lapic_mode apic_mode_choose(const struct config *cfg, const struct acpi_header *madt)
 {
-	const struct acpi_header *t = acpi_find("DMAR", 0);
+	const struct acpi_header *t = acpi_find("DMAR", 0), *iv = acpi_find("IVRS", 0);
 	static struct dmar d;
+	static struct ivrs v;
 	struct apic_facts f = {
 		.request = (enum lapic_request)cfg->apic,
 		.has_x2apic = lapic_has_x2apic(),
@@ -96,6 +99,8 @@ static enum lapic_mode apic_mode_choose(const struct config *cfg, const struct a
 	if (t && dmar_parse(t, t->length, &d) == 0) {
 		f.dmar_opt_out = !!(d.flags & DMAR_FLAG_X2APIC_OPT_OUT);
 		f.remapping = cfg->ir && (d.flags & DMAR_FLAG_INTR_REMAP) && d.nunits && !d.warn.n;
+	} else if (!t && iv && ivrs_parse(iv, iv->length, &v) == 0) {
+		f.remapping = cfg->ir && v.nunits && !v.warn.n;
 	}
 	if (madt) {
 		madt_parse(madt, madt->length, 1, &kernel_madt);	/* every ID, to see the widest */
