@@ -185,8 +185,9 @@ static void vtd_handover_of_a_live_unit(struct test_ctx *t)
 
 /* Remapping on, then off for the unit and the same device domain given
  * its parent again from the topology (now the vector domain), then on. */
-static int remapping(struct test_ctx *t, struct ir_unit *u, struct msi_device *dev, int on)
+static int remapping(struct test_ctx *t, void *unit, struct msi_device *dev, int on)
 {
+	struct ir_unit *u = unit;
 	int e = ir_set_remapping(u, on);
 
 	if (!t_check(t, e == 0, "remapping %s: %s", on ? "on" : "off", ir_unit_error(u)))
@@ -199,24 +200,9 @@ static int remapping(struct test_ctx *t, struct ir_unit *u, struct msi_device *d
 static void vtd_remapping_cost_ratio(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct irq_source *s = source_get("edu");
-	uint64_t n = t->samples < 5000 ? t->samples : 5000, kon, koff = 0;
-	struct series *on = t_series(t), *off = t_series(t);
-	struct stats son, soff;
 
-	if (!u || !rt_edu(t, 0) || !t_check(t, on && off, "no memory"))
-		return;
-	kon = rt_edu_samples(s, on, n);
-	if (remapping(t, u, s->dev, 0) == 0)
-		koff = rt_edu_samples(s, off, n);
-	remapping(t, u, s->dev, 1);
-	t_check(t, kon == n && koff == n, "%lu and %lu of %lu delivered", kon, koff, n);
-	series_stats(on, &son);
-	series_stats(off, &soff);
-	t_yaml(t, "remapped: {p50: %lu, p99: %lu, mean: %lu}", son.p50, son.p99, son.mean);
-	t_yaml(t, "compatibility: {p50: %lu, p99: %lu, mean: %lu}", soff.p50, soff.p99, soff.mean);
-	t_yaml(t, "unit: ns");
-	t_yaml(t, "on_over_off_p50_pct: %lu", soff.p50 ? son.p50 * 100 / soff.p50 : 0);
+	if (u && rt_edu(t, 0))
+		rt_cost_ratios(t, remapping, u);
 }
 
 static void vtd_mask_source_vs_irte(struct test_ctx *t)

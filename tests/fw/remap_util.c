@@ -11,6 +11,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
+#include "lib/stats.h"
 
 volatile uint64_t rt_hits;
 volatile uint32_t rt_hit_cpu;
@@ -49,24 +50,25 @@ void rt_quiet(void)
 }
 
 /* The generic measure_irq loop with the edu source's trigger. */
-static struct irq_probe edu_probe;
+static struct irq_probe src_probe;
 
-static void on_edu_probe(uint64_t tsc_now, void *arg)
+static void on_probe(uint64_t tsc_now, void *arg)
 {
 	struct irq_source *s = arg;
 
-	(void)s->ack(s, 0);	/* edu: always its trigger's */
-	irq_probe_handler(tsc_now, &edu_probe);
+	if (s->ack)
+		(void)s->ack(s, 0);	/* the edu's: always its trigger's (the igb has none) */
+	irq_probe_handler(tsc_now, &src_probe);
 }
 
-static uint64_t edu_trigger(void *ctx)
+static uint64_t src_trigger(void *ctx)
 {
 	struct irq_source *s = ctx;
 
 	return s->trigger(s, 0);
 }
 
-uint64_t rt_edu_samples(struct irq_source *s, struct series *smp, uint64_t n)
+uint64_t rt_source_samples(struct irq_source *s, struct series *smp, uint64_t n)
 {
 	struct irq_tally tally = { 0 };
 	struct irq_desc *irq;
@@ -74,10 +76,52 @@ uint64_t rt_edu_samples(struct irq_source *s, struct series *smp, uint64_t n)
 
 	if (msi_alloc_irqs(s->dev, 0, 1, 0, &irq))
 		return 0;
-	irq_request(irq, on_edu_probe, s);
-	k = measure_irq(&edu_probe, edu_trigger, s, n, ms_to_tsc(WAIT_MS), smp, &tally);
+	irq_request(irq, on_probe, s);
+	k = measure_irq(&src_probe, src_trigger, s, n, ms_to_tsc(WAIT_MS), smp, &tally);
 	msi_free_irqs(&irq, 1);
 	return k;
+}
+
+void rt_cost_ratio(struct test_ctx *t, struct irq_source *s, const char *label,
+		   int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
+		   void *unit)
+{
+	uint64_t n = t->samples < 5000 ? t->samples : 5000, kon, koff = 0;
+	struct series *on = t_series(t), *off = t_series(t);
+	struct stats son, soff;
+
+	if (!t_check(t, on && off, "no memory"))
+		return;
+	kon = rt_source_samples(s, on, n);
+	if (remap(t, unit, s->dev, 0) == 0)
+		koff = rt_source_samples(s, off, n);
+	remap(t, unit, s->dev, 1);
+	t_check(t, kon == n && koff == n, "%s: %lu and %lu of %lu delivered", s->name, kon, koff, n);
+	series_stats(on, &son);
+	series_stats(off, &soff);
+	if (!label) {
+		t_yaml(t, "remapped: {p50: %lu, p99: %lu, mean: %lu}", son.p50, son.p99, son.mean);
+		t_yaml(t, "compatibility: {p50: %lu, p99: %lu, mean: %lu}", soff.p50, soff.p99,
+		       soff.mean);
+		t_yaml(t, "unit: ns");
+		t_yaml(t, "on_over_off_p50_pct: %lu", soff.p50 ? son.p50 * 100 / soff.p50 : 0);
+		return;
+	}
+	t_yaml(t, "%s: {remapped_p50: %lu, compatibility_p50: %lu, on_over_off_p50_pct: %lu}", label,
+	       son.p50, soff.p50, soff.p50 ? son.p50 * 100 / soff.p50 : 0);
+}
+
+void rt_cost_ratios(struct test_ctx *t,
+		    int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
+		    void *unit)
+{
+	struct irq_source *igb = source_get("igb");
+
+	rt_cost_ratio(t, source_get("edu"), NULL, remap, unit);
+	if (igb && !igb->absent[0])
+		rt_cost_ratio(t, igb, "igb", remap, unit);
+	else
+		t_yaml(t, "igb: absent  # %s", igb ? igb->absent : "no such source");
 }
 
 /* --- masking: at the source against at the IRTE ------------------------ */

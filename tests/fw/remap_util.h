@@ -24,9 +24,21 @@ struct edu *rt_edu(struct test_ctx *t, uint32_t index);
 uint64_t rt_wait_hit(uint64_t before, uint64_t ms);
 /* QUIET_MS for stray deliveries to come. */
 void rt_quiet(void);
-/* n edu interrupts measured through whatever its domain's parent is now:
- * the samples taken, in ns. */
-uint64_t rt_edu_samples(struct irq_source *s, struct series *smp, uint64_t n);
+/* n interrupts of the source's vector 0 (edu, igb) measured through
+ * whatever its domain's parent is now: the samples taken, in ns. */
+uint64_t rt_source_samples(struct irq_source *s, struct series *smp, uint64_t n);
+/* The source remapped, then in compatibility format, in one run:
+ * remap(t, unit, dev, on) turns the unit's remapping off or on and gives
+ * the device's domain its parent again. Figures at the top level (label
+ * NULL: remapped, compatibility, on_over_off_p50_pct) or on one line under
+ * `label`. */
+void rt_cost_ratio(struct test_ctx *t, struct irq_source *s, const char *label,
+		   int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
+		   void *unit);
+/* That for the edu (top level) and the igb (`igb:`, or why it is absent). */
+void rt_cost_ratios(struct test_ctx *t,
+		    int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
+		    void *unit);
 
 /* igb, else e1000e (MSI-X: masked at the source), or NULL. */
 struct irq_source *rt_maskable_source(void);
