@@ -38,12 +38,13 @@ FW_SRC := \
 	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
 	drivers/iommu/intel/events.c drivers/iommu/amd/irte.c drivers/iommu/amd/amdvi.c \
 	drivers/iommu/amd/irq_remap.c drivers/iommu/iommu.c \
+	drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c drivers/idxd/instance.c \
 	kernel/main.c kernel/cmdline.c \
 	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
 	tests/harness/measure.c tests/harness/sources.c tests/harness/lava.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
-	tests/fw/iommu_amd.c tests/fw/remap_util.c \
+	tests/fw/iommu_amd.c tests/fw/remap_util.c tests/fw/ims.c \
 	tests/fw/selftest.c
 FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
 MB_SRC := boot/multiboot.c boot/multiboot_main.c boot/relocate.c
@@ -125,7 +126,7 @@ $(BUILD)/msilab.iso: $(BUILD)/msilab.elf boot/grub.cfg
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/host/fixtures"' \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd amd_irte amdvi \
+HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd amd_irte amdvi idxd \
 	apic_mode topology
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
@@ -146,6 +147,8 @@ host_src_irqdomain := msi/irqdomain.c msi/device.c
 host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
 host_src_amd_irte := drivers/iommu/amd/irte.c
 host_src_amdvi    := drivers/iommu/amd/amdvi.c drivers/iommu/amd/irte.c lib/printf.c
+host_src_idxd     := drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c msi/irqdomain.c \
+	msi/device.c lib/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 .SECONDEXPANSION:

@@ -73,7 +73,7 @@ struct dev_msi_ops {
 	int atomic_write;
 };
 
-#define DEV_MSI_SLOTS_MAX 256
+#define DEV_MSI_SLOTS_MAX 2048	/* an SPR DSA or IAA IMS: 8 x 256 */
 
 /* Create dev's DEV_MSI domain (parent chosen by msi_parent_domain) with
  * nslots slots. NULL when the pool is exhausted or nslots is out of range. */

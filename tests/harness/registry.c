@@ -12,7 +12,7 @@ extern const struct test __tests_start[], __tests_end[];
 
 static const char *const suite_order[] = {
 	"boot", "cpu", "timer", "lapic", "smp", "vector", "ioapic", "acpi", "pci",
-	"edu", "e1000e", "igb", "hpet", "vtd_inv", "amdvi_cw", "msi", "iommu", "soak", "selftest",
+	"edu", "e1000e", "igb", "hpet", "vtd_inv", "amdvi_cw", "ims", "msi", "iommu", "soak", "selftest",
 };
 
 #define NSUITES (sizeof(suite_order) / sizeof(suite_order[0]))

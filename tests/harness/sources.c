@@ -11,6 +11,7 @@
  * due time, so it reads the counter as soon after the stamp as it can.
  */
 #include "tests/harness/sources.h"
+#include "drivers/idxd/instance.h"
 #include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/misc/edu.h"
@@ -279,6 +280,7 @@ void sources_init(void)
 	hpet_source(&sources[3]);
 	vtd_inv_source(&sources[4]);
 	amdvi_cw_source(&sources[5]);
+	idxd_init();	/* DSA/IAA: their IMS domains live as long as the run */
 	vtd_fault_device();
 }
 
