@@ -235,6 +235,7 @@ TEST(ims, masked_completion, .needs = "DSA or IAA with IMS")
 	t_check(t, f.bad_status == 0, "completion status 0x%x: the work itself failed",
 		f.bad_status);
 	t_check(t, after_one <= 1 && after_two <= 2, "more messages than completions");
+	t_check(t, through == 0, "a message came while its IMS entry was masked");
 }
 
 /* Every IMS slot the domain has, across the WQs as child devices, fired
