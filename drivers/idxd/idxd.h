@@ -4,7 +4,7 @@
  * bring-up to one group with one engine and dedicated work queues (PASID
  * off), the Interrupt Message Store, and descriptor submission. Registers
  * are reached through an ops table: MMIO and MOVDIR64B in the firmware
- * (drivers/idxd/pci.c), a behavioural model in tests/host/test_idxd.c.
+ * (drivers/idxd/instance.c), a behavioural model in tests/host/test_idxd.c.
  * The bring-up is the minimal one of Linux's VFIO selftest driver and
  * DPDK's idxd_pci.c (drivers/idxd/regs.h names the sources).
  */
