@@ -325,9 +325,47 @@ void idxd_ims_mask(struct idxd *d, uint32_t slot, int masked)
 	(void)rd32(d, ims_off(d, slot, IDXD_IMS_CTRL));
 }
 
+void idxd_ims_read(struct idxd *d, uint32_t slot, struct msi_msg *m)
+{
+	m->address_lo = rd32(d, ims_off(d, slot, IDXD_IMS_ADDR_LO));
+	m->address_hi = rd32(d, ims_off(d, slot, IDXD_IMS_ADDR_HI));
+	m->data = rd32(d, ims_off(d, slot, IDXD_IMS_DATA));
+}
+
 uint32_t idxd_ims_ctrl(struct idxd *d, uint32_t slot)
 {
 	return rd32(d, ims_off(d, slot, IDXD_IMS_CTRL));
+}
+
+/* --- interrupt handles (Linux commit eb15e7154fbf) -------------------------- */
+
+int idxd_needs_int_handles(const struct idxd *d)
+{
+	return (d->gencap & IDXD_GENCAP_CMD_CAP) &&
+	       (d->cmdcap & (1u << IDXD_CMD_REQUEST_INT_HANDLE));
+}
+
+int idxd_int_handle(struct idxd *d, uint32_t index, int ims, uint16_t *handle)
+{
+	uint32_t result;
+	int e;
+
+	if (!idxd_needs_int_handles(d)) {
+		*handle = (uint16_t)index;
+		return 0;
+	}
+	e = idxd_command(d, IDXD_CMD_REQUEST_INT_HANDLE,
+			 (index & 0xffff) | (ims ? IDXD_CMD_INT_HANDLE_IMS : 0), &result);
+	*handle = (uint16_t)result;
+	return e;
+}
+
+int idxd_int_handle_release(struct idxd *d, uint16_t handle, int ims)
+{
+	if (!idxd_needs_int_handles(d))
+		return 0;
+	return idxd_command(d, IDXD_CMD_RELEASE_INT_HANDLE,
+			    handle | (ims ? IDXD_CMD_INT_HANDLE_IMS : 0), 0);
 }
 
 /* --- descriptors ------------------------------------------------------------- */

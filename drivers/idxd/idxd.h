@@ -101,8 +101,19 @@ int idxd_swerr_take(struct idxd *d, char *text, unsigned long len);
  * word as the device reports it. Linux's IMS irqchip does the same. */
 struct msi_msg;
 void idxd_ims_write(struct idxd *d, uint32_t slot, const struct msi_msg *m);
+void idxd_ims_read(struct idxd *d, uint32_t slot, struct msi_msg *m);
 void idxd_ims_mask(struct idxd *d, uint32_t slot, int masked);
 uint32_t idxd_ims_ctrl(struct idxd *d, uint32_t slot);
+
+/* The interrupt handle a descriptor names for IMS slot or MSI-X vector
+ * `index`: the index itself, or, where GENCAP.CMD_CAP and CMDCAP bit 13
+ * say handles must be requested (a virtual device; no physical SPR or EMR
+ * sample does), the handle REQUEST_INT_HANDLE returns. 0 or an error with
+ * d->error; release it with idxd_int_handle_release (nothing to do without
+ * CMDCAP). */
+int idxd_int_handle(struct idxd *d, uint32_t index, int ims, uint16_t *handle) MUST_CHECK;
+int idxd_int_handle_release(struct idxd *d, uint16_t handle, int ims) MUST_CHECK;
+int idxd_needs_int_handles(const struct idxd *d);
 
 /* A NOOP (or, where OPCAP lacks it, DRAIN) with a completion record at
  * `record` (zeroed by the caller; 32 bytes, 32-aligned for DSA, 64 for

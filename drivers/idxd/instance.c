@@ -88,6 +88,55 @@ static int fail(struct idxd_instance *x, const char *what)
 	return -1;
 }
 
+/* MSI-X vector 0: INTCAUSE read and written back (write 1 to clear, as
+ * Linux's idxd_misc_thread), the causes kept for idxd_errors_check. */
+static void on_misc(uint64_t tsc, void *arg)
+{
+	struct idxd_instance *x = arg;
+	uint32_t cause = x->hw.ops->read32(x, IDXD_INTCAUSE);
+
+	(void)tsc;
+	x->hw.ops->write32(x, IDXD_INTCAUSE, cause);
+	x->misc_causes |= cause;
+	x->misc_irqs++;
+}
+
+static void misc_vector(struct idxd_instance *x, const struct idxd_id *id)
+{
+	if (pci_msi_device_init(&x->msix, id->name, x->pci) || pci_msix_domain_create(&x->msix) ||
+	    msi_alloc_irqs(&x->msix, 0, 1, 0, &x->misc)) {
+		warn("idxd: %s: MSI-X vector 0 unusable: errors are polled, not signalled",
+		     id->name);
+		x->misc = 0;
+		return;
+	}
+	irq_request(x->misc, on_misc, x);
+}
+
+uint32_t idxd_errors_check(struct idxd_instance *x, void (*report)(const char *text, void *arg),
+			   void *arg)
+{
+	uint32_t n = 0, sts;
+	char text[120];
+
+	while (n < 8 && idxd_swerr_take(&x->hw, text, sizeof(text))) {
+		report(text, arg);
+		n++;
+	}
+	sts = x->hw.ops->read32(x, IDXD_GENSTS);
+	if (IDXD_GENSTS_STATE(sts) != IDXD_STATE_HALTED)
+		return n;
+	ksnprintf(text, sizeof(text), "halted (GENSTS 0x%x, INTCAUSE seen 0x%x)", sts,
+		  x->misc_causes);
+	report(text, arg);
+	if (idxd_takeover(&x->hw) || idxd_enable(&x->hw, x->nwqs)) {
+		ksnprintf(text, sizeof(text), "not brought back up: %s", x->hw.error);
+		report(text, arg);
+		x->up = 0;
+	}
+	return n + 1;
+}
+
 static int bring_up(struct idxd_instance *x, const struct idxd_id *id)
 {
 	struct pci_dev *p = x->pci;
@@ -113,8 +162,7 @@ static int bring_up(struct idxd_instance *x, const struct idxd_id *id)
 	if (idxd_enable(&x->hw, x->nwqs))
 		return fail(x, x->hw.error);
 	x->up = 1;
-	if (pci_msi_device_init(&x->msix, id->name, p) || pci_msix_domain_create(&x->msix))
-		warn("idxd: %s: MSI-X unusable: vector 0 (errors) not set up", id->name);
+	misc_vector(x, id);
 	if (x->hw.ims_size &&
 	    idxd_ims_domain_create(&x->ims, &x->hw, (struct msi_device){ .name = id->name,
 				   .seg = p->seg, .rid = pci_requester_id(p), .pci = p }, x->nwqs))

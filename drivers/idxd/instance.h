@@ -24,6 +24,9 @@ struct idxd_instance {
 	uint64_t bar0, bar2;
 	struct idxd_ims ims;		/* the physical device, its IMS domain, the WQs */
 	struct msi_device msix;		/* the same function's MSI-X: vector 0 */
+	struct irq_desc *misc;		/* vector 0: software errors and halt */
+	volatile uint64_t misc_irqs;	/* taken on it */
+	volatile uint32_t misc_causes;	/* INTCAUSE bits seen there */
 	uint32_t nwqs;
 	int up;				/* enabled, WQs running */
 	char error[160];		/* why not, else "" */
@@ -43,5 +46,11 @@ int idxd_cpu_has_movdir64b(void);
  * fails keeps its reason in ->error; the others go on. After the vector
  * domain and remapping are up. */
 void idxd_init(void);
+
+/* After a test: each software error the device logged, and a halt, as
+ * text through `report` (SWERR cleared); a halted device is taken over and
+ * brought up again. Returns how many were reported. */
+uint32_t idxd_errors_check(struct idxd_instance *x, void (*report)(const char *text, void *arg),
+			   void *arg);
 
 #endif

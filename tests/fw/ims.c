@@ -11,6 +11,8 @@
 #include "tests/harness/test.h"
 #include "kernel/kernel.h"
 #include "drivers/idxd/instance.h"
+#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/pci/pci.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
@@ -83,6 +85,7 @@ struct fire {
 	uint32_t wq, slot;
 	volatile uint8_t *record;
 	int msix;			/* through the MSI-X portal, the slot a vector */
+	uint16_t handle;		/* the descriptor's (handle_get) */
 	struct series *visible;		/* submit to the record's status, polled */
 	uint32_t bad_status;
 };
@@ -90,7 +93,7 @@ struct fire {
 static uint64_t trigger(void *arg)
 {
 	struct fire *f = arg;
-	struct idxd_desc d = idxd_desc_interrupt(&f->x->hw, (uintptr_t)f->record, (uint16_t)f->slot);
+	struct idxd_desc d = idxd_desc_interrupt(&f->x->hw, (uintptr_t)f->record, f->handle);
 	uint64_t t0, t1;
 
 	f->record[0] = 0;
@@ -108,6 +111,66 @@ static uint64_t trigger(void *arg)
 
 static struct irq_probe probe;
 
+/* The handle for f's slot (the slot itself unless the device wants them
+ * requested); 0 or -1 with the test failed. */
+static int handle_get(struct test_ctx *t, struct fire *f)
+{
+	int e = idxd_int_handle(&f->x->hw, f->slot, !f->msix, &f->handle);
+
+	return t_check(t, e == 0, "interrupt handle for %u: %s", f->slot, f->x->hw.error) ? 0 : -1;
+}
+
+static void handle_put(struct test_ctx *t, struct fire *f)
+{
+	int e = idxd_int_handle_release(&f->x->hw, f->handle, !f->msix);
+
+	t_check(t, e == 0, "releasing handle %u: %s", f->handle, f->x->hw.error);
+}
+
+static void report_error(const char *text, void *arg)
+{
+	t_fail(arg, "device: %s", text);
+}
+
+/* After each test: what the device logged, a failure each; a halted device
+ * is brought up again for the next test. */
+static void errors_after(struct test_ctx *t, struct idxd_instance *x)
+{
+	idxd_errors_check(x, report_error, t);
+	t_yaml(t, "misc_interrupts: %lu  # MSI-X vector 0: errors and halt", x->misc_irqs);
+}
+
+/* The IMS entry holds the message the hierarchy composed; with VT-d
+ * remapping on it is remappable and its IRTE checks the device's
+ * requester ID (a DSA or IAA is an RCiEP: no alias). */
+static void entry_format(struct test_ctx *t, struct idxd_instance *x, struct irq_desc *irq,
+			 uint32_t slot)
+{
+	struct msi_msg held, composed;
+	uint32_t index;
+	struct ir_unit *u;
+
+	idxd_ims_read(&x->hw, slot, &held);
+	if (irq_data_compose_msg(&irq->levels[0], &composed) == 0)
+		t_check(t, held.address_lo == composed.address_lo &&
+			   held.address_hi == composed.address_hi && held.data == composed.data,
+			"IMS entry %u holds 0x%x/0x%x, the hierarchy composed 0x%x/0x%x", slot,
+			held.address_lo, held.data, composed.address_lo, composed.data);
+	u = ir_of(irq, &index);
+	t_yaml(t, "ims_entry: {slot: %u, address: 0x%x, data: 0x%x, format: %s}", slot,
+	       held.address_lo, held.data, u ? "remappable" : "compatibility");
+	if (u) {
+		struct irte e = ir_irte_read(u, index);
+
+		t_check(t, ir_msg_index(&held) == (int)index, "the entry's handle is not IRTE %u",
+			index);
+		t_check(t, IRTE_SID_OF(e.hi) == pci_requester_id(x->pci) &&
+			   (e.hi & IRTE_SVT_MASK) == IRTE_SVT_RID,
+			"IRTE %u does not check requester ID 0x%04x: 0x%lx", index,
+			pci_requester_id(x->pci), e.hi);
+	}
+}
+
 /* Slot `slot` of WQ wq's child on `cpu`, n NOOPs; the figure as label. */
 static void slot_latency(struct test_ctx *t, struct fire *f, uint32_t cpu, const char *label,
 			 uint64_t n)
@@ -124,6 +187,8 @@ static void slot_latency(struct test_ctx *t, struct fire *f, uint32_t cpu, const
 		return;
 	irq_request(irq, irq_probe_handler, &probe);
 	f->visible = vis;
+	if (!cpu)
+		entry_format(t, f->x, irq, f->slot);
 	if (cpu)
 		t_target_start(t, cpu, s);
 	measure_irq(&probe, trigger, f, n, ms_to_tsc(WAIT_MS), s, &tally);
@@ -146,11 +211,15 @@ TEST(ims, delivery_latency, .budget_ms = 60000, .needs = "DSA or IAA with IMS, M
 	if (!x || !t_check(t, record != NULL, "no memory"))
 		return;
 	f = (struct fire){ .x = x, .wq = 0, .slot = 0, .record = record };
+	if (handle_get(t, &f))
+		return;
 	t_yaml(t, "device: %s", x->hw.id->name);
 	t_yaml(t, "opcode: %s", idxd_has_op(&x->hw, IDXD_OP_NOOP) ? "NOOP" : "DRAIN");
 	slot_latency(t, &f, 0, "cpu0", n);
 	if (cpus_online > 1)
 		slot_latency(t, &f, cpus_online - 1, "other_cpu", n);
+	handle_put(t, &f);
+	errors_after(t, x);
 }
 
 TEST(ims, mask_cost, .needs = "DSA or IAA with IMS")
@@ -169,6 +238,7 @@ TEST(ims, mask_cost, .needs = "DSA or IAA with IMS")
 	}
 	idxd_ims_mask(&x->hw, 0, 1);
 	t_latency(t, "mask_unmask", s, NULL);
+	errors_after(t, x);
 }
 
 static volatile uint64_t hits;
@@ -204,6 +274,10 @@ TEST(ims, masked_completion, .needs = "DSA or IAA with IMS")
 		return;
 	irq_request(irq, on_hit, (void *)&stamp);
 	f = (struct fire){ .x = x, .wq = 0, .slot = 0, .record = record };
+	if (handle_get(t, &f)) {
+		msi_free_irqs(&irq, 1);
+		return;
+	}
 	/* One completion while masked. */
 	h = hits;
 	(void)irq_mask(irq);
@@ -226,6 +300,7 @@ TEST(ims, masked_completion, .needs = "DSA or IAA with IMS")
 	delay_ms(QUIET_MS);
 	after_two = hits - h;
 	msi_free_irqs(&irq, 1);
+	handle_put(t, &f);
 	t_yaml(t, "while_masked: {delivered: %lu, control: 0x%x, pending_bit: %s}", through,
 	       ctrl_one, (ctrl_one & IDXD_IMS_PENDING) ? "set" : "clear");
 	t_yaml(t, "on_unmask: %s", through ? "delivered anyway while masked" :
@@ -238,6 +313,7 @@ TEST(ims, masked_completion, .needs = "DSA or IAA with IMS")
 		f.bad_status);
 	t_check(t, after_one <= 1 && after_two <= 2, "more messages than completions");
 	t_check(t, through == 0, "a message came while its IMS entry was masked");
+	errors_after(t, x);
 }
 
 /* Every IMS slot the domain has, across the WQs as child devices, fired
@@ -268,7 +344,10 @@ TEST(ims, all_slots, .budget_ms = 60000, .needs = "DSA or IAA with IMS")
 			struct fire f = { .x = x, .wq = (done + i) % x->nwqs, .slot = done + i,
 					  .record = record };
 
+			if (handle_get(t, &f))
+				break;
 			trigger(&f);
+			handle_put(t, &f);
 			(void)wait_ms(count[i] != 0, WAIT_MS);
 		}
 		delay_ms(QUIET_MS);
@@ -289,6 +368,7 @@ TEST(ims, all_slots, .budget_ms = 60000, .needs = "DSA or IAA with IMS")
 	t_yaml(t, "slots: %u  # of %u in the IMS, as the DEV_MSI domain holds", done,
 	       x->hw.ims_size);
 	t_check(t, wrong == 0, "%u slots not delivered exactly once", wrong);
+	errors_after(t, x);
 }
 
 /* A descriptor on WQ 1 naming a slot allocated to WQ 0's child device.
@@ -315,13 +395,19 @@ TEST(ims, foreign_handle, .needs = "DSA or IAA with IMS, 2 WQs")
 		return;
 	irq_request(irq, on_count, (void *)&owner);
 	f = (struct fire){ .x = x, .wq = 1, .slot = 3, .record = record };
+	if (handle_get(t, &f)) {
+		msi_free_irqs(&irq, 1);
+		return;
+	}
 	trigger(&f);
+	handle_put(t, &f);
 	delay_ms(QUIET_MS);
 	msi_free_irqs(&irq, 1);
 	t_yaml(t, "completion_status: 0x%x", record[0]);
 	t_yaml(t, "cross_device_deliveries: %lu  # WQ 1's descriptor, WQ 0's slot", owner);
 	t_yaml(t, "note: \"with PASID off nothing ties an IMS slot to a work queue\"");
 	t_check(t, owner <= 1, "%lu messages for one descriptor", owner);
+	errors_after(t, x);
 }
 
 /* The same NOOP through the function's MSI-X vector 1 (its MSI-X portal,
@@ -353,9 +439,15 @@ TEST(ims, msix_vs_ims, .budget_ms = 60000, .needs = "DSA or IAA with IMS and MSI
 	irq_request(vm, irq_probe_handler, &probe);
 	irq_request(vi, irq_probe_handler, &probe);
 	f = (struct fire){ .x = x, .wq = 0, .slot = 1, .record = record, .msix = 1 };
-	measure_irq(&probe, trigger, &f, n, ms_to_tsc(WAIT_MS), sm, &tm);
+	if (handle_get(t, &f) == 0) {
+		measure_irq(&probe, trigger, &f, n, ms_to_tsc(WAIT_MS), sm, &tm);
+		handle_put(t, &f);
+	}
 	f.msix = 0;
-	measure_irq(&probe, trigger, &f, n, ms_to_tsc(WAIT_MS), si, &ti);
+	if (handle_get(t, &f) == 0) {
+		measure_irq(&probe, trigger, &f, n, ms_to_tsc(WAIT_MS), si, &ti);
+		handle_put(t, &f);
+	}
 	msi_free_irqs(&vm, 1);
 	msi_free_irqs(&vi, 1);
 	t_latency(t, "msix", sm, &tm);
@@ -364,6 +456,7 @@ TEST(ims, msix_vs_ims, .budget_ms = 60000, .needs = "DSA or IAA with IMS and MSI
 	series_stats(si, &b);
 	t_yaml(t, "ims_over_msix_p50_pct: %lu", a.p50 ? b.p50 * 100 / a.p50 : 0);
 	t_check(t, f.bad_status == 0, "completion status 0x%x", f.bad_status);
+	errors_after(t, x);
 }
 
 /* Slot 2 moved from CPU to CPU every 50 completions while it fires: the
@@ -405,12 +498,18 @@ TEST(ims, affinity_moves, .budget_ms = 60000, .needs = "DSA or IAA with IMS, 2 c
 	}
 	memset(&mv, 0, sizeof(mv));
 	mv.f = (struct fire){ .x = x, .wq = 0, .slot = 2, .record = record };
-	if (!t_check(t, msi_alloc_irqs(&x->ims.wqs[0], 2, 1, 0, &mv.irq) == 0, "IMS slot 2"))
+	if (handle_get(t, &mv.f))
 		return;
+	if (!t_check(t, msi_alloc_irqs(&x->ims.wqs[0], 2, 1, 0, &mv.irq) == 0, "IMS slot 2")) {
+		handle_put(t, &mv.f);
+		return;
+	}
 	irq_request(mv.irq, irq_probe_handler, &probe);
 	measure_irq(&probe, trigger_and_move, &mv, n, ms_to_tsc(WAIT_MS), s, &tally);
 	msi_free_irqs(&mv.irq, 1);
+	handle_put(t, &mv.f);
 	t_yaml(t, "moves: %u", mv.moves);
 	t_latency(t, NULL, s, &tally);
 	t_check(t, mv.f.bad_status == 0, "completion status 0x%x", mv.f.bad_status);
+	errors_after(t, x);
 }

@@ -43,7 +43,11 @@ static struct model {
 	uint8_t unflushed[2048];	/* an entry written and not read back since */
 	uint64_t clock;
 	uint32_t cmds[32], ncmds;
+	int handles;			/* GENCAP.CMD_CAP with REQUEST_INT_HANDLE (a virtual device) */
+	int16_t slot_of[4096];		/* a requested handle's IMS slot, -1 none */
 } m;
+
+#define HANDLE_BASE	0x400		/* the model's handles: not the slot numbers */
 
 static uint32_t g32(uint32_t off)
 {
@@ -168,9 +172,20 @@ static void command(uint32_t v)
 			reset();
 		else
 			err = 0x03;
-	} else if (c == IDXD_CMD_ENABLE_WQ)
+	} else if (c == IDXD_CMD_ENABLE_WQ) {
 		err = enable_wq(op);
-	else
+	} else if (c == IDXD_CMD_REQUEST_INT_HANDLE && m.handles) {
+		uint32_t slot = op & 0xffff;
+
+		if (!(op & IDXD_CMD_INT_HANDLE_IMS) || slot >= ims_slots())
+			err = 0x41;
+		else
+			m.slot_of[HANDLE_BASE + slot] = (int16_t)slot, op = HANDLE_BASE + slot;
+		s32(IDXD_CMDSTS, (err ? 0 : op << 8) | err);
+		return;
+	} else if (c == IDXD_CMD_RELEASE_INT_HANDLE && m.handles) {
+		m.slot_of[op & 0xfff] = -1;
+	} else
 		err = 0x01;
 	s32(IDXD_CMDSTS, (m.deaf ? IDXD_CMDSTS_ACTIVE : 0) | err);
 }
@@ -274,15 +289,21 @@ static void submit(void *ctx, uint32_t portal, const struct idxd_desc *d)
 		record[0] = 0x10;	/* the model runs NOOP and DRAIN only */
 		return;
 	}
-	if ((d->flags_opcode & IDXD_FLAG_RCI) && (portal % IDXD_PORTAL_STRIDE) >= IDXD_PORTAL_IMS &&
-	    d->int_handle >= ims_slots()) {
-		record[0] = IDXD_COMP_INVALID_INT_HANDLE;
-		return;
+	{
+		int slot = m.handles ? (d->int_handle < 4096 ? m.slot_of[d->int_handle] : -1) :
+				       d->int_handle;
+
+		if ((d->flags_opcode & IDXD_FLAG_RCI) &&
+		    (portal % IDXD_PORTAL_STRIDE) >= IDXD_PORTAL_IMS &&
+		    (slot < 0 || (uint32_t)slot >= ims_slots())) {
+			record[0] = IDXD_COMP_INVALID_INT_HANDLE;
+			return;
+		}
+		if (d->flags_opcode & IDXD_FLAG_CRAV)
+			record[0] = IDXD_COMP_SUCCESS;	/* the record before the interrupt */
+		if (d->flags_opcode & IDXD_FLAG_RCI)
+			raise((uint32_t)slot);
 	}
-	if (d->flags_opcode & IDXD_FLAG_CRAV)
-		record[0] = IDXD_COMP_SUCCESS;	/* the record before the interrupt */
-	if (d->flags_opcode & IDXD_FLAG_RCI)
-		raise(d->int_handle);
 }
 
 static uint64_t now(void)
@@ -314,6 +335,7 @@ static void seed(const struct idxd_id *id)
 	s64(IDXD_OFFSETS + 8, 0x10);
 	for (uint32_t i = 0; i < ims_slots(); i++)
 		s32(IMS + i * 16 + IDXD_IMS_CTRL, IDXD_IMS_MASK);
+	memset(m.slot_of, 0xff, sizeof(m.slot_of));
 }
 
 static struct idxd d;
@@ -556,6 +578,46 @@ static void all_ones_after_bring_up(void **state)
 	assert_int_equal(idxd_ims_ctrl(&d, 0), 0xffffffffu);
 }
 
+/* A device whose GENCAP and CMDCAP say handles must be requested (the
+ * virtual IAA a guest sees does: GENCAP 0x71f10001f0115): the descriptor
+ * names the handle REQUEST_INT_HANDLE gave; the slot number itself is
+ * invalid there (status 0x19). Without CMDCAP the slot is the handle. */
+static void handles_requested_where_cmdcap_says(void **state)
+{
+	volatile uint8_t record[64] __attribute__((aligned(64))) = { 0 };
+	struct msi_msg msg = { .address_lo = 0xfee00000, .data = 0x43 };
+	struct idxd_desc desc;
+	uint16_t h;
+
+	(void)state;
+	up(&dsa, 1);
+	assert_false(idxd_needs_int_handles(&d));
+	assert_int_equal(idxd_int_handle(&d, 9, 1, &h), 0);
+	assert_int_equal(h, 9);
+	m.handles = 1;
+	s64(IDXD_GENCAP, g64(IDXD_GENCAP) | IDXD_GENCAP_CMD_CAP);
+	s32(IDXD_CMDCAP, 1u << IDXD_CMD_REQUEST_INT_HANDLE | 1u << IDXD_CMD_RELEASE_INT_HANDLE);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	d.nwq_used = 1;
+	assert_true(idxd_needs_int_handles(&d));
+	idxd_ims_write(&d, 9, &msg);
+	idxd_ims_mask(&d, 9, 0);
+	desc = idxd_desc_interrupt(&d, (uintptr_t)record, 9);	/* the slot: not a handle here */
+	assert_int_equal(idxd_submit(&d, 0, 1, &desc), 0);
+	assert_int_equal(record[0], IDXD_COMP_INVALID_INT_HANDLE);
+	assert_int_equal(idxd_int_handle(&d, 9, 1, &h), 0);
+	assert_int_equal(h, HANDLE_BASE + 9);
+	record[0] = 0;
+	desc = idxd_desc_interrupt(&d, (uintptr_t)record, h);
+	assert_int_equal(idxd_submit(&d, 0, 1, &desc), 0);
+	assert_int_equal(record[0], IDXD_COMP_SUCCESS);
+	assert_int_equal(m.nsink, 1);
+	assert_int_equal(m.sink[0].data, 0x43);
+	assert_int_equal(idxd_int_handle(&d, 5000, 1, &h), -EIO);
+	assert_non_null(strstr(d.error, "invalid interrupt index (0x41)"));
+	assert_int_equal(idxd_int_handle_release(&d, HANDLE_BASE + 9, 1), 0);
+}
+
 /* --- the IMS as a DEV_MSI domain, under a fake vector domain ------------ */
 
 static uint32_t next_vector;
@@ -655,6 +717,7 @@ int main(void)
 		cmocka_unit_test(ids_and_portals),
 		cmocka_unit_test(all_ones_after_bring_up),
 		cmocka_unit_test(ims_domain_and_children),
+		cmocka_unit_test(handles_requested_where_cmdcap_says),
 	};
 
 	return RUN(tests);
