@@ -138,9 +138,9 @@ const char *idxd_cmd_error_name(uint32_t err)
 	case 0x13: return "PASID invalid";
 	case 0x14: return "sum of WQ sizes out of range";
 	case 0x15: return "group configuration error";
-	case 0x16: return "group configuration error (WQ)";
-	case 0x17: return "group configuration error (engine)";
-	case 0x18: return "group configuration error (read buffers)";
+	case 0x16: return "group configuration error 2";
+	case 0x17: return "group configuration error 3";
+	case 0x18: return "group configuration error 4";
 	case 0x20: return "device not enabled";
 	case 0x21: return "WQ already enabled";
 	case 0x22: return "WQ size error";
@@ -150,7 +150,7 @@ const char *idxd_cmd_error_name(uint32_t err)
 	case 0x26: return "WQ PASID enable error";
 	case 0x27: return "WQ max batch size error";
 	case 0x28: return "WQ max transfer size error";
-	case 0x31: return "device disable error";
+	case 0x31: return "device not enabled (disable)";
 	case 0x32: return "device not enabled";
 	case 0x41: return "invalid interrupt index";
 	case 0x42: return "no interrupt handle available";
@@ -263,7 +263,8 @@ static void config_groups(struct idxd *d, uint32_t nwqs)
 		for (uint32_t q = 0; q < 4; q++)
 			wr64(d, base + 8 * q, g || q ? 0 : (1ull << nwqs) - 1);
 		wr64(d, base + IDXD_GRPCFG_ENGINES, g ? 0 : 1);
-		wr64(d, base + IDXD_GRPCFG_FLAGS, 0);
+		/* Flags (traffic classes, read buffers) stay as reset left them,
+		 * as the VFIO selftest driver leaves them. */
 	}
 }
 
@@ -274,6 +275,9 @@ int idxd_enable(struct idxd *d, uint32_t nwqs)
 
 	if (!nwqs || nwqs > d->nwqs || nwqs > IDXD_WQS_MAX)
 		return fail(d, -EINVAL, "%u work queues asked for, %u there", nwqs, d->nwqs);
+	if (!(d->gencap & IDXD_GENCAP_CONFIG))
+		return fail(d, -ENOTSUP, "GENCAP 0x%lx: configuration not writable (bit 31 clear, as "
+			    "on a virtual device): msilab sets up its own work queues", d->gencap);
 	if (d->bar2_size < (uint64_t)nwqs * IDXD_PORTAL_STRIDE)
 		return fail(d, -EINVAL, "BAR2 (%lu bytes) too small for %u work queues' portals",
 			    d->bar2_size, nwqs);
@@ -347,7 +351,7 @@ int idxd_needs_int_handles(const struct idxd *d)
 
 int idxd_int_handle(struct idxd *d, uint32_t index, int ims, uint16_t *handle)
 {
-	uint32_t result;
+	uint32_t result = 0;
 	int e;
 
 	if (!idxd_needs_int_handles(d)) {
@@ -362,7 +366,9 @@ int idxd_int_handle(struct idxd *d, uint32_t index, int ims, uint16_t *handle)
 
 int idxd_int_handle_release(struct idxd *d, uint16_t handle, int ims)
 {
-	if (!idxd_needs_int_handles(d))
+	/* Without RELEASE_INT_HANDLE in CMDCAP there is nothing to release
+	 * (Linux's idxd_device_release_int_handle). */
+	if (!idxd_needs_int_handles(d) || !(d->cmdcap & (1u << IDXD_CMD_RELEASE_INT_HANDLE)))
 		return 0;
 	return idxd_command(d, IDXD_CMD_RELEASE_INT_HANDLE,
 			    handle | (ims ? IDXD_CMD_INT_HANDLE_IMS : 0), 0);

@@ -38,7 +38,7 @@ struct idxd_ops {
 	uint64_t (*now_us)(void);	/* for poll bounds */
 };
 
-#define IDXD_POLL_US	100000	/* every command: 100 ms (Linux waits unbounded, DPDK ~1000 pauses) */
+#define IDXD_POLL_US	1000000	/* every command: 1 s (Linux waits unbounded; the VFIO selftest 5 s) */
 #define IDXD_WQS_MAX	8
 
 struct idxd {

@@ -129,10 +129,10 @@ uint32_t idxd_errors_check(struct idxd_instance *x, void (*report)(const char *t
 	ksnprintf(text, sizeof(text), "halted (GENSTS 0x%x, INTCAUSE seen 0x%x)", sts,
 		  x->misc_causes);
 	report(text, arg);
-	if (idxd_takeover(&x->hw) || idxd_enable(&x->hw, x->nwqs)) {
+	x->up = !idxd_takeover(&x->hw) && !idxd_enable(&x->hw, x->nwqs);
+	if (!x->up) {
 		ksnprintf(text, sizeof(text), "not brought back up: %s", x->hw.error);
 		report(text, arg);
-		x->up = 0;
 	}
 	return n + 1;
 }
@@ -144,9 +144,6 @@ static int bring_up(struct idxd_instance *x, const struct idxd_id *id)
 	const char *why;
 
 	pci_enable_memory_and_master(p);
-	ext_cap_clear(p, EXT_CAP_PASID, PASID_CTRL, PASID_CTRL_ENABLE);
-	ext_cap_clear(p, EXT_CAP_ATS, ATS_CTRL, ATS_CTRL_ENABLE);
-	ext_cap_clear(p, EXT_CAP_PRI, PRI_CTRL, PRI_CTRL_ENABLE);
 	if (b0->kind == BAR_NONE || b2->kind == BAR_NONE || b0->kind == BAR_IO || b2->kind == BAR_IO)
 		return fail(x, "BAR0 or BAR2 is not memory");
 	if ((why = pci_mmio_unusable(p, b0->addr)) || (why = pci_mmio_unusable(p, b2->addr)))
@@ -158,15 +155,19 @@ static int bring_up(struct idxd_instance *x, const struct idxd_id *id)
 	if (idxd_probe(&x->hw, &mmio_ops, x, id, b0->size, b2->size) ||
 	    idxd_takeover(&x->hw))
 		return fail(x, x->hw.error);
+	/* After the reset: a previous owner's PASID WQs are gone by now. */
+	ext_cap_clear(p, EXT_CAP_PASID, PASID_CTRL, PASID_CTRL_ENABLE);
+	ext_cap_clear(p, EXT_CAP_ATS, ATS_CTRL, ATS_CTRL_ENABLE);
+	ext_cap_clear(p, EXT_CAP_PRI, PRI_CTRL, PRI_CTRL_ENABLE);
 	x->nwqs = x->hw.nwqs < IDXD_WQS_USED ? x->hw.nwqs : IDXD_WQS_USED;
 	if (idxd_enable(&x->hw, x->nwqs))
 		return fail(x, x->hw.error);
-	x->up = 1;
 	misc_vector(x, id);
 	if (x->hw.ims_size &&
 	    idxd_ims_domain_create(&x->ims, &x->hw, (struct msi_device){ .name = id->name,
 				   .seg = p->seg, .rid = pci_requester_id(p), .pci = p }, x->nwqs))
 		return fail(x, "no DEV_MSI domain left for its IMS");
+	x->up = 1;
 	return 0;
 }
 

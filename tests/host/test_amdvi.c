@@ -27,6 +27,7 @@ static struct model {
 	uint8_t regs[0x3000];
 	int deaf;			/* never runs: CmdBufRun never set, commands never consumed */
 	int gone;			/* reads all ones, writes dropped */
+	int log_was_on;
 	uint64_t ctl_log[32];
 	uint32_t nctl;
 	uint32_t bases_latched;
@@ -34,7 +35,7 @@ static struct model {
 	int dte_cached[DEVIDS];
 	uint32_t irte_cache[DEVIDS][AMDVI_IRT_ENTRIES][4];
 	uint8_t irte_cached[DEVIDS][AMDVI_IRT_ENTRIES];
-	uint32_t inv_dte, inv_irt, inv_all, waits, comwait_irqs;
+	uint32_t inv_dte, inv_irt, inv_all, waits, comwait_irqs, overflows;
 	uint64_t clock;
 	uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
 	int npages;
@@ -64,13 +65,20 @@ static void *phys(uint64_t addr)
 	return (void *)(uintptr_t)(addr & 0x000ffffffffff000ull);
 }
 
+/* The log stops on overflow (Status.EventOverflow set, EventLogRun clear)
+ * until software turns EventLogEn off and on again. */
 static void log_event(uint8_t code, uint16_t devid, uint16_t flags, uint64_t address)
 {
 	uint64_t base = reg(AMDVI_EVTLOG), tail = reg(AMDVI_EVT_TAIL);
 	uint64_t *q = (uint64_t *)phys(base) + (tail >> 4) * 2;
 
-	if (!(reg(AMDVI_CONTROL) & AMDVI_CTL_EVTLOG_EN))
+	if (!(reg(AMDVI_STATUS) & AMDVI_ST_EVT_RUN))
 		return;
+	if ((tail + 16) % (16 * AMDVI_EVT_ENTRIES) == reg(AMDVI_EVT_HEAD)) {
+		set_reg(AMDVI_STATUS, (reg(AMDVI_STATUS) | AMDVI_ST_EVT_OVERFLOW) & ~AMDVI_ST_EVT_RUN);
+		m.overflows++;
+		return;
+	}
 	q[0] = devid | (uint64_t)flags << 48 | (uint64_t)code << 60;
 	q[1] = address;
 	set_reg(AMDVI_EVT_TAIL, (tail + 16) % (16 * AMDVI_EVT_ENTRIES));
@@ -145,14 +153,18 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 		m.bases_latched++;
 	set_reg(off, v);
 	if (off == AMDVI_CONTROL) {
-		uint64_t st = reg(AMDVI_STATUS) & ~(AMDVI_ST_CMD_RUN | AMDVI_ST_EVT_RUN);
+		uint64_t st = reg(AMDVI_STATUS) & ~AMDVI_ST_CMD_RUN;
+		int log_on = (v & AMDVI_CTL_IOMMU_EN) && (v & AMDVI_CTL_EVTLOG_EN);
 
 		if (m.deaf)	/* stuck as it was */
 			return;
 		if (running())
 			st |= AMDVI_ST_CMD_RUN;
-		if ((v & AMDVI_CTL_IOMMU_EN) && (v & AMDVI_CTL_EVTLOG_EN))
-			st |= AMDVI_ST_EVT_RUN;
+		if (!log_on)
+			st &= ~AMDVI_ST_EVT_RUN;
+		else if (!m.log_was_on)
+			st |= AMDVI_ST_EVT_RUN;	/* (re)started */
+		m.log_was_on = log_on;
 		set_reg(AMDVI_STATUS, st);
 	}
 	if (running())
@@ -369,8 +381,14 @@ static void every_change_is_invalidated(void **state)
 	}
 	assert_int_equal(amdvi_irte_enable(&u, t, (uint32_t)i, 1), 0);
 	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
-	/* An index beyond IntTabLen (9) never reaches a table. */
-	assert_int_equal(deliver(0x100, 0x1ff, &v, &d), 0);
+	/* An index beyond IntTabLen never reaches the table, even one whose
+	 * entry there remaps: cut the DTE to 2 entries, send index 2. */
+	assert_int_equal(amdvi_irte_set(&u, t, 2, 0x44, 1), 0);
+	assert_int_equal(amdvi_dte_set_intr(&u, 0x100, amd_dte_intr(t->phys, 1)), 0);
+	assert_int_equal(deliver(0x100, 2, &v, &d), 0);
+	assert_int_equal(amdvi_dte_set_intr(&u, 0x100, amd_dte_intr(t->phys, AMDVI_IRT_LOG2)), 0);
+	assert_int_equal(deliver(0x100, 2, &v, &d), 1);
+	assert_int_equal(amdvi_event_take(&u, &(struct amdvi_event){ 0 }), 1);	/* its fault */
 	assert_int_equal(amdvi_irte_clear(&u, t, (uint32_t)i), 0);
 	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 0);
 	assert_int_equal(u.waits, m.waits);
@@ -484,6 +502,84 @@ static void all_ones_after_bring_up(void **state)
 	assert_int_equal(amdvi_event_take(&u, &e), 0);
 }
 
+/* An affinity move of a masked entry keeps it masked (Linux's
+ * irte_set_affinity changes only vector and destination). */
+static void masked_entry_stays_masked_when_moved(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	for (int ga = 0; ga < 2; ga++) {
+		up(EFR_QEMU_XT, ga, ga);
+		t = amdvi_table_get(&u, &devid, 1);
+		assert_int_equal(amdvi_irte_set(&u, t, 3, 0x41, 0), 0);
+		assert_int_equal(amdvi_irte_enable(&u, t, 3, 0), 0);
+		assert_int_equal(amdvi_irte_set(&u, t, 3, 0x42, 1), 0);	/* moved while masked */
+		assert_int_equal(deliver(devid, 3, &v, &d), 0);
+		assert_int_equal(amdvi_irte_enable(&u, t, 3, 1), 0);
+		assert_int_equal(deliver(devid, 3, &v, &d), 1);
+		assert_int_equal(v, 0x42);
+		assert_int_equal(d, 1);
+	}
+}
+
+/* 300 faults into a 256-entry log nobody drains: it overflows and stops;
+ * the next take restarts it, and new faults are logged again. */
+static void event_log_overflow_restarts(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_event e;
+	uint32_t taken = 0;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	(void)amdvi_table_get(&u, &devid, 1);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(deliver(devid, 9, &v, &d), 0);	/* RemapEn clear: logged */
+	assert_int_equal(m.overflows, 1);	/* then stopped: the rest are lost */
+	while (amdvi_event_take(&u, &e))
+		taken++;
+	assert_int_equal(taken, AMDVI_EVT_ENTRIES - 1);
+	assert_int_equal(u.evt_overflows, 1);
+	assert_true(reg(AMDVI_STATUS) & AMDVI_ST_EVT_RUN);
+	assert_false(reg(AMDVI_STATUS) & AMDVI_ST_EVT_OVERFLOW);
+	assert_int_equal(deliver(devid, 9, &v, &d), 0);
+	assert_int_equal(amdvi_event_take(&u, &e), 1);
+	assert_int_equal(e.code, AMDVI_EVT_IO_PAGE_FAULT);
+}
+
+/* Two functions behind one alias: the second one's own DeviceID joins the
+ * table the first created, and its DTE points there too. */
+static void alias_table_shared_and_joined(void **state)
+{
+	const uint16_t first[] = { 0x100, 0x118 }, second[] = { 0x100, 0x119 };
+	struct amdvi_table *t;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	t = amdvi_table_get(&u, first, 2);
+	assert_ptr_equal(amdvi_table_get(&u, second, 2), t);
+	assert_int_equal(t->ndevids, 3);
+	assert_int_equal(amdvi_dte_intr_of(&u, 0x119), amd_dte_intr(t->phys, AMDVI_IRT_LOG2));
+	/* Beyond the device table, or before enable: refused with the reason. */
+	{
+		const uint16_t far[] = { 0x100, DEVIDS };
+
+		assert_null(amdvi_table_get(&u, far, 2));
+		assert_non_null(strstr(u.error, "beyond the device table"));
+	}
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_null(amdvi_table_get(&u, first, 2));
+	assert_non_null(strstr(u.error, "before the IOMMU is enabled"));
+}
+
 static void completion_interrupt(void **state)
 {
 	(void)state;
@@ -542,6 +638,9 @@ int main(void)
 		cmocka_unit_test(full_buffer_never_overrun),
 		cmocka_unit_test(all_ones_after_bring_up),
 		cmocka_unit_test(completion_interrupt),
+		cmocka_unit_test(masked_entry_stays_masked_when_moved),
+		cmocka_unit_test(event_log_overflow_restarts),
+		cmocka_unit_test(alias_table_shared_and_joined),
 		cmocka_unit_test(tables_run_out_cleanly),
 	};
 

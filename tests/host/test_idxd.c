@@ -44,6 +44,7 @@ static struct model {
 	uint64_t clock;
 	uint32_t cmds[32], ncmds;
 	int handles;			/* GENCAP.CMD_CAP with REQUEST_INT_HANDLE (a virtual device) */
+	uint32_t msix_messages;
 	int16_t slot_of[4096];		/* a requested handle's IMS slot, -1 none */
 } m;
 
@@ -301,8 +302,11 @@ static void submit(void *ctx, uint32_t portal, const struct idxd_desc *d)
 		}
 		if (d->flags_opcode & IDXD_FLAG_CRAV)
 			record[0] = IDXD_COMP_SUCCESS;	/* the record before the interrupt */
-		if (d->flags_opcode & IDXD_FLAG_RCI)
+		if ((d->flags_opcode & IDXD_FLAG_RCI) &&
+		    (portal % IDXD_PORTAL_STRIDE) >= IDXD_PORTAL_IMS)
 			raise((uint32_t)slot);
+		else if (d->flags_opcode & IDXD_FLAG_RCI)
+			m.msix_messages++;	/* an MSI-X vector's: not the IMS's */
 	}
 }
 
@@ -400,6 +404,13 @@ static void command_errors_are_named(void **state)
 	assert_non_null(strstr(d.error, "ENABLE_WQ: device not enabled (0x20)"));
 	assert_int_equal(idxd_command(&d, 0x1f, 0, 0), -EIO);
 	assert_non_null(strstr(d.error, "invalid command (0x1)"));
+	/* A configuration the device does not let software write. */
+	s64(IDXD_GENCAP, g64(IDXD_GENCAP) & ~IDXD_GENCAP_CONFIG);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	assert_int_equal(idxd_enable(&d, 1), -ENOTSUP);
+	assert_non_null(strstr(d.error, "configuration not writable"));
+	s64(IDXD_GENCAP, g64(IDXD_GENCAP) | IDXD_GENCAP_CONFIG);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
 	/* Too many WQs, or portals BAR2 cannot hold. */
 	assert_int_equal(idxd_enable(&d, 9), -EINVAL);
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, 2 * IDXD_PORTAL_STRIDE), 0);
@@ -414,7 +425,7 @@ static void deaf_device_is_bounded(void **state)
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
 	m.deaf = 1;
 	assert_int_equal(idxd_takeover(&d), -ETIMEDOUT);
-	assert_non_null(strstr(d.error, "RESET_DEVICE: CMDSTS still active after 100 ms"));
+	assert_non_null(strstr(d.error, "RESET_DEVICE: CMDSTS still active after 1000 ms"));
 	assert_true(m.clock <= IDXD_POLL_US + 5000);	/* two waits, the second one bounded */
 	/* The next command waits for the stuck one, bounded too. */
 	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_DEVICE, 0, 0), -ETIMEDOUT);
@@ -490,6 +501,10 @@ static void noop_raises_the_ims_message(void **state)
 	assert_int_equal(m.nsink, 1);
 	assert_int_equal(m.sink[0].addr, 0xfee00000);
 	assert_int_equal(m.sink[0].data, 0x41);
+	/* The same handle through the MSI-X portal is MSI-X vector 5's. */
+	assert_int_equal(idxd_submit(&d, 1, 0, &desc), 0);
+	assert_int_equal(m.nsink, 1);
+	assert_int_equal(m.msix_messages, 1);
 	/* DRAIN where OPCAP lacks NOOP. */
 	s64(IDXD_OPCAP, 0x4);
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);

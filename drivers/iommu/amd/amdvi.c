@@ -276,13 +276,43 @@ static struct amdvi_table *table_of(struct amdvi_unit *u, uint16_t devid)
 	return 0;
 }
 
+/* Point DeviceIDs the table lacks at it. */
+static int table_join(struct amdvi_unit *u, struct amdvi_table *t, const uint16_t *devids,
+		      uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct amdvi_table *other = table_of(u, devids[i]);
+
+		if (other == t)
+			continue;
+		if (other)
+			return fail(u, -EEXIST, "an alias already has another interrupt table");
+		if (t->ndevids == AMDVI_TABLE_DEVIDS)
+			return fail(u, -ENOSPC, "too many DeviceIDs for one interrupt table");
+		t->devids[t->ndevids++] = devids[i];
+		if (amdvi_dte_set_intr(u, devids[i], amd_dte_intr(t->phys, AMDVI_IRT_LOG2)))
+			return -EIO;
+	}
+	return 0;
+}
+
 struct amdvi_table *amdvi_table_get(struct amdvi_unit *u, const uint16_t *devids, uint32_t n)
 {
-	struct amdvi_table *t = table_of(u, devids[0]);
+	struct amdvi_table *t;
 	uint32_t bytes = AMDVI_IRT_ENTRIES * (u->ga ? 16 : 4);
 
-	if (t)
-		return t;
+	if (!(u->ctl & AMDVI_CTL_IOMMU_EN)) {
+		fail(u, -EINVAL, "interrupt table asked for before the IOMMU is enabled");
+		return 0;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (devids[i] >= u->ndte) {
+			fail(u, -ERANGE, "DeviceID beyond the device table");
+			return 0;
+		}
+	}
+	if ((t = table_of(u, devids[0])))
+		return table_join(u, t, devids, n) ? 0 : t;
 	if (n > AMDVI_TABLE_DEVIDS || u->ntables == AMDVI_TABLES_MAX) {
 		fail(u, -ENOSPC, "out of interrupt tables");
 		return 0;
@@ -363,20 +393,31 @@ static void ga_write(volatile struct amd_irte_ga *p, struct amd_irte_ga n)
 	p->lo = n.lo;
 }
 
+static int is_masked(const struct amdvi_table *t, uint32_t index)
+{
+	return (t->masked[index / 64] >> (index % 64)) & 1;
+}
+
 int amdvi_irte_set(struct amdvi_unit *u, struct amdvi_table *t, uint32_t index, uint8_t vector,
 		   uint32_t apic_id)
 {
 	if (index >= AMDVI_IRT_ENTRIES)
 		return fail(u, -ERANGE, "IRTE index beyond the table");
 	if (u->ga) {
+		struct amd_irte_ga e = amd_irte_ga(vector, apic_id);
+
 		if (apic_id > 0xff && !u->xt)
 			return fail(u, -ERANGE, "an APIC ID above 255 without XTEn");
-		ga_write(&((volatile struct amd_irte_ga *)t->entries)[index], amd_irte_ga(vector, apic_id));
+		if (is_masked(t, index))
+			e.lo &= ~(uint64_t)AMD_IRTE_REMAP_EN;
+		ga_write(&((volatile struct amd_irte_ga *)t->entries)[index], e);
 	} else {
 		uint32_t e = amd_irte32(vector, apic_id);
 
 		if (!e)
 			return fail(u, -ERANGE, "an APIC ID above 255 in a 32-bit IRTE");
+		if (is_masked(t, index))
+			e &= ~AMD_IRTE_REMAP_EN;
 		((volatile uint32_t *)t->entries)[index] = e;
 	}
 	return invalidate_table(u, t);
@@ -389,6 +430,10 @@ int amdvi_irte_enable(struct amdvi_unit *u, struct amdvi_table *t, uint32_t inde
 
 	if (index >= AMDVI_IRT_ENTRIES)
 		return fail(u, -ERANGE, "IRTE index beyond the table");
+	if (on)
+		t->masked[index / 64] &= ~(1ull << (index % 64));
+	else
+		t->masked[index / 64] |= 1ull << (index % 64);
 	/* RemapEn is in the low qword (dword): one store changes only it. */
 	if (u->ga)
 		*lo = on ? *lo | AMD_IRTE_REMAP_EN : *lo & ~(uint64_t)AMD_IRTE_REMAP_EN;
@@ -403,6 +448,7 @@ int amdvi_irte_clear(struct amdvi_unit *u, struct amdvi_table *t, uint32_t index
 
 	if (index >= AMDVI_IRT_ENTRIES)
 		return fail(u, -ERANGE, "IRTE index beyond the table");
+	t->masked[index / 64] &= ~(1ull << (index % 64));
 	if (!u->ga) {
 		((volatile uint32_t *)t->entries)[index] = 0;
 		return invalidate_table(u, t);
@@ -411,9 +457,10 @@ int amdvi_irte_clear(struct amdvi_unit *u, struct amdvi_table *t, uint32_t index
 	 * free_intremap_entry). */
 	if ((e = amdvi_irte_enable(u, t, index, 0)))
 		return e;
+	t->masked[index / 64] &= ~(1ull << (index % 64));
 	((volatile struct amd_irte_ga *)t->entries)[index].hi = 0;
 	((volatile struct amd_irte_ga *)t->entries)[index].lo = 0;
-	return 0;
+	return invalidate_table(u, t);
 }
 
 int amdvi_irte_get(const struct amdvi_unit *u, const struct amdvi_table *t, uint32_t index,
@@ -429,21 +476,41 @@ int amdvi_irte_get(const struct amdvi_unit *u, const struct amdvi_table *t, uint
 
 /* --- event log ----------------------------------------------------------- */
 
+/* After an overflow the IOMMU writes no entry until the log is restarted:
+ * EventLogEn and EventIntEn off, the overflow cleared, both on again
+ * (Linux's amd_iommu_restart_log, which leaves a log still running). */
+static void event_log_restart(struct amdvi_unit *u)
+{
+	uint64_t on = u->ctl & (AMDVI_CTL_EVTLOG_EN | AMDVI_CTL_EVTINT_EN);
+	uint64_t st = rd(u, AMDVI_STATUS);
+
+	if (!(st & AMDVI_ST_EVT_OVERFLOW) || (st & AMDVI_ST_EVT_RUN))
+		return;
+	u->evt_overflows++;
+	control(u, on, 0);
+	wr(u, AMDVI_STATUS, AMDVI_ST_EVT_OVERFLOW);
+	control(u, on, 1);
+}
+
 int amdvi_event_take(struct amdvi_unit *u, struct amdvi_event *e)
 {
 	uint32_t tail = (uint32_t)((rd(u, AMDVI_EVT_TAIL) & AMDVI_PTR_MASK) >> 4);
 	volatile uint64_t *q;
 
+	event_log_restart(u);
 	if (tail == u->evt_head || tail >= AMDVI_EVT_ENTRIES)
 		return 0;
 	q = &u->evt[u->evt_head * 2];
+	if (!(q[0] >> 60))
+		return 0;	/* not written yet: the next call sees it */
 	e->devid = (uint16_t)q[0];
 	e->flags = (uint16_t)((q[0] >> 48) & 0xfff);
 	e->code = (uint8_t)(q[0] >> 60);
 	e->address = q[1];
+	q[0] = q[1] = 0;
 	u->evt_head = (u->evt_head + 1) % AMDVI_EVT_ENTRIES;
 	wr(u, AMDVI_EVT_HEAD, (uint64_t)u->evt_head << 4);
-	wr(u, AMDVI_STATUS, AMDVI_ST_EVT_INT | AMDVI_ST_EVT_OVERFLOW);
+	wr(u, AMDVI_STATUS, AMDVI_ST_EVT_INT);
 	return 1;
 }
 

@@ -89,6 +89,7 @@ struct amdvi_table {
 	void *entries;			/* uint32_t[512], or amd_irte_ga[512] with GA */
 	uint64_t phys;
 	uint64_t used[AMDVI_IRT_ENTRIES / 64];
+	uint64_t masked[AMDVI_IRT_ENTRIES / 64];	/* RemapEn kept clear (amdvi_irte_enable) */
 };
 
 struct amdvi_unit {
@@ -113,6 +114,7 @@ struct amdvi_unit {
 	uint32_t ntables;
 	uint64_t invalidations;		/* INVALIDATE_* commands issued */
 	uint64_t waits;			/* COMPLETION_WAITs completed */
+	uint64_t evt_overflows;		/* event log overflows: the log restarted */
 	/* What the unit was left with by whoever ran before (amdvi_takeover). */
 	uint64_t found_ctl, found_status;
 	char error[112];
@@ -146,16 +148,20 @@ uint64_t amdvi_dte_intr_of(const struct amdvi_unit *u, uint16_t devid);
 
 /* The table of `devids[0]` (the DeviceID the IOMMU sees), created on first
  * use: zeroed entries, then the DTE of every DeviceID in `devids` pointed
- * at it (IV, IntTabLen 9, IntCtl 2) and invalidated. NULL with u->error
- * when out of tables or memory, or when a DTE write fails. */
+ * at it (IV, IntTabLen 9, IntCtl 2) and invalidated; a later caller's
+ * DeviceIDs the table lacks are added and pointed at it too (Linux's
+ * alloc_irq_table). NULL with u->error before amdvi_enable, for a DeviceID
+ * beyond the device table, when out of tables or memory, or when a DTE
+ * write fails. */
 struct amdvi_table *amdvi_table_get(struct amdvi_unit *u, const uint16_t *devids, uint32_t n);
 int amdvi_irte_alloc(struct amdvi_table *t);	/* index, or -ENOSPC */
 void amdvi_irte_free(struct amdvi_table *t, uint32_t index);
 /* Remap `index` to vector on apic_id: written the careful way (a 128-bit
  * entry not in use: high qword, barrier, low qword; one in use: one
  * CMPXCHG16B), then INVALIDATE_INTERRUPT_TABLE for each of the table's
- * DeviceIDs and a COMPLETION_WAIT. -ERANGE for an APIC ID the format
- * cannot hold. */
+ * DeviceIDs and a COMPLETION_WAIT. An entry masked with amdvi_irte_enable
+ * stays masked (an affinity move does not unmask it). -ERANGE for an APIC
+ * ID the format cannot hold. */
 int amdvi_irte_set(struct amdvi_unit *u, struct amdvi_table *t, uint32_t index, uint8_t vector,
 		   uint32_t apic_id) MUST_CHECK;
 /* RemapEn off (masked: the message is aborted, and logged unless
@@ -199,7 +205,11 @@ struct amdvi_event {
 	uint16_t flags;
 	uint64_t address;
 };
-/* Take the next event (head advanced): 1, or 0 when the log is empty. */
+/* Take the next event (head advanced, the entry zeroed): 1, or 0 when the
+ * log is empty or the entry at the head is not written yet (its code 0:
+ * the tail can move before the entry lands, as Linux's iommu_print_event
+ * allows for). An overflow is counted (evt_overflows) and the log
+ * restarted as Linux's amd_iommu_restart_log does. */
 int amdvi_event_take(struct amdvi_unit *u, struct amdvi_event *e);
 /* "IO_PAGE_FAULT", ... ; "unknown" for a code not defined. */
 const char *amdvi_event_name(uint8_t code);

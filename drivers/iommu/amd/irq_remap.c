@@ -79,10 +79,13 @@ uint32_t amd_ir_devids(const struct pci_dev *pci, struct amd_ir_unit **u, uint16
 		return 0;
 	*u = unit;
 	devids[n++] = alias;
-	if (rid != alias)
+	/* The function's own ID, and the one the topology gives where the
+	 * IVRS did not alias a PCIe-to-PCI bridge; not beyond the device
+	 * table (sized from the IVRS): such an ID is not this IOMMU's. */
+	if (rid != alias && rid < unit->hw.ndte)
 		devids[n++] = rid;
-	if (req != alias && req != rid)
-		devids[n++] = req;	/* a PCIe-to-PCI bridge the IVRS did not alias */
+	if (req != alias && req != rid && req < unit->hw.ndte)
+		devids[n++] = req;
 	return n;
 }
 
@@ -447,11 +450,11 @@ int amd_ir_set_remapping(struct amd_ir_unit *u, int on)
 
 int amd_ir_handover(struct amd_ir_unit *u)
 {
-	int xt = u->hw.xt, e = amdvi_takeover(&u->hw);
+	int xt = u->hw.xt, was_on = u->ir_on, e = amdvi_takeover(&u->hw);
 
 	if (!e)
 		e = amdvi_enable(&u->hw, xt, xt);
-	u->ir_on = !e;
+	u->ir_on = was_on && !e;	/* the DTEs say whether it remaps, as before */
 	if (!e && u->event_dev.domain)
 		amdvi_set_comwait_int(&u->hw, 1);
 	return e;
