@@ -205,49 +205,20 @@ static void vtd_remapping_cost_ratio(struct test_ctx *t)
 		rt_cost_ratios(t, remapping, u);
 }
 
+static void vtd_faults(struct test_ctx *t, void *unit)
+{
+	struct vtd_fault f;
+
+	while (ir_fault_take(unit, &f))
+		t_yaml(t, "fault: {reason: 0x%x, sid: 0x%x, index: %u}", f.reason, f.sid, f.index);
+}
+
 static void vtd_mask_source_vs_irte(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct irq_source *s = rt_maskable_source();
-	uint32_t n = 500, bad = 0;
-	struct series *ms = t_series(t), *mi = t_series(t);
-	struct irq_desc *irq;
-	struct vtd_fault f;
-	int held_src, held_irte;
 
-	if (!u)
-		return;
-	if (!s) {
-		t_skip(t, "no source that masks at the source (igb or e1000e MSI-X)");
-		return;
-	}
-	if (!t_check(t, ms && mi && msi_alloc_irqs(s->dev, 0, 1, 0, &irq) == 0, "setup"))
-		return;
-	irq_request(irq, rt_on_src, s);
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t t0 = rdtsc();
-
-		bad += irq_mask(irq) != 0;
-		bad += irq_unmask(irq) != 0;
-		series_add(ms, (int64_t)(rdtsc() - t0));
-		t0 = rdtsc();
-		bad += ir_irte_mask(irq, 1) != 0;
-		bad += ir_irte_mask(irq, 0) != 0;
-		series_add(mi, (int64_t)(rdtsc() - t0));
-	}
-	held_src = rt_masked_trigger(s, irq, 0);
-	held_irte = rt_masked_trigger(s, irq, 1);
-	while (ir_fault_take(u, &f))
-		t_yaml(t, "fault: {reason: 0x%x, sid: 0x%x, index: %u}", f.reason, f.sid, f.index);
-	msi_free_irqs(&irq, 1);
-	t_yaml(t, "source: %s", s->name);
-	t_yaml(t, "trigger_while_source_masked: %s", rt_held_name(held_src));
-	t_yaml(t, "trigger_while_irte_masked: %s", rt_held_name(held_irte));
-	t_latency(t, "source_mask_unmask", ms, NULL);
-	t_latency(t, "irte_mask_unmask", mi, NULL);
-	t_check(t, bad == 0, "%u mask or unmask calls failed", bad);
-	t_check(t, held_src == 1, "a message raised while masked at the source was not held");
-	t_check(t, held_irte >= 0, "a message got through a non-present IRTE");
+	if (u)
+		rt_mask_source_vs_irte(t, "a non-present IRTE", vtd_faults, u);
 }
 
 /* --- security: messages that must not reach the victim ----------------- */

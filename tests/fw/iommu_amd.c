@@ -248,48 +248,20 @@ void amd_remapping_cost_ratio(struct test_ctx *t)
 		rt_cost_ratios(t, remapping, u);
 }
 
+static void amd_events(struct test_ctx *t, void *unit)
+{
+	uint32_t n = 0;
+
+	events(t, unit, 0, 0, &n);
+	t_yaml(t, "events: %u", n);
+}
+
 void amd_mask_source_vs_irte(struct test_ctx *t)
 {
 	struct amd_ir_unit *u = unit_or_skip(t);
-	struct irq_source *s = rt_maskable_source();
-	struct series *ms = t_series(t), *mi = t_series(t);
-	uint32_t n = 500, bad = 0, nev = 0;
-	struct irq_desc *irq;
-	int held_src, held_irte;
 
-	if (!u)
-		return;
-	if (!s) {
-		t_skip(t, "no source that masks at the source (igb or e1000e MSI-X)");
-		return;
-	}
-	if (!t_check(t, ms && mi && msi_alloc_irqs(s->dev, 0, 1, 0, &irq) == 0, "setup"))
-		return;
-	irq_request(irq, rt_on_src, s);
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t t0 = rdtsc();
-
-		bad += irq_mask(irq) != 0;
-		bad += irq_unmask(irq) != 0;
-		series_add(ms, (int64_t)(rdtsc() - t0));
-		t0 = rdtsc();
-		bad += amd_ir_irte_mask(irq, 1) != 0;
-		bad += amd_ir_irte_mask(irq, 0) != 0;
-		series_add(mi, (int64_t)(rdtsc() - t0));
-	}
-	held_src = rt_masked_trigger(s, irq, 0);
-	held_irte = rt_masked_trigger(s, irq, 1);
-	events(t, u, 0, 0, &nev);
-	msi_free_irqs(&irq, 1);
-	t_yaml(t, "source: %s", s->name);
-	t_yaml(t, "trigger_while_source_masked: %s", rt_held_name(held_src));
-	t_yaml(t, "trigger_while_irte_masked: %s  # RemapEn clear", rt_held_name(held_irte));
-	t_yaml(t, "events: %u", nev);
-	t_latency(t, "source_mask_unmask", ms, NULL);
-	t_latency(t, "irte_mask_unmask", mi, NULL);
-	t_check(t, bad == 0, "%u mask or unmask calls failed", bad);
-	t_check(t, held_src == 1, "a message raised while masked at the source was not held");
-	t_check(t, held_irte >= 0, "a message got through an IRTE with RemapEn clear");
+	if (u)
+		rt_mask_source_vs_irte(t, "an IRTE with RemapEn clear", amd_events, u);
 }
 
 /* --- security: messages that must not reach the victim ----------------- */

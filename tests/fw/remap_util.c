@@ -8,6 +8,7 @@
 #include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/misc/edu.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
 #include "lib/errno.h"
@@ -173,6 +174,47 @@ int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte)
 		return -2;
 	(void)wait_ms(rt_src_hits != h, QUIET_MS);
 	return rt_src_hits != h;
+}
+
+void rt_mask_source_vs_irte(struct test_ctx *t, const char *irte_off,
+			    void (*drain)(struct test_ctx *t, void *unit), void *unit)
+{
+	struct irq_source *s = rt_maskable_source();
+	struct series *ms = t_series(t), *mi = t_series(t);
+	uint32_t n = 500, bad = 0;
+	struct irq_desc *irq;
+	int held_src, held_irte;
+
+	if (!s) {
+		t_skip(t, "no source that masks at the source (igb or e1000e MSI-X)");
+		return;
+	}
+	if (!t_check(t, ms && mi && msi_alloc_irqs(s->dev, 0, 1, 0, &irq) == 0, "setup"))
+		return;
+	irq_request(irq, rt_on_src, s);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t t0 = rdtsc();
+
+		bad += irq_mask(irq) != 0;
+		bad += irq_unmask(irq) != 0;
+		series_add(ms, (int64_t)(rdtsc() - t0));
+		t0 = rdtsc();
+		bad += mask(irq, 1, 1) != 0;
+		bad += mask(irq, 1, 0) != 0;
+		series_add(mi, (int64_t)(rdtsc() - t0));
+	}
+	held_src = rt_masked_trigger(s, irq, 0);
+	held_irte = rt_masked_trigger(s, irq, 1);
+	drain(t, unit);
+	msi_free_irqs(&irq, 1);
+	t_yaml(t, "source: %s", s->name);
+	t_yaml(t, "trigger_while_source_masked: %s", rt_held_name(held_src));
+	t_yaml(t, "trigger_while_irte_masked: %s  # %s", rt_held_name(held_irte), irte_off);
+	t_latency(t, "source_mask_unmask", ms, NULL);
+	t_latency(t, "irte_mask_unmask", mi, NULL);
+	t_check(t, bad == 0, "%u mask or unmask calls failed", bad);
+	t_check(t, held_src == 1, "a message raised while masked at the source was not held");
+	t_check(t, held_irte >= 0, "a message got through %s", irte_off);
 }
 
 const char *rt_held_name(int held)

@@ -49,5 +49,11 @@ void rt_on_src(uint64_t tsc_now, void *arg);
  * (un)masking failed; and that as a word. */
 int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte);
 const char *rt_held_name(int held);
+/* Masking at the source against at the IRTE on the igb or e1000e: 500
+ * (un)mask pairs of each timed, a trigger while masked each way; `drain`
+ * reports what the unit logged before the interrupt is freed; irte_off
+ * names the masked IRTE ("a non-present IRTE"). */
+void rt_mask_source_vs_irte(struct test_ctx *t, const char *irte_off,
+			    void (*drain)(struct test_ctx *t, void *unit), void *unit);
 
 #endif
