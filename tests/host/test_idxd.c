@@ -404,6 +404,17 @@ static void command_errors_are_named(void **state)
 	assert_non_null(strstr(d.error, "ENABLE_WQ: device not enabled (0x20)"));
 	assert_int_equal(idxd_command(&d, 0x1f, 0, 0), -EIO);
 	assert_non_null(strstr(d.error, "invalid command (0x1)"));
+	/* Group refusals: a group with WQs and no engine, a WQ in two groups. */
+	seed(&dsa);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	s64(GRPCFG, 1);
+	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_DEVICE, 0, 0), -EIO);
+	assert_non_null(strstr(d.error, "group configuration error 3 (0x17)"));
+	s64(GRPCFG + 32, 1);
+	s64(GRPCFG + 64, 1);
+	s64(GRPCFG + 64 + 32, 2);
+	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_DEVICE, 0, 0), -EIO);
+	assert_non_null(strstr(d.error, "group configuration error 2 (0x16)"));
 	/* A configuration the device does not let software write. */
 	s64(IDXD_GENCAP, g64(IDXD_GENCAP) & ~IDXD_GENCAP_CONFIG);
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
@@ -416,6 +427,37 @@ static void command_errors_are_named(void **state)
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, 2 * IDXD_PORTAL_STRIDE), 0);
 	assert_int_equal(idxd_enable(&d, 4), -EINVAL);
 	assert_non_null(strstr(d.error, "BAR2"));
+}
+
+/* ENABLE_WQ's refusals, each named as the device reports it: already
+ * enabled, size 0, priority 0, shared mode, PASID on; and a WQ index the
+ * device does not have. */
+static void wq_errors_are_named(void **state)
+{
+	static const struct { uint32_t dw, clear, set, err; const char *name; } cases[] = {
+		{ IDXD_WQCFG_SIZE, 0xffff, 0, 0x22, "WQ size error (0x22)" },
+		{ IDXD_WQCFG_MODE, IDXD_WQCFG_PRIORITY(0xf), 0, 0x23, "WQ priority error (0x23)" },
+		{ IDXD_WQCFG_MODE, IDXD_WQCFG_DEDICATED, 0, 0x24, "WQ mode error (0x24)" },
+		{ IDXD_WQCFG_MODE, 0, IDXD_WQCFG_PASID_EN, 0x26, "WQ PASID enable error (0x26)" },
+	};
+
+	(void)state;
+	up(&dsa, 1);
+	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_WQ, 0, 0), -EIO);
+	assert_non_null(strstr(d.error, "ENABLE_WQ: WQ already enabled (0x21)"));
+	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_WQ, 200, 0), -EIO);
+	assert_non_null(strstr(d.error, "invalid WQ index (0x2)"));
+	for (uint32_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t off = wq(1, cases[i].dw);
+
+		s32(off, (g32(wq(0, cases[i].dw)) & ~cases[i].clear) | cases[i].set);
+		if (cases[i].dw != IDXD_WQCFG_SIZE)
+			s32(wq(1, IDXD_WQCFG_SIZE), 16);
+		assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_WQ, 1, 0), -EIO);
+		assert_int_equal(IDXD_CMDSTS_ERR(d.last_cmdsts), cases[i].err);
+		assert_non_null(strstr(d.error, cases[i].name));
+		memset(m.bar0 + wq(1, 0), 0, 32);
+	}
 }
 
 static void deaf_device_is_bounded(void **state)
@@ -722,6 +764,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(spr_dsa_and_iaa_come_up),
 		cmocka_unit_test(command_errors_are_named),
+		cmocka_unit_test(wq_errors_are_named),
 		cmocka_unit_test(deaf_device_is_bounded),
 		cmocka_unit_test(left_enabled_or_halted),
 		cmocka_unit_test(bad_capabilities),
