@@ -139,6 +139,21 @@ static inline void cache_flush_range(const void *p, unsigned long n)
 	asm volatile("mfence" ::: "memory");
 }
 
+/* Replace the 16 bytes at p (16-byte aligned) in one access: LOCK
+ * CMPXCHG16B until it takes (SDM Vol. 2A, CMPXCHG8B/CMPXCHG16B; every
+ * x86-64 CPU msilab runs on has it, CPUID.1:ECX[13]). For a table entry
+ * the hardware may read while it changes (Linux's __modify_irte_ga). */
+static inline void store128(volatile void *p, uint64_t lo, uint64_t hi)
+{
+	volatile uint64_t *q = p;
+	uint64_t old_lo = q[0], old_hi = q[1];
+
+	asm volatile("1: lock cmpxchg16b %0\n\tjnz 1b"
+		     : "+m"(*(volatile __int128 *)p), "+a"(old_lo), "+d"(old_hi)
+		     : "b"(lo), "c"(hi)
+		     : "memory", "cc");
+}
+
 /* A pointer to a fixed physical address (identity mapped), hidden from the
  * compiler's object-bounds reasoning. */
 static inline void *phys_ptr(uint64_t addr)

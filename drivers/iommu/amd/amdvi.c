@@ -369,22 +369,10 @@ static int invalidate_table(struct amdvi_unit *u, const struct amdvi_table *t)
 	return amdvi_sync(u);
 }
 
-/* Replace a 128-bit entry in one access (CMPXCHG16B, as Linux's
- * __modify_irte_ga): the IOMMU never reads half of each. */
-static void ga_replace(volatile struct amd_irte_ga *p, struct amd_irte_ga n)
-{
-	uint64_t lo = p->lo, hi = p->hi;
-
-	asm volatile("1: lock cmpxchg16b %0\n\tjnz 1b"
-		     : "+m"(*p), "+a"(lo), "+d"(hi)
-		     : "b"(n.lo), "c"(n.hi)
-		     : "memory", "cc");
-}
-
 static void ga_write(volatile struct amd_irte_ga *p, struct amd_irte_ga n)
 {
 	if (p->lo & AMD_IRTE_REMAP_EN) {
-		ga_replace(p, n);
+		store128(p, n.lo, n.hi);	/* in use: the IOMMU never reads half of each */
 		return;
 	}
 	/* Not in use: the high qword, then the low one that enables it. */

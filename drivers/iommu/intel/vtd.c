@@ -276,11 +276,17 @@ int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
 {
 	volatile uint64_t *p = (volatile uint64_t *)&u->irt[index];
 
-	/* Upper half first, then the lower half with P: the entry is never
-	 * seen half old, half new as present (Jailhouse vtd_update_irte). */
-	p[1] = e.hi;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	p[0] = e.lo;
+	if (p[0] & IRTE_P) {
+		/* Present: replaced in one access (Linux's modify_irte uses
+		 * cmpxchg_double), never seen half old, half new. */
+		store128(p, e.lo, e.hi);
+	} else {
+		/* Not present: upper half first, then the lower half with P
+		 * (Jailhouse vtd_update_irte). */
+		p[1] = e.hi;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		p[0] = e.lo;
+	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	table_flush(u, &u->irt[index], sizeof(struct irte));	/* before the unit may read it */
 	return vtd_iec_invalidate(u, index);
