@@ -427,7 +427,7 @@ static void vtd_dma_msi_injection_blocked(struct test_ctx *t)
 static void vtd_requester_id_behind_bridge(struct test_ctx *t)
 {
 	struct ir_unit *u = unit_or_skip(t);
-	struct edu *d = 0, *e;
+	struct edu *d;
 	struct irq_desc *irq;
 	struct vtd_fault f = { 0 };
 	uint64_t h;
@@ -435,14 +435,8 @@ static void vtd_requester_id_behind_bridge(struct test_ctx *t)
 
 	if (!u)
 		return;
-	for (uint32_t i = 0; !d && edu_get(i, &e) != -ENODEV; i++)
-		if (!e->status && pci_requester_id(e->pci) != pci_rid(e->pci))
-			d = e;
-	if (!d) {
-		t_skip(t, "no edu behind a PCIe-to-PCI bridge (QEMU: -device pcie-pci-bridge,id=pb "
-		       "-device edu,bus=pb,addr=3)");
+	if (!(d = rt_edu_behind_bridge(t)))
 		return;
-	}
 	if (!t_check(t, msi_alloc_irqs(&d->dev, 0, 1, 0, &irq) == 0, "interrupt"))
 		return;
 	irq_request(irq, rt_on_hit, d);

@@ -532,7 +532,7 @@ void amd_dma_msi_injection_blocked(struct test_ctx *t)
 void amd_requester_id_behind_bridge(struct test_ctx *t)
 {
 	struct amd_ir_unit *u = unit_or_skip(t), *cu;
-	struct edu *d = 0, *e;
+	struct edu *d;
 	struct irq_desc *irq;
 	struct remapped r;
 	uint16_t devids[3];
@@ -541,14 +541,8 @@ void amd_requester_id_behind_bridge(struct test_ctx *t)
 
 	if (!u)
 		return;
-	for (uint32_t i = 0; !d && edu_get(i, &e) != -ENODEV; i++)
-		if (!e->status && pci_requester_id(e->pci) != pci_rid(e->pci))
-			d = e;
-	if (!d) {
-		t_skip(t, "no edu behind a PCIe-to-PCI bridge (QEMU: -device pcie-pci-bridge,id=pb "
-		       "-device edu,bus=pb,addr=3)");
+	if (!(d = rt_edu_behind_bridge(t)))
 		return;
-	}
 	if (!t_check(t, msi_alloc_irqs(&d->dev, 0, 1, 0, &irq) == 0, "interrupt"))
 		return;
 	irq_request(irq, rt_on_hit, d);

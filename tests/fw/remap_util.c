@@ -8,6 +8,7 @@
 #include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/misc/edu.h"
+#include "drivers/pci/pci.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
 #include "arch/x86/tsc.h"
@@ -48,6 +49,18 @@ uint64_t rt_wait_hit(uint64_t before, uint64_t ms)
 void rt_quiet(void)
 {
 	delay_ms(QUIET_MS);
+}
+
+struct edu *rt_edu_behind_bridge(struct test_ctx *t)
+{
+	struct edu *e;
+
+	for (uint32_t i = 0; edu_get(i, &e) != -ENODEV; i++)
+		if (!e->status && pci_requester_id(e->pci) != pci_rid(e->pci))
+			return e;
+	t_skip(t, "no edu behind a PCIe-to-PCI bridge (QEMU: -device pcie-pci-bridge,id=pb "
+	       "-device edu,bus=pb,addr=3)");
+	return 0;
 }
 
 /* The generic measure_irq loop with the edu source's trigger. */

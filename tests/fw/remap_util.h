@@ -20,6 +20,9 @@ extern volatile uint32_t rt_hit_cpu;
 void rt_on_hit(uint64_t tsc_now, void *arg);
 /* The index-th edu, or NULL with the test skipped. */
 struct edu *rt_edu(struct test_ctx *t, uint32_t index);
+/* The first edu whose requests carry another requester ID than its own
+ * (below a PCIe-to-PCI bridge), or NULL with the test skipped. */
+struct edu *rt_edu_behind_bridge(struct test_ctx *t);
 /* Deliveries since `before`, waiting up to `ms` for the first. */
 uint64_t rt_wait_hit(uint64_t before, uint64_t ms);
 /* QUIET_MS for stray deliveries to come. */
