@@ -152,6 +152,28 @@ uint32_t irq_free_all(void)
 	return n;
 }
 
+uint32_t irq_domain_restore(struct irq_domain *dom)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < IRQ_DESCS_MAX; i++) {
+		struct irq_desc *desc = &descs[i];
+		struct irq_data *d = &desc->levels[0];
+		struct msi_msg msg;
+
+		if (!(desc->flags & IRQD_ACTIVATED) || d->domain != dom || !d->chip ||
+		    !d->chip->write_msi_msg || !d->chip->mask || !d->chip->unmask ||
+		    irq_data_compose_msg(d, &msg))
+			continue;
+		d->chip->mask(d);
+		d->chip->write_msi_msg(d, &msg);
+		if (!(desc->flags & IRQD_MASKED))
+			d->chip->unmask(d);
+		n++;
+	}
+	return n;
+}
+
 int irq_data_compose_msg(struct irq_data *d, struct msi_msg *msg)
 {
 	for (struct irq_data *p = d->parent; p; p = p->parent)

@@ -103,6 +103,12 @@ void irq_domain_deactivate(struct irq_desc *desc);
 /* Deactivate if needed and free top down. -EINVAL for a desc not allocated. */
 int irq_domain_free(struct irq_desc *desc);
 
+/* After the device behind device-level domain `dom` was reset: each of its
+ * active interrupts written to it again (masked, its message composed
+ * anew, unmasked unless irq_mask() holds it), as Linux's
+ * pci_restore_msi_state() does after a reset. Returns how many. */
+uint32_t irq_domain_restore(struct irq_domain *dom);
+
 /* Free every allocated interrupt (after an aborted test); returns how many. */
 uint32_t irq_free_all(void);
 

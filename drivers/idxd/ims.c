@@ -34,6 +34,13 @@ static const struct dev_msi_ops ims_ops = {
 	.write_msg = ims_write, .mask = ims_mask, .unmask = ims_unmask, .atomic_write = 0,
 };
 
+uint32_t idxd_ims_restore(struct idxd_ims *ims)
+{
+	for (uint32_t s = 0; s < ims->hw->ims_size; s++)
+		idxd_ims_mask(ims->hw, s, 1);
+	return ims->dev.domain ? irq_domain_restore(ims->dev.domain) : 0;
+}
+
 int idxd_ims_domain_create(struct idxd_ims *ims, struct idxd *hw, struct msi_device physical,
 			   uint32_t nwqs)
 {

@@ -23,4 +23,10 @@ struct idxd_ims {
 int idxd_ims_domain_create(struct idxd_ims *ims, struct idxd *hw, struct msi_device physical,
 			   uint32_t nwqs) MUST_CHECK;
 
+/* After a device reset (a halt recovered): what the IMS holds then is
+ * not documented, so every entry is masked again and each slot in use
+ * gets its message and mask state back from the hierarchy. Returns how
+ * many slots were in use. */
+uint32_t idxd_ims_restore(struct idxd_ims *ims);
+
 #endif

@@ -130,10 +130,13 @@ uint32_t idxd_errors_check(struct idxd_instance *x, void (*report)(const char *t
 		  x->misc_causes);
 	report(text, arg);
 	x->up = !idxd_takeover(&x->hw) && !idxd_enable(&x->hw, x->nwqs);
-	if (!x->up) {
+	if (!x->up)
 		ksnprintf(text, sizeof(text), "not brought back up: %s", x->hw.error);
-		report(text, arg);
-	}
+	else	/* what a reset leaves in the IMS and the MSI-X table is not documented */
+		ksnprintf(text, sizeof(text), "brought back up; rewritten: %u IMS slots in use, "
+			  "%u MSI-X vectors", x->ims.hw ? idxd_ims_restore(&x->ims) : 0,
+			  x->msix.domain ? irq_domain_restore(x->msix.domain) : 0);
+	report(text, arg);
 	return n + 1;
 }
 

@@ -157,8 +157,13 @@ TEST(pci, msi_message_roundtrip)
 		if (!t_check(t, e == 0, "%s MSI-X table unusable", bdf))
 			continue;
 		for (uint32_t v = 0; v < x.nvec; v++) {
-			int was = pci_msix_masked(&x, v);
+			int was = pci_msix_masked(&x, v), pending = pci_msix_pending(&x, v);
 
+			/* A masked entry's pending bit is the device's: it had
+			 * a message to send (a NIC's link change, say). Shown,
+			 * not judged; only one our probe set would be ours. */
+			if (pending)
+				t_yaml(t, "pending_before_probe: {function: %s, entry: %u}", bdf, v);
 			pci_msix_read_msg(&x, v, &old);
 			pci_msix_mask(&x, v, 1);
 			pci_msix_write_msg(&x, v, &probe);
@@ -166,7 +171,8 @@ TEST(pci, msi_message_roundtrip)
 			t_check(t, !memcmp(&got, &probe, sizeof(got)) && pci_msix_masked(&x, v),
 				"%s MSI-X entry %u read back 0x%x:%x/0x%x", bdf, v, got.address_hi,
 				got.address_lo, got.data);
-			t_check(t, !pci_msix_pending(&x, v), "%s MSI-X entry %u pending", bdf, v);
+			t_check(t, pending || !pci_msix_pending(&x, v),
+				"%s MSI-X entry %u pending after the probe message was written", bdf, v);
 			pci_msix_write_msg(&x, v, &old);
 			pci_msix_mask(&x, v, was);
 		}

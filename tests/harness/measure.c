@@ -161,7 +161,21 @@ void t_target_start(struct test_ctx *t, uint32_t cpu, struct series *s)
 	s->offset = 0;
 	if (cpu == this_cpu()->index)
 		return;
-	t->target.offset_error = smp_tsc_offset(cpu, 200, &off);
+	/* A host that holds a vCPU off its core stretches every round trip of
+	 * a burst: up to TSC_OFFSET_TRIES bursts, the tightest kept. */
+	for (uint32_t k = 0; k < TSC_OFFSET_TRIES; k++) {
+		struct tsc_offset o;
+		int e = smp_tsc_offset(cpu, 200, &o);
+
+		if (e) {
+			t->target.offset_error = e;
+			return;
+		}
+		if (k == 0 || o.uncertainty < off.uncertainty)
+			off = o;
+		if (tsc_to_ns(off.uncertainty) <= CROSS_CPU_OFFSET_MAX_NS / 4)
+			break;
+	}
 	s->offset = off.offset;
 	t->target.uncertainty = off.uncertainty;
 }
@@ -202,6 +216,15 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct se
 	    !t_check(t, t->target.offset_error == 0, "%s: TSC offset of CPU %u not measured: %s",
 		     label, cpu, err_name(t->target.offset_error)))
 		return;
+	if (tsc_to_ns(t->target.uncertainty) > CROSS_CPU_OFFSET_MAX_NS) {
+		t_yaml(t, "%s: {tsc_offset_uncertainty_ns: %lu, figure: left out}", label,
+		       tsc_to_ns(t->target.uncertainty));
+		t_skip(t, "%s: CPU %u's TSC offset is known only to +-%lu ns (the tightest of %u "
+		       "ping-pong bursts; an overloaded host?), beyond %u ns: not measured",
+		       label, cpu, tsc_to_ns(t->target.uncertainty), TSC_OFFSET_TRIES,
+		       CROSS_CPU_OFFSET_MAX_NS);
+		return;
+	}
 	if (tsc_to_ns(mag) > CROSS_CPU_OFFSET_MAX_NS) {
 		t_yaml(t, "%s: {tsc_offset_ns: %s%lu, figure: left out}", label,
 		       s->offset < 0 ? "-" : "", tsc_to_ns(mag));

@@ -138,7 +138,7 @@ static void reset(const struct dev_msi_ops *ops)
 	root_fail = 0;
 	if (dev.domain)
 		dev_msi_domain_destroy(dev.domain);
-	dev = (struct msi_device){ "dev", 0, 0x0100, 0, 0, 0 };
+	dev = (struct msi_device){ .name = "dev", .rid = 0x0100 };
 	msi_set_root(&root);
 	assert_non_null(dev_msi_domain_create(&dev, ops, &sl, 8));
 }
@@ -203,6 +203,42 @@ static void atomic_write_needs_no_mask(void **state)
 	msi_free_irqs(&d, 1);
 }
 
+/* A device reset lost its storage: restore writes back each active slot
+ * of this domain (masked around the write), leaves one irq_mask() holds
+ * masked, and touches no other domain's. */
+static void restore_after_reset(void **state)
+{
+	static struct slots other_sl;
+	struct msi_device other = { .name = "other", .rid = 0x0200 };
+	struct irq_desc *d[3], *o;
+
+	(void)state;
+	reset(&slot_ops);
+	memset(&other_sl, 0, sizeof(other_sl));
+	assert_non_null(dev_msi_domain_create(&other, &slot_ops, &other_sl, 8));
+	assert_int_equal(msi_alloc_irqs(&dev, 1, 3, 2, d), 0);
+	assert_int_equal(msi_alloc_irqs(&other, 0, 1, 0, &o), 0);
+	assert_int_equal(irq_mask(d[1]), 0);
+	memset(&sl, 0, sizeof(sl));	/* the reset: zero messages, nothing masked */
+	other_sl.writes = 0;
+	memset(log_buf, 0, sizeof(log_buf));
+	assert_int_equal(irq_domain_restore(dev.domain), 3);
+	assert_int_equal(sl.writes, 3);
+	assert_string_equal(log_buf, "dev.write(masked) dev.write(masked) dev.write(masked)");
+	for (uint32_t i = 0; i < 3; i++) {
+		assert_int_equal(sl.msg[1 + i].address_lo, 0xfee02000u);	/* cpu 2 */
+		assert_int_equal(sl.msg[1 + i].data, d[i]->levels[1].hwirq & 0xff);
+	}
+	assert_false(sl.masked[1]);
+	assert_true(sl.masked[2]);	/* irq_mask() holds it */
+	assert_false(sl.masked[3]);
+	assert_int_equal(other_sl.writes, 0);
+	msi_free_irqs(d, 3);
+	assert_int_equal(irq_domain_restore(dev.domain), 0);	/* nothing active */
+	msi_free_irqs(&o, 1);
+	dev_msi_domain_destroy(other.domain);
+}
+
 static void failures_unwind(void **state)
 {
 	struct irq_desc *d[3];
@@ -254,7 +290,7 @@ static void refusals_and_pending(void **state)
 
 static void child_takes_physical_domain(void **state)
 {
-	struct msi_device child = { "slice", 0, 0x0100, 0, 0, 0 };
+	struct msi_device child = { .name = "slice", .rid = 0x0100 };
 	struct irq_desc *a, *b;
 
 	(void)state;
@@ -321,6 +357,7 @@ int main(void)
 		cmocka_unit_test(parent_first_bottom_up),
 		cmocka_unit_test(affinity_rewrites_message_masked),
 		cmocka_unit_test(atomic_write_needs_no_mask),
+		cmocka_unit_test(restore_after_reset),
 		cmocka_unit_test(failures_unwind),
 		cmocka_unit_test(refusals_and_pending),
 		cmocka_unit_test(child_takes_physical_domain),

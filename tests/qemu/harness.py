@@ -289,11 +289,15 @@ def check_topology(parsed):
 
 
 class Tap:
-    stderr = False      # also write a failure's diagnostics to stderr
+    """TAP points on stdout. A failure's line and diagnostics also go to
+    stderr unless prove is verbose (it sets HARNESS_IS_VERBOSE), so that a
+    quiet `make test` in CI says which test failed and why, not only its
+    number."""
 
     def __init__(self):
         self.n = 0
         self.failed = 0
+        self.stderr = not os.environ.get("HARNESS_IS_VERBOSE")
 
     def point(self, ok, desc, diag=(), directive=None):
         self.n += 1
@@ -302,8 +306,10 @@ class Tap:
         print("%s %d - %s%s" % ("ok" if ok else "not ok", self.n, desc, d))
         for line in diag if not ok else ():
             print("# %s" % line)
-            if self.stderr:
-                print("# %s" % line, file=sys.stderr)
+        if not ok and self.stderr:
+            print("# not ok %d - %s" % (self.n, desc), file=sys.stderr)
+            for line in diag:
+                print("#   %s" % line, file=sys.stderr)
         sys.stdout.flush()
 
 
@@ -527,6 +533,8 @@ def run_check(name, timeout):
     for w in cfg.get("qemu7_lines" if old_qemu and "qemu7_lines" in cfg else "lines", []):
         tap.point(any(re.search(w, x) for x in lines), "%s: a line /%s/ printed" % (name, w))
     print("1..%d" % tap.n)
+    if tap.failed and tap.stderr:
+        print("# %s: the whole console is in %s" % (name, log), file=sys.stderr)
 
     summary = dict(config=name, doc=cfg["doc"], qemu=qemu_version(), command=cmd,
                    wall_seconds=round(wall, 3),
