@@ -216,13 +216,13 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct se
 	    !t_check(t, t->target.offset_error == 0, "%s: TSC offset of CPU %u not measured: %s",
 		     label, cpu, err_name(t->target.offset_error)))
 		return;
-	if (tsc_to_ns(t->target.uncertainty) > CROSS_CPU_OFFSET_MAX_NS) {
+	if (tsc_to_ns(t->target.uncertainty) > CROSS_CPU_UNCERTAINTY_MAX_NS) {
 		t_yaml(t, "%s: {tsc_offset_uncertainty_ns: %lu, figure: left out}", label,
 		       tsc_to_ns(t->target.uncertainty));
 		t_skip(t, "%s: CPU %u's TSC offset is known only to +-%lu ns (the tightest of %u "
 		       "ping-pong bursts; an overloaded host?), beyond %u ns: not measured",
 		       label, cpu, tsc_to_ns(t->target.uncertainty), TSC_OFFSET_TRIES,
-		       CROSS_CPU_OFFSET_MAX_NS);
+		       CROSS_CPU_UNCERTAINTY_MAX_NS);
 		return;
 	}
 	if (tsc_to_ns(mag) > CROSS_CPU_OFFSET_MAX_NS) {
