@@ -78,6 +78,9 @@ struct pci_dev {
 	char error[96];		/* the first problem found with this function */
 };
 
+/* The function's own bus/device/function as one 16-bit ID: what ACPI
+ * device scopes name. Its requests upstream may carry another
+ * (pci_requester_id, below a PCIe-to-PCI bridge). */
 static inline uint16_t pci_rid(const struct pci_dev *d)
 {
 	return (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn);

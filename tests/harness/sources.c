@@ -89,7 +89,7 @@ static void edu_source(struct irq_source *s)
  * and nothing waits.
  */
 #define E1000E_RESEND_WAIT_MS	20
-#define E1000E_QUIRKS_WAIT_MS	100	/* a loaded host runs QEMU's timers late */
+#define E1000E_CHECK_WAIT_MS	100	/* a loaded host runs QEMU's timers late */
 
 static uint32_t e1000e_causes;			/* read from ICR, not yet claimed */
 static volatile uint8_t e1000e_resend_due[E1000E_NVEC];
@@ -159,7 +159,7 @@ static int e1000e_icr_kept(void)
 	e1000e_cause_clear(&e1000e, 0);
 	irq_enable();
 	if (platform_is_qemu())
-		(void)wait_ms(hits >= 2, E1000E_QUIRKS_WAIT_MS);
+		(void)wait_ms(hits >= 2, E1000E_CHECK_WAIT_MS);
 	msi_free_irqs(&irq, 1);
 	return kept != 0;
 }
