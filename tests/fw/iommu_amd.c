@@ -164,41 +164,26 @@ void amd_devices_remapped(struct test_ctx *t)
 	msi_free_irqs(&irq, 1);
 }
 
+/* The IRTE names CPU 1 after the move (rt_affinity_rewrites_only_irte). */
+static uint32_t amd_irte_on_cpu1(struct test_ctx *t, void *unit, struct irq_desc *irq)
+{
+	struct remapped r;
+
+	if (!remapped(unit, irq, &r))
+		return ~0u;
+	t_check(t, r.on && r.dest == cpus[1].apic_id && r.vector == irq_vector(irq),
+		"IRTE names APIC ID %u vector 0x%x, not cpu1's %u and 0x%x", r.dest, r.vector,
+		cpus[1].apic_id, irq_vector(irq));
+	return r.index;
+}
+
 void amd_affinity_rewrites_only_irte(struct test_ctx *t)
 {
 	struct amd_ir_unit *u = unit_or_skip(t);
 	struct edu *e = u ? rt_edu(t, 0) : 0;
-	struct msi_msg before, after;
-	struct irq_desc *irq;
-	struct remapped r;
-	uint64_t h;
 
-	if (!e)
-		return;
-	if (cpus_online < 2) {
-		t_skip(t, "one CPU online: nowhere to move to");
-		return;
-	}
-	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
-		return;
-	irq_request(irq, rt_on_hit, e);
-	pci_msi_read_msg(e->pci, &e->msi, &before);
-	t_check(t, irq_set_affinity(irq, 1) == 0, "move to cpu1 failed");
-	pci_msi_read_msg(e->pci, &e->msi, &after);
-	t_check(t, before.address_lo == after.address_lo && before.data == after.data,
-		"device message changed: 0x%x/0x%x -> 0x%x/0x%x", before.address_lo, before.data,
-		after.address_lo, after.data);
-	if (remapped(u, irq, &r))
-		t_check(t, r.on && r.dest == cpus[1].apic_id && r.vector == irq_vector(irq),
-			"IRTE names APIC ID %u vector 0x%x, not cpu1's %u and 0x%x", r.dest, r.vector,
-			cpus[1].apic_id, irq_vector(irq));
-	h = rt_hits;
-	edu_raise(e);
-	t_check(t, rt_wait_hit(h, WAIT_MS) == 1 && rt_hit_cpu == 1, "delivered %lu times, on cpu%u",
-		rt_hits - h, rt_hit_cpu);
-	t_yaml(t, "irte_index: %u", r.index);
-	t_yaml(t, "delivered_on: cpu%u", rt_hit_cpu);
-	msi_free_irqs(&irq, 1);
+	if (e)
+		rt_affinity_rewrites_only_irte(t, e, amd_irte_on_cpu1, u);
 }
 
 void amd_handover_of_a_live_unit(struct test_ctx *t)

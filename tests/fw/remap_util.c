@@ -235,3 +235,35 @@ const char *rt_held_name(int held)
 	return held > 0 ? "held" : held == 0 ? "dropped" : held == -1 ? "delivered" : "mask failed";
 }
 
+void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e,
+				    uint32_t (*irte_on_cpu1)(struct test_ctx *t, void *unit,
+							     struct irq_desc *irq),
+				    void *unit)
+{
+	struct msi_msg before, after;
+	struct irq_desc *irq;
+	uint32_t index;
+	uint64_t h;
+
+	if (cpus_online < 2) {
+		t_skip(t, "one CPU online: nowhere to move to");
+		return;
+	}
+	if (!t_check(t, msi_alloc_irqs(&e->dev, 0, 1, 0, &irq) == 0, "edu interrupt"))
+		return;
+	irq_request(irq, rt_on_hit, e);
+	pci_msi_read_msg(e->pci, &e->msi, &before);
+	t_check(t, irq_set_affinity(irq, 1) == 0, "move to cpu1 failed");
+	pci_msi_read_msg(e->pci, &e->msi, &after);
+	t_check(t, before.address_lo == after.address_lo && before.data == after.data,
+		"device message changed: 0x%x/0x%x -> 0x%x/0x%x", before.address_lo, before.data,
+		after.address_lo, after.data);
+	index = irte_on_cpu1(t, unit, irq);
+	h = rt_hits;
+	edu_raise(e);
+	t_check(t, rt_wait_hit(h, WAIT_MS) == 1 && rt_hit_cpu == 1, "delivered %lu times, on cpu%u",
+		rt_hits - h, rt_hit_cpu);
+	t_yaml(t, "irte_index: %u", index);
+	t_yaml(t, "delivered_on: cpu%u", rt_hit_cpu);
+	msi_free_irqs(&irq, 1);
+}

@@ -43,6 +43,15 @@ void rt_cost_ratios(struct test_ctx *t,
 		    int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
 		    void *unit);
 
+/* With remapping, a move rewrites the IRTE and the device's message
+ * stays: edu e's interrupt moved to CPU 1, its message read before and
+ * after, one delivery on CPU 1. irte_on_cpu1(t, unit, irq) checks that
+ * the family's entry names CPU 1 and returns its index. */
+void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e,
+				    uint32_t (*irte_on_cpu1)(struct test_ctx *t, void *unit,
+							     struct irq_desc *irq),
+				    void *unit);
+
 /* igb, else e1000e (MSI-X: masked at the source), or NULL. */
 struct irq_source *rt_maskable_source(void);
 extern volatile uint64_t rt_src_hits;
