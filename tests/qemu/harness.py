@@ -3,6 +3,8 @@
 """Boot msilab under QEMU in one configuration and check its report.
 
     harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
+    harness.py CONFIG tests=G  the same with the command line's tests= replaced by G
+                               (make mutate: one test of a configuration)
     harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run)
     harness.py --bench         boot times and the -icount latency figures (make bench)
     harness.py --soak DURATION every source in turn for DURATION (make soak)
@@ -416,8 +418,16 @@ def kvm_unusable():
     return "QEMU could not start a KVM machine: %s" % (out.stderr.strip().splitlines() or ["?"])[-1]
 
 
-def run_check(name, timeout):
+def with_tests(cmdline, globs):
+    """A command line with its tests= option replaced (or added)."""
+    opts = [o for o in (cmdline or "").split() if not o.startswith("tests=")]
+    return " ".join(opts + ["tests=" + globs])
+
+
+def run_check(name, timeout, tests=None):
     cfg = CONFIGS[name]
+    if tests is not None:
+        cfg = dict(cfg, cmdline=with_tests(cfg["cmdline"], tests))
     if qemu_major() < cfg.get("min_qemu", 0):
         print("1..0 # SKIP %s needs QEMU %d (%s)" % (name, cfg["min_qemu"], qemu_version()))
         return 0
@@ -727,8 +737,10 @@ def main(argv):
         return bench()
     if argv[:1] == ["--soak"] and len(argv) == 2:
         return soak(argv[1])
-    if len(argv) == 1 and argv[0] in CONFIGS:
-        return run_check(argv[0], int(os.environ.get("MSILAB_TIMEOUT", "300")))
+    if argv[:1] and argv[0] in CONFIGS and (len(argv) == 1 or
+                                            (len(argv) == 2 and argv[1].startswith("tests="))):
+        return run_check(argv[0], int(os.environ.get("MSILAB_TIMEOUT", "300")),
+                         argv[1][len("tests="):] if len(argv) == 2 else None)
     print(__doc__, file=sys.stderr)
     return 2
 
