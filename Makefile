@@ -152,9 +152,12 @@ host_src_idxd     := drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c
 	msi/device.c lib/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
+# Each binary also depends on every header its sources include (the .d
+# file beside it, from gcc -MM: one compiler call for all its sources).
 .SECONDEXPANSION:
-$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) tests/host/host.h tests/host/fixture.h tests/host/xorshift.h
+$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) Makefile
 	@mkdir -p $(dir $@)
+	$(CC) -MM -MP -MT $@ -I. $< $(host_src_$*) > $@.d
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
 
 host-test: $(HOST_BIN) $(BUILD)/host/msilab-acpi
@@ -162,15 +165,16 @@ host-test: $(HOST_BIN) $(BUILD)/host/msilab-acpi
 # --- msilab-acpi: the firmware's ACPI parsers on a machine's tables (host) ----
 ACPI_TOOL_SRC := tools/acpi/msilab_acpi.c tools/acpi/load.c tools/acpi/emit.c \
 	$(ACPI_PARSERS) drivers/acpi/madt.c lib/printf.c
-ACPI_TOOL_HDR := tools/acpi/emit.h tools/acpi/load.h drivers/acpi/parsed.h
 
-$(BUILD)/msilab-acpi: $(ACPI_TOOL_SRC) $(ACPI_TOOL_HDR)
+$(BUILD)/msilab-acpi: $(ACPI_TOOL_SRC) Makefile
 	@mkdir -p $(dir $@)
+	$(CC) -MM -MP -MT $@ -I. $(ACPI_TOOL_SRC) > $@.d
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -o $@ $(ACPI_TOOL_SRC)
 
 # The same, with the sanitizers, for the corpus test.
-$(BUILD)/host/msilab-acpi: $(ACPI_TOOL_SRC) $(ACPI_TOOL_HDR)
+$(BUILD)/host/msilab-acpi: $(ACPI_TOOL_SRC) Makefile
 	@mkdir -p $(dir $@)
+	$(CC) -MM -MP -MT $@ -I. $(ACPI_TOOL_SRC) > $@.d
 	$(CC) $(HOST_CFLAGS) -o $@ $(ACPI_TOOL_SRC)
 
 # --- running ----------------------------------------------------------------
@@ -244,7 +248,7 @@ compare:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/host -name '*.d' 2>/dev/null) $(wildcard $(BUILD)/*.d)
 
 # --- fuzzing (clang libFuzzer) ------------------------------------------------
 FUZZ_TARGETS := madt mcfg hpet fadt spcr dmar ivrs
