@@ -9,6 +9,7 @@
  * looked for. On a lab machine they are the figures docs/lab.md describes.
  */
 #include "tests/harness/test.h"
+#include "tests/harness/mover.h"
 #include "kernel/kernel.h"
 #include "drivers/idxd/instance.h"
 #include "drivers/iommu/intel/irq_remap.h"
@@ -459,36 +460,38 @@ TEST(ims, msix_vs_ims, .budget_ms = 60000, .needs = "DSA or IAA with IMS and MSI
 	errors_after(t, x);
 }
 
-/* Slot 2 moved from CPU to CPU every 50 completions while it fires: the
+/* Slot 2 moved from CPU to CPU while it fires (tests/harness/mover.h): the
  * message is three dword writes, so each move masks around it; every
- * completion delivered exactly once. */
-#define MOVE_EVERY 50
-
-struct mover {
+ * completion delivered exactly once, on the slot's CPU. */
+struct move_run {
 	struct fire f;
 	struct irq_desc *irq;
-	uint32_t fired, moves;
+	struct mover m;
 };
+
+static struct move_run mv;
 
 static uint64_t trigger_and_move(void *arg)
 {
-	struct mover *mv = arg;
+	struct move_run *r = arg;
 
-	if (++mv->fired % MOVE_EVERY == 0 && cpus_online > 1) {
-		(void)irq_set_affinity(mv->irq, (irq_cpu(mv->irq) + 1) % cpus_online);
-		mv->moves++;
-	}
-	return trigger(&mv->f);
+	mover_step(&r->m);
+	return trigger(&r->f);
+}
+
+static void on_moved_irq(uint64_t tsc_now, void *arg)
+{
+	mover_delivered(&mv.m);
+	irq_probe_handler(tsc_now, arg);
 }
 
 TEST(ims, affinity_moves, .budget_ms = 60000, .needs = "DSA or IAA with IMS, 2 cpus")
 {
 	struct idxd_instance *x = instance_or_skip(t);
 	volatile uint8_t *record = t_alloc(t, RECORD_BYTES);
-	uint64_t n = t->samples < 2000 ? t->samples : 2000;
 	struct series *s = t_series(t);
 	struct irq_tally tally = { 0 };
-	static struct mover mv;
+	uint64_t n;
 
 	if (!x || !t_check(t, record && s, "no memory"))
 		return;
@@ -504,11 +507,12 @@ TEST(ims, affinity_moves, .budget_ms = 60000, .needs = "DSA or IAA with IMS, 2 c
 		handle_put(t, &mv.f);
 		return;
 	}
-	irq_request(mv.irq, irq_probe_handler, &probe);
+	n = mover_init(&mv.m, &mv.irq, 1, t->samples);
+	irq_request(mv.irq, on_moved_irq, &probe);
 	measure_irq(&probe, trigger_and_move, &mv, n, ms_to_tsc(WAIT_MS), s, &tally);
 	msi_free_irqs(&mv.irq, 1);
 	handle_put(t, &mv.f);
-	t_yaml(t, "moves: %u", mv.moves);
+	mover_report(t, &mv.m);
 	t_latency(t, NULL, s, &tally);
 	t_check(t, mv.f.bad_status == 0, "completion status 0x%x", mv.f.bad_status);
 	errors_after(t, x);

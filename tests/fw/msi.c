@@ -7,6 +7,7 @@
  */
 #include "tests/harness/test.h"
 #include "tests/harness/sources.h"
+#include "tests/harness/mover.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq.h"
 #include "arch/x86/lapic.h"
@@ -24,7 +25,6 @@
 #define WAIT_MS		1000	/* later than this counts as lost */
 #define QUIET_MS	20	/* no delivery expected within this window */
 #define MASK_SAMPLES	2000
-#define MOVE_EVERY	50
 
 static struct irq_probe probe;
 
@@ -32,6 +32,7 @@ struct fire {
 	struct irq_source *src;
 	uint32_t next;		/* the vector the next trigger raises */
 	uint32_t per_vec[SOURCE_VECS_MAX];
+	struct mover *mover;	/* run_affinity's, else NULL */
 };
 
 struct vec_arg {
@@ -55,6 +56,8 @@ static void on_irq(uint64_t tsc_now, void *arg)
 		return;
 	}
 	a->fire->per_vec[a->vec]++;
+	if (a->fire->mover)
+		mover_delivered(a->fire->mover);
 	irq_probe_handler(tsc_now, &probe);
 }
 
@@ -294,34 +297,27 @@ static void run_masked_trigger(struct test_ctx *t, const char *name)
 	}
 }
 
-/* Every vector fires in turn while they all move to the next CPU every
- * MOVE_EVERY triggers: every trigger delivered exactly once. */
-static uint32_t moves_done;
-static struct irq_desc *move_irqs[SOURCE_VECS_MAX];
-static uint32_t move_n, move_count;
+/* Every vector fires in turn while they all move to the next CPU
+ * (tests/harness/mover.h): every move accepted, every trigger delivered
+ * exactly once, on the CPU the interrupt was on. */
+static struct mover mover;
 
 static uint64_t trigger_and_move(void *ctx)
 {
 	struct fire *f = ctx;
 
-	if (++move_count % MOVE_EVERY == 0) {
-		uint32_t cpu = (irq_cpu(move_irqs[0]) + 1) % cpus_online;
-
-		for (uint32_t i = 0; i < move_n; i++)
-			irq_set_affinity(move_irqs[i], cpu);
-		moves_done++;
-	}
+	mover_step(f->mover);
 	return trigger_next(f);
 }
 
 static void run_affinity(struct test_ctx *t, const char *name)
 {
 	struct irq_source *s = source(t, name);
-	uint64_t n = t->samples < 2000 ? t->samples : 2000;
 	struct series *smp = t_series(t);
+	struct irq_desc *irqs[SOURCE_VECS_MAX];
 	struct irq_tally tally = { 0 };
 	static struct fire f;
-	uint64_t resends0;
+	uint64_t resends0, n;
 
 	if (!s)
 		return;
@@ -329,15 +325,15 @@ static void run_affinity(struct test_ctx *t, const char *name)
 		t_skip(t, "one CPU online: nowhere to move to");
 		return;
 	}
-	if (!t_check(t, smp != NULL, "no memory") || setup(t, s, 0, &f, move_irqs))
+	if (!t_check(t, smp != NULL, "no memory") || setup(t, s, 0, &f, irqs))
 		return;
-	move_n = s->nvec;
-	move_count = moves_done = 0;
+	n = mover_init(&mover, irqs, s->nvec, t->samples);
+	f.mover = &mover;
 	resends0 = s->resends;
 	measure_irq(&probe, trigger_and_move, &f, n, ms_to_tsc(WAIT_MS), smp, &tally);
-	msi_free_irqs(move_irqs, s->nvec);
-	t_yaml(t, "moves: %u", moves_done);
-	t_yaml(t, "cpus: %u", cpus_online);
+	msi_free_irqs(irqs, s->nvec);
+	f.mover = NULL;
+	mover_report(t, &mover);
 	/* Stamped on whichever CPU the vector was on: no one offset to subtract
 	 * (smp.tsc_skew reports them). */
 	figure(t, s, NULL, 0, smp, &tally, resends0);
@@ -556,17 +552,12 @@ static void soak_turn(struct test_ctx *t, struct soak_src *ss, uint64_t end)
 	}
 	probe.count = 0;
 	while (rdtsc() < end) {
-		uint64_t before = probe.count, start = rdtsc(), t0, now, fresh;
+		uint64_t before = probe.count, t0;
 		uint32_t vec = f.next;
 
 		triggers++;
 		t0 = trigger_next(&f);
-		now = rdtsc();
-		fresh = t0 < now ? t0 : now;
-		do
-			now = rdtsc();
-		while ((probe.count == before || (int64_t)(probe.stamp - fresh) < 0) && now - start < wait);
-		if (probe.count == before || (int64_t)(probe.stamp - fresh) < 0) {
+		if (!probe_wait(&probe, before, t0, ss->lat, wait)) {
 			lost++;
 			soak_event(ss, "lost", vec);
 			if (++in_a_row == SOAK_LOST_IN_A_ROW) {

@@ -119,6 +119,7 @@ struct series {
 	uint64_t n;		/* samples added, the cold one included */
 	uint64_t cold;
 	int64_t offset;
+	uint64_t uncertainty;	/* of the offset, TSC cycles */
 	uint64_t below;
 	struct lathist hist;
 	uint32_t nraw;
@@ -144,6 +145,8 @@ void series_add(struct series *s, int64_t cycles);
  */
 void t_latency(struct test_ctx *t, const char *label, struct series *s,
 	       const struct irq_tally *tally);
+/* The tally alone (under `label:` if one), judged as t_latency judges it. */
+void t_tally(struct test_ctx *t, const char *label, const struct irq_tally *tally);
 
 /*
  * Samples stamped on CPU `cpu` against triggers stamped on this CPU: before
@@ -156,9 +159,11 @@ void t_latency(struct test_ctx *t, const char *label, struct series *s,
  * two TSCs are not one clock, and an uncertainty beyond
  * CROSS_CPU_UNCERTAINTY_MAX_NS (the tightest of TSC_OFFSET_TRIES bursts;
  * nested KVM's is about 11 us) that the offset was not measured: either
- * way the figure is left out and the test SKIPs, saying which. On this CPU both are t_latency(). Either way the figure says
- * `relation:` (self, smt_sibling, same_package, other_package:
- * arch/x86/topology.h).
+ * way the figure is left out and the test SKIPs, saying which, unless
+ * the tally fails: lost, duplicated and spurious interrupts have nothing
+ * to do with the clock and are judged all the same (t_tally). On this
+ * CPU both are t_latency(). Either way the figure says `relation:`
+ * (self, smt_sibling, same_package, other_package: arch/x86/topology.h).
  */
 #define CROSS_CPU_OFFSET_MAX_NS 10000
 #define CROSS_CPU_UNCERTAINTY_MAX_NS 100000
@@ -191,5 +196,10 @@ struct irq_probe {
 void irq_probe_handler(uint64_t tsc, void *arg);
 uint64_t measure_irq(struct irq_probe *p, uint64_t (*trigger)(void *), void *ctx,
 		     uint64_t n, uint64_t wait, struct series *s, struct irq_tally *tally);
+/* Wait up to `wait` TSC cycles for a delivery after p->count == count0
+ * stamped no earlier than `since` on this CPU's clock (the stamp less s's
+ * offset, within its uncertainty); 1 if one came. */
+int probe_wait(struct irq_probe *p, uint64_t count0, uint64_t since, const struct series *s,
+	       uint64_t wait);
 
 #endif

@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""make mutate: every check proven by a mutation it catches.
+
+    mutate.py [NAME-GLOB ...]     run the catalogue (or the entries whose names match)
+    mutate.py --check             only check the catalogue against the tree
+
+tests/mutations.toml lists mutations of the implementation, each with the
+test that must catch it (docs/design.md, "How we know a test can fail").
+For each entry the runner first runs the named test on the unmutated tree
+(it must pass: a test that fails anyway proves nothing), then applies the
+mutation to a scratch copy of the tree, rebuilds only what that needs, runs
+only the named test and restores the file. One TAP line per mutation: `ok`
+when the test caught it (the named test is `not ok`, or its binary or
+firmware died before reporting it), `not ok` when it survived, with the
+test's output. An entry whose file, pattern, test or configuration does not
+exist is `not ok` too: the catalogue follows the code. Independent
+mutations run in parallel, one scratch tree per worker under
+build/mutate/. Ends with `caught N of M`.
+"""
+import concurrent.futures
+import fnmatch
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CATALOGUE = os.path.join(ROOT, "tests", "mutations.toml")
+SCRATCH = os.path.join(ROOT, "build", "mutate")
+HOST_TIMEOUT = 120
+FW_TIMEOUT = 180
+CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
+FW_TEST_RE = re.compile(r"^TEST\((\w+),\s*(\w+)\b", re.M)
+KEYS = {"name", "file", "find", "replace", "func", "returns", "host", "config", "tests", "why",
+        "hardware_only"}
+
+
+class Entry:
+    def __init__(self, d):
+        self.d = d
+        self.name = d.get("name", "?")
+        self.file = d.get("file", "")
+
+    def target(self):
+        """What must catch it, as the TAP line says it."""
+        if "host" in self.d:
+            return "host test_%s" % self.d["host"]
+        return "%s: %s" % (self.d.get("config"), self.d.get("tests"))
+
+
+def load():
+    with open(CATALOGUE, "rb") as f:
+        return [Entry(d) for d in tomllib.load(f).get("mutation", [])]
+
+
+def fw_tests(root):
+    """suite.name of every firmware test (the TEST() lines of tests/fw)."""
+    out = set()
+    for fn in os.listdir(os.path.join(root, "tests", "fw")):
+        if fn.endswith(".c"):
+            text = open(os.path.join(root, "tests", "fw", fn)).read()
+            out |= {"%s.%s" % m for m in FW_TEST_RE.findall(text)}
+    return out
+
+
+def func_span(text, func):
+    """(start, end) of the line `{` that opens func's body, or None."""
+    m = re.search(r"^[A-Za-z_][^;{}()]*\b%s\([^;{]*\)\s*\n\{\n" % re.escape(func), text, re.M)
+    return (m.end() - 2, m.end()) if m else None
+
+
+def mutated(text, e):
+    """The file's text with the mutation applied; ValueError if it does not apply."""
+    d = e.d
+    if "find" in d:
+        n = text.count(d["find"])
+        if n != 1:
+            raise ValueError("pattern found %d times in %s (must be exactly once): %r"
+                             % (n, e.file, d["find"][:80]))
+        return text.replace(d["find"], d.get("replace", ""))
+    span = func_span(text, d["func"])
+    if span is None:
+        raise ValueError("no definition of %s() in %s" % (d["func"], e.file))
+    ret = d["returns"]
+    return text[:span[1]] + "\treturn%s;\n" % ((" " + ret) if ret else "") + text[span[1]:]
+
+
+def problems(e, configs, tests, host_tests):
+    """What is wrong with an entry, before anything runs."""
+    d = e.d
+    out = ["unknown key %s" % k for k in sorted(set(d) - KEYS)]
+    if not d.get("name") or not d.get("why"):
+        out.append("name and why are required")
+    path = os.path.join(ROOT, e.file)
+    if not os.path.isfile(path):
+        return out + ["no file %r" % e.file]
+    if ("find" in d) == ("func" in d) or ("func" in d and "returns" not in d):
+        out.append("exactly one of find (with replace) or func (with returns)")
+    else:
+        try:
+            mutated(open(path).read(), e)
+        except ValueError as x:
+            out.append(str(x))
+    if "hardware_only" in d:
+        return out
+    if "host" in d:
+        binary, _, case = d["host"].partition(":")
+        if binary not in host_tests:
+            out.append("no host test test_%s (Makefile HOST_TESTS)" % binary)
+        elif not case or not re.search(r"cmocka_unit_test\w*\(\s*%s\b" % re.escape(case),
+                                       open(os.path.join(ROOT, "tests/host/test_%s.c" % binary)).read()):
+            out.append("no case %r in tests/host/test_%s.c" % (case, binary))
+    elif "config" in d:
+        if d["config"] not in configs:
+            out.append("no configuration %r in tests/qemu/configs.toml" % d["config"])
+        if d.get("tests") not in tests:
+            out.append("no firmware test %r (tests=suite.name, one test)" % d.get("tests"))
+    else:
+        out.append("no test: host, config with tests, or hardware_only")
+    return out
+
+
+def sh(cmd, cwd, timeout, env=None):
+    """Run a command; (exit status or None on timeout, output)."""
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                           env=dict(os.environ, **(env or {})))
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired as x:
+        out = (x.stdout or b"") + (x.stderr or b"")
+        return None, out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+
+
+class Worker:
+    """A scratch copy of the tree (sources and build/) that one mutation at
+    a time is applied to."""
+
+    def __init__(self, i, configs):
+        self.dir = os.path.join(SCRATCH, "w%d" % i)
+        self.configs = configs
+        if os.path.exists(self.dir):
+            shutil.rmtree(self.dir)
+        files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.split("\0")
+        for f in filter(None, files):
+            src = os.path.join(ROOT, f)
+            if os.path.isfile(src):
+                os.makedirs(os.path.dirname(os.path.join(self.dir, f)), exist_ok=True)
+                shutil.copy2(src, os.path.join(self.dir, f))
+        # The main tree's build, so that a mutation rebuilds only what it touches.
+        build = os.path.join(ROOT, "build")
+        shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
+                        ignore=lambda d, names: ["mutate", "qemu", "run", "report", "compare",
+                                                 "fuzz", "lava", "iso"] if d == build else [])
+
+    def build(self, e):
+        if "host" in e.d:
+            targets = ["build/host/test_" + e.d["host"].partition(":")[0]]
+        else:
+            boot = self.configs[e.d["config"]]["boot"]
+            targets = ["build/msilab.efi"] if boot.startswith("ovmf-") and boot != "ovmf-grub" \
+                else ["build/msilab.iso"] if boot.endswith("grub") else ["build/msilab.elf"]
+        return sh(["make", "--no-print-directory", "-s", "WERROR="] + targets, self.dir, 600)
+
+    def run(self, e):
+        """'pass', 'fail' or 'died', and the output that says so."""
+        if "host" in e.d:
+            binary, _, case = e.d["host"].partition(":")
+            status, out = sh(["build/host/test_" + binary], self.dir, HOST_TIMEOUT,
+                             {"CMOCKA_MESSAGE_OUTPUT": "TAP"})
+            got = {m.group(2): m.group(1) for m in map(CASE_RE.match, out.splitlines()) if m}
+            if case in got:
+                return ("pass" if got[case] == "ok" else "fail"), out
+            return ("died" if status != 0 else "absent"), out
+        config, test = e.d["config"], e.d["tests"]
+        status, out = sh([sys.executable, "tests/qemu/harness.py", config, "tests=" + test],
+                         self.dir, FW_TIMEOUT, {"MSILAB_TIMEOUT": str(FW_TIMEOUT - 20)})
+        # The harness's point for the test: its status, or what the
+        # configuration expects of it ([CONFIG.expect]).
+        point = re.compile(r"^(ok|not ok) \d+ - %s: %s(?: is .* as expected)?( # SKIP.*)?$"
+                           % (re.escape(config), re.escape(test)))
+        for line in out.splitlines():
+            m = point.match(line)
+            if m:
+                return ("skip" if m.group(2) else "pass" if m.group(1) == "ok" else "fail"), out
+        died = status != 0 or re.search(r"^not ok \d+ - %s: (QEMU exit status|no Bail out!|plan )"
+                                        % re.escape(config), out, re.M)
+        return ("died" if died else "absent"), out
+
+    def baseline(self, e):
+        ok, out = self.build(e)
+        if ok != 0:
+            return "does not build unmutated", out
+        verdict, out = self.run(e)
+        return (None if verdict == "pass" else "the test is %s without the mutation" % verdict), out
+
+    def mutate(self, e):
+        path = os.path.join(self.dir, e.file)
+        original = open(path).read()
+        try:
+            with open(path, "w") as f:
+                f.write(mutated(original, e))
+            status, out = self.build(e)
+            if status != 0:
+                return "unbuilt", out
+            return self.run(e)
+        finally:
+            with open(path, "w") as f:
+                f.write(original)
+
+
+def tail(text, n=25):
+    lines = [l for l in text.splitlines() if l.strip()]
+    return lines[-n:]
+
+
+def main(argv):
+    check_only = argv[:1] == ["--check"]
+    globs = [a for a in argv if not a.startswith("--")]
+    sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
+    import harness
+    configs = harness.CONFIGS
+    tests = fw_tests(ROOT)
+    mk = open(os.path.join(ROOT, "Makefile")).read()
+    host_tests = set(re.search(r"^HOST_TESTS := ((?:.*\\\n)*.*)$", mk, re.M).group(1)
+                     .replace("\\\n", " ").split())
+    entries = load()
+    if globs:
+        entries = [e for e in entries if any(fnmatch.fnmatchcase(e.name, g) for g in globs)]
+    names = [e.name for e in entries]
+    dup = sorted({n for n in names if names.count(n) > 1})
+
+    print("TAP version 13")
+    print("1..%d" % len(entries))
+    t0 = time.monotonic()
+    bad = {e.name: problems(e, configs, tests, host_tests) for e in entries}
+    for n in dup:
+        bad[n] = bad.get(n, []) + ["name used by more than one entry"]
+    runnable = [e for e in entries if not bad[e.name] and "hardware_only" not in e.d]
+    lock = threading.Lock()
+    baselines = {}      # target -> (why it is unusable or None, output): one run per test
+    nworkers = 0 if check_only or not runnable else max(1, min(len(runnable), int(
+        os.environ.get("MUTATE_JOBS", os.cpu_count() or 1))))
+    pool = [Worker(i, configs) for i in range(nworkers)]
+    free = list(pool)
+
+    def one(e):
+        with lock:
+            w = free.pop()
+        try:
+            with lock:
+                known = baselines.get(e.target())
+            if known is None:
+                known = w.baseline(e)
+                with lock:
+                    baselines[e.target()] = known
+            if known[0]:
+                return "broken", known[0], known[1]
+            verdict, out = w.mutate(e)
+            return verdict, None, out
+        finally:
+            with lock:
+                free.append(w)
+
+    ex = concurrent.futures.ThreadPoolExecutor(max(1, len(pool)))
+    futures = {e.name: ex.submit(one, e) for e in runnable} if pool else {}
+    caught = hw = 0
+    for i, e in enumerate(entries, 1):
+        if bad[e.name]:
+            print("not ok %d - %s: catalogue error" % (i, e.name))
+            for p in bad[e.name]:
+                print("# %s" % p)
+        elif "hardware_only" in e.d:
+            hw += 1
+            print("ok %d - %s # SKIP hardware only: %s" % (i, e.name, e.d["hardware_only"]))
+        elif check_only:
+            print("ok %d - %s: applies; %s" % (i, e.name, e.target()))
+            caught += 1
+        else:
+            verdict, why, out = futures[e.name].result()
+            if verdict in ("fail", "died"):
+                caught += 1
+                print("ok %d - %s: caught by %s%s" % (
+                    i, e.name, e.target(), " (it died before reporting)" if verdict == "died" else ""))
+            else:
+                print("not ok %d - %s: %s" % (i, e.name, why or (
+                    "the mutant does not build" if verdict == "unbuilt" else
+                    "survived: %s was %s" % (e.target(), verdict))))
+                print("# %s: %s" % (e.file, e.d["why"]))
+                for line in tail(out):
+                    print("#   %s" % line)
+        sys.stdout.flush()
+    ex.shutdown()
+    print("# %.0f s, %d workers" % (time.monotonic() - t0, len(pool)))
+    print("caught %d of %d%s" % (caught, len(entries) - hw,
+                                  " (%d hardware-only not run)" % hw if hw else ""))
+    return 0 if caught == len(entries) - hw else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
