@@ -44,7 +44,7 @@ FW_SRC := \
 	drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c drivers/idxd/instance.c \
 	kernel/main.c kernel/cmdline.c \
 	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
-	tests/harness/measure.c tests/harness/mover.c tests/harness/sources.c tests/harness/lava.c \
+	tests/harness/gaps.c tests/harness/measure.c tests/harness/mover.c tests/harness/sources.c tests/harness/lava.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
 	tests/fw/iommu_amd.c tests/fw/remap_util.c tests/fw/ims.c \

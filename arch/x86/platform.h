@@ -7,6 +7,12 @@
 
 /* 1 under QEMU: the CPUID hypervisor bit and the fw_cfg signature "QEMU". */
 int platform_is_qemu(void);
+/* Under QEMU, the machine type ("pc-q35-10.0"): SMBIOS type 1's version,
+ * which QEMU sets to it, read from fw_cfg's etc/smbios/smbios-tables. -1
+ * elsewhere or when absent. */
+int platform_qemu_machine(char *buf, unsigned long size);
+/* The QEMU version the machine type names (10, 0 for pc-q35-10.0). */
+int platform_qemu_version(uint32_t *major, uint32_t *minor);
 /* QEMU's isa-debug-exit at port 0xf4: QEMU exits with (code << 1) | 1.
  * Returns where the device is absent. */
 void platform_qemu_exit(int code);

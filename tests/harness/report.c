@@ -41,14 +41,29 @@ static const char *nmi_watch_name(void)
 	return name;
 }
 
+/* "qemu qemu_machine=pc-q35-10.0" (the version decides what QEMU is known
+ * not to do: tests/harness/gaps.c), or "bare". */
+static const char *platform_name(void)
+{
+	static char name[96];
+	char machine[64];
+
+	if (!platform_is_qemu())
+		return "bare";
+	if (platform_qemu_machine(machine, sizeof(machine)))
+		ksnprintf(machine, sizeof(machine), "unknown");
+	ksnprintf(name, sizeof(name), "qemu qemu_machine=%s", machine);
+	return name;
+}
+
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
 	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s tsc_invariant=%s apic=%s "
 		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s nmi_watchdog=%s cmdline=",
 		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
-		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(), apic_reason_name(kernel_apic.reason), acpi_root_name(),
-		platform_is_qemu() ? "qemu" : "bare", console_name(), iommu_name(),
-		iommu_ir_enabled() ? "on" : "off", nmi_watch_name());
+		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(),
+		apic_reason_name(kernel_apic.reason), acpi_root_name(), platform_name(),
+		console_name(), iommu_name(), iommu_ir_enabled() ? "on" : "off", nmi_watch_name());
 	print_quoted(cfg->options);
 	kprintf("\n");
 	warn_release();

@@ -305,6 +305,7 @@ int vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f)
 		f->reason = (uint8_t)VTD_FRCD_FR(w3);
 		f->sid = (uint16_t)VTD_FRCD_SID(rd32(u, off + VTD_FRCD_DW2));
 		f->index = (uint16_t)VTD_FRCD_FI_IR(rd32(u, off + VTD_FRCD_DW1));
+		f->overflow = !!(rd32(u, VTD_FSTS) & VTD_FSTS_PFO);
 		wr32(u, off + VTD_FRCD_DW3, VTD_FRCD_F);	/* write 1 to clear */
 		wr32(u, VTD_FSTS, VTD_FSTS_PPF | VTD_FSTS_PFO);
 		return 1;

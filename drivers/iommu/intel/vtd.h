@@ -167,6 +167,7 @@ struct vtd_fault {
 	uint8_t reason;		/* 0x20-0x26 for interrupt remapping */
 	uint16_t sid;
 	uint16_t index;		/* interrupt index (FI[63:48]) */
+	uint8_t overflow;	/* FSTS.PFO was set: faults were dropped before this one was taken */
 };
 
 /* Take the next recorded fault (and clear its F bit): 1, or 0 when none. */

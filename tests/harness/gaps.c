@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/* What a platform is known not to do: tests/harness/gaps.h. Each QEMU
+ * entry was found by running that QEMU (docs/qemu.md). */
+#include "tests/harness/gaps.h"
+#include "arch/x86/platform.h"
+#include "lib/printf.h"
+
+const char *platform_gap(enum gap g)
+{
+	static char why[160];
+	uint32_t major = 0, minor = 0;
+	int known;
+
+	if (!platform_is_qemu())
+		return 0;	/* real hardware does all of it (the specifications) */
+	known = platform_qemu_version(&major, &minor) == 0;
+	switch (g) {
+	case GAP_VTD_IR_FAULTS:
+		if (known && major >= 10)
+			return 0;
+		ksnprintf(why, sizeof(why), "QEMU %s%u.%u's intel-iommu records no interrupt-remapping "
+			  "fault (7.2 records none; 10.0 does)", known ? "" : "of unknown version ",
+			  major, minor);
+		return why;
+	case GAP_VTD_CFI:
+		return "QEMU does not honour GCMD.CFI: a compatibility-format message passes with CFI "
+		       "clear (7.2 and 10.0)";
+	case GAP_DMA_SOURCE_ID:
+		return "QEMU checks no source-id on a device's DMA write to 0xFEExxxxx (7.2 and 10.0)";
+	case GAP_AMDVI_EVENTS:
+		return "QEMU's amd-iommu writes no event-log entry for a blocked interrupt (10.0.2)";
+	case GAP_AMDVI_INTTABLEN:
+		return "QEMU's amd-iommu ignores IntTabLen: it reads any index of the table (10.0.2)";
+	}
+	return 0;
+}
