@@ -37,7 +37,7 @@ FW_TIMEOUT = 180
 CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
 FW_TEST_RE = re.compile(r"^TEST\((\w+),\s*(\w+)\b", re.M)
 KEYS = {"name", "file", "find", "replace", "func", "returns", "host", "config", "tests", "why",
-        "hardware_only"}
+        "hardware_only", "timeout"}
 
 
 class Entry:
@@ -50,6 +50,8 @@ class Entry:
         """What must catch it, as the TAP line says it."""
         if "host" in self.d:
             return "host test_%s" % self.d["host"]
+        if "tests" not in self.d:
+            return "configuration %s" % self.d.get("config")
         return "%s: %s" % (self.d.get("config"), self.d.get("tests"))
 
 
@@ -118,8 +120,8 @@ def problems(e, configs, tests, host_tests):
     elif "config" in d:
         if d["config"] not in configs:
             out.append("no configuration %r in tests/qemu/configs.toml" % d["config"])
-        if d.get("tests") not in tests:
-            out.append("no firmware test %r (tests=suite.name, one test)" % d.get("tests"))
+        if "tests" in d and d["tests"] not in tests:
+            out.append("no firmware test %r (tests=suite.name, one test)" % d["tests"])
     else:
         out.append("no test: host, config with tests, or hardware_only")
     return out
@@ -177,9 +179,13 @@ class Worker:
             if case in got:
                 return ("pass" if got[case] == "ok" else "fail"), out
             return ("died" if status != 0 else "absent"), out
-        config, test = e.d["config"], e.d["tests"]
-        status, out = sh([sys.executable, "tests/qemu/harness.py", config, "tests=" + test],
-                         self.dir, FW_TIMEOUT, {"MSILAB_TIMEOUT": str(FW_TIMEOUT - 20)})
+        config, test = e.d["config"], e.d.get("tests")
+        bound = e.d.get("timeout", FW_TIMEOUT - 20)
+        status, out = sh([sys.executable, "tests/qemu/harness.py", config] +
+                         (["tests=" + test] if test else []),
+                         self.dir, bound + 20, {"MSILAB_TIMEOUT": str(bound)})
+        if not test:        # the whole configuration: any of its points
+            return ("fail" if status != 0 or re.search(r"^not ok ", out, re.M) else "pass"), out
         # The harness's point for the test: its status, or what the
         # configuration expects of it ([CONFIG.expect]).
         point = re.compile(r"^(ok|not ok) \d+ - %s: %s(?: is .* as expected)?( # SKIP.*)?$"

@@ -11,6 +11,9 @@
 #include "arch/x86/irq.h"
 #include "arch/x86/vector.h"
 #include "arch/x86/nmi_watch.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
+#include "arch/x86/tsc.h"
 
 TEST(selftest, unguarded_ud, .flags = TEST_MANUAL)
 {
@@ -92,6 +95,123 @@ TEST(selftest, leak, .flags = TEST_MANUAL)
 	if (!t_check(t, vector_alloc(&vectors, 0, &va) == 0, "no vector"))
 		return;
 	t_check(t, irq_register(0, va.vector, ignore, NULL) == 0, "no handler");
+}
+
+/* --- the harness's own accounting (tests/harness/measure.c), on purpose:
+ * an interrupt lost, one delivered twice, one spurious; a target CPU whose
+ * clock runs behind; a loss while a cross-CPU figure is left out. */
+
+#define ACCT_TRIGGERS	20
+#define ACCT_WAIT_MS	20
+
+struct acct {
+	struct irq_probe p;
+	int64_t skew;			/* added to each stamp: the target's clock */
+	struct vector_assign va;	/* the probe's vector, on `cpu` */
+	uint8_t stray;			/* a vector nobody owns */
+	uint32_t cpu;
+	int twice, spurious, none;
+};
+
+static struct acct acct;
+
+/* The target CPU's clock as `skew` cycles from this one's: its stamps
+ * moved by that much (QEMU's TCG has one TSC for all CPUs and ignores a
+ * write to it, and -cpu max has no IA32_TSC_ADJUST). */
+static void acct_handler(uint64_t tsc_now, void *arg)
+{
+	struct acct *a = arg;
+
+	irq_probe_handler(tsc_now + (uint64_t)a->skew, &a->p);
+}
+
+static uint64_t acct_trigger(void *arg)
+{
+	struct acct *a = arg;
+	uint64_t t0 = rdtsc(), c0 = a->p.count;
+
+	if (a->none)
+		return t0;
+	if (a->cpu == this_cpu()->index)
+		lapic_self_ipi(a->va.vector);
+	else if (lapic_send_ipi(cpus[a->cpu].apic_id, a->va.vector))
+		return t0;
+	if (a->twice) {		/* once counted, again: one trigger, two deliveries */
+		(void)wait_ms(a->p.count != c0, ACCT_WAIT_MS);
+		lapic_self_ipi(a->va.vector);
+	}
+	if (a->spurious)
+		lapic_self_ipi(a->stray);
+	return t0;
+}
+
+/* ACCT_TRIGGERS triggers as `a` says, measured and reported as a figure on
+ * a->cpu (t_latency_on), that CPU's clock a->skew cycles from this one's
+ * (the series' offset as if the ping-pong had measured it). */
+static void acct_run(struct test_ctx *t, struct acct *a)
+{
+	struct series *s = t_series(t);
+	struct irq_tally tally = { 0 };
+	struct vector_assign stray;
+
+	if (!t_check(t, s != NULL, "no memory") ||
+	    !t_check(t, vector_alloc(&vectors, (int)a->cpu, &a->va) == 0, "no vector") ||
+	    !t_check(t, vector_alloc(&vectors, 0, &stray) == 0, "no second vector"))
+		return;
+	vector_free(&vectors, &stray);		/* nobody owns it now */
+	a->stray = stray.vector;
+	if (!t_check(t, irq_register(a->cpu, a->va.vector, acct_handler, a) == 0, "no handler")) {
+		vector_free(&vectors, &a->va);
+		return;
+	}
+	t_target_start(t, a->cpu, s);
+	s->offset += a->skew;
+	measure_irq(&a->p, acct_trigger, a, ACCT_TRIGGERS, ms_to_tsc(ACCT_WAIT_MS), s, &tally);
+	t_latency_on(t, "figure", a->cpu, s, &tally);
+	if (a->skew < 0)	/* each sample is a latency, the offset taken off */
+		t_check(t, s->below == 0, "%lu samples below the offset", s->below);
+	irq_unregister(a->cpu, a->va.vector);
+	vector_free(&vectors, &a->va);
+}
+
+TEST(selftest, lost_counted, .flags = TEST_MANUAL)
+{
+	acct = (struct acct){ .none = 1 };
+	acct_run(t, &acct);
+}
+
+TEST(selftest, duplicate_counted, .flags = TEST_MANUAL)
+{
+	acct = (struct acct){ .twice = 1 };
+	acct_run(t, &acct);
+}
+
+TEST(selftest, spurious_counted, .flags = TEST_MANUAL)
+{
+	acct = (struct acct){ .spurious = 1 };
+	acct_run(t, &acct);
+}
+
+/* Stamps 8 us behind this CPU's clock, as a target CPU whose TSC runs
+ * behind would give, and the offset that says so: every delivery, about
+ * a microsecond after its trigger on this CPU, must count as fresh once
+ * the offset is applied, and be measured. */
+TEST(selftest, target_clock_behind, .flags = TEST_MANUAL)
+{
+	acct = (struct acct){ .skew = -(int64_t)ms_to_tsc(1) * 8 / 1000 };
+	acct_run(t, &acct);
+}
+
+/* CPU 1's clock a second ahead: the figure is left out (not one clock),
+ * and the interrupts lost meanwhile fail the test all the same. */
+TEST(selftest, lost_while_figure_left_out, .flags = TEST_MANUAL)
+{
+	if (cpus_online < 2) {
+		t_skip(t, "needs a second CPU");
+		return;
+	}
+	acct = (struct acct){ .cpu = 1, .none = 1, .skew = (int64_t)ms_to_tsc(1000) };
+	acct_run(t, &acct);
 }
 
 TEST(selftest, after, .flags = TEST_MANUAL)

@@ -99,6 +99,8 @@ void t_latency(struct test_ctx *t, const char *label, struct series *s,
 	t->figures++;
 	if (s->n < 2) {
 		t_yaml(t, "%ssamples: %lu", in, s->n);
+		if (tally)
+			t_tally(t, label, tally);	/* why there are none, as a rule */
 		t_fail(t, "%s%s%lu samples: too few for a distribution", label ? label : "",
 		       label ? ": " : "", s->n);
 		memset(&t->last, 0, sizeof(t->last));

@@ -495,6 +495,13 @@ def run_check(name, timeout, tests=None):
     if cfg["cmdline"] is not None:
         tap.point(hf.get("cmdline") == cfg["cmdline"], "%s: header echoes the command line" % name,
                   ["passed %r, header %r" % (cfg["cmdline"], hf.get("cmdline"))])
+    if cfg.get("bailout"):     # the run must stop at once, saying why
+        tap.point(rep["bailout"] is not None and re.search(cfg["bailout"], rep["bailout"]) is not None,
+                  "%s: Bail out! /%s/" % (name, cfg["bailout"]), [str(rep["bailout"])])
+        tap.point(status == 3 and not rep["tests"],
+                  "%s: no test ran, QEMU exit status %s (isa-debug-exit 1)" % (name, status))
+        print("1..%d" % tap.n)
+        return 0
     nums = [t["num"] for t in rep["tests"]]
     tap.point(rep["plan"] is not None and rep["plan"] == len(nums) and nums == list(range(1, len(nums) + 1)),
               "%s: plan 1..%s matches %d test points numbered in order" % (name, rep["plan"], len(nums)))
