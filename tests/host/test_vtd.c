@@ -56,6 +56,19 @@ static uint8_t *dram_of(const void *p)
 	return 0;
 }
 
+/* FSTS.PPF is read-only: set while any fault record holds F (11.4.6). */
+static int fault_pending(void)
+{
+	for (uint32_t i = 0; i < NFR; i++) {
+		uint32_t w3;
+
+		memcpy(&w3, m.regs + FRO + 16 * i + 12, 4);
+		if (w3 & VTD_FRCD_F)
+			return 1;
+	}
+	return 0;
+}
+
 static uint32_t r32(void *ctx, uint32_t off)
 {
 	uint32_t v;
@@ -64,6 +77,8 @@ static uint32_t r32(void *ctx, uint32_t off)
 	if (off == VTD_GSTS)
 		return m.gsts;
 	memcpy(&v, m.regs + off, 4);
+	if (off == VTD_FSTS)
+		v = (v & ~VTD_FSTS_PPF) | (fault_pending() ? VTD_FSTS_PPF : 0);
 	return v;
 }
 
@@ -451,10 +466,32 @@ static void faults_taken_and_cleared(void **state)
 	memcpy(m.regs + 32 + 16 + 8, &w, 4);
 	w = 1u << 31 | 0x22;
 	memcpy(m.regs + 32 + 16 + 12, &w, 4);
+	/* Fault record 3: index 7, SID 01:00.0, reason 0x26. */
+	w = 7u << 16;
+	memcpy(m.regs + 32 + 48 + 4, &w, 4);
+	w = 0x0100;
+	memcpy(m.regs + 32 + 48 + 8, &w, 4);
+	w = 1u << 31 | 0x26;
+	memcpy(m.regs + 32 + 48 + 12, &w, 4);
 	assert_int_equal(vtd_fault_take(&u, &f), 1);
 	assert_int_equal(f.reason, VTD_FR_IR_ENTRY_P);
 	assert_int_equal(f.sid, 0x0018);
 	assert_int_equal(f.index, 0x2a);
+	/* FRCD.F is write-1-to-clear (11.4.14): the record stays recorded until
+	 * the driver clears it, and a record left set is taken again (and on
+	 * hardware blocks the next fault in that slot). The model keeps F until
+	 * a 1 is written to it. */
+	memcpy(&w, m.regs + 32 + 16 + 12, 4);
+	assert_int_equal(w & VTD_FRCD_F, 0);
+	assert_int_equal(vtd_fault_take(&u, &f), 1);
+	assert_int_equal(f.reason, VTD_FR_IR_SID_ERR);
+	assert_int_equal(f.sid, 0x0100);
+	assert_int_equal(f.index, 7);
+	memcpy(&w, m.regs + 32 + 48 + 12, 4);
+	assert_int_equal(w & VTD_FRCD_F, 0);
+	/* Every record taken: none left, and FSTS.PPF (read-only, any F set) off. */
+	assert_int_equal(vtd_fault_take(&u, &f), 0);
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_PPF, 0);
 }
 
 int main(void)
