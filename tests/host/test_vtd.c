@@ -47,6 +47,7 @@ static struct model {
 	uint64_t queued_at;
 	uint64_t clock_limit;		/* poll budget: fail past this clock (0: none) */
 	uint32_t reads, read_limit;	/* and past this many register reads */
+	uint32_t inv_events;		/* invalidation completion interrupts raised */
 } m;
 
 #define QUEUE_LAG_US	300		/* tail write to descriptors consumed */
@@ -145,6 +146,17 @@ static int process_queue(uint32_t tail, uint32_t max)
 			assert_false((d.lo & QI_WAIT_SW) && (d.lo & QI_WAIT_IF));	/* QEMU aborts */
 			if (d.lo & QI_WAIT_SW)
 				*(volatile uint32_t *)(uintptr_t)d.hi = (uint32_t)(d.lo >> 32);
+			if (d.lo & QI_WAIT_IF) {
+				uint32_t ics;
+
+				/* ICS.IWC set: an interrupt only when it was clear
+				 * (11.4.9.4: a set IWC is no new event). */
+				memcpy(&ics, m.regs + VTD_ICS, 4);
+				if (!(ics & VTD_ICS_IWC))
+					m.inv_events++;
+				ics |= VTD_ICS_IWC;
+				memcpy(m.regs + VTD_ICS, &ics, 4);
+			}
 			m.waits++;
 		}
 	}
@@ -178,7 +190,7 @@ static void w32(void *ctx, uint32_t off, uint32_t v)
 		return;
 	}
 	memcpy(&old, m.regs + off, 4);
-	if (off == VTD_FSTS || (off >= FRO && off < FRO + 16 * NFR && (off - FRO) % 16 == 12))
+	if (off == VTD_FSTS || off == VTD_ICS || (off >= FRO && off < FRO + 16 * NFR && (off - FRO) % 16 == 12))
 		v = old & ~v;	/* write 1 to clear */
 	if (off == VTD_PMEN)	/* protection follows EPM at once */
 		v = (v & VTD_PMEN_EPM) | !!(v & VTD_PMEN_EPM);
@@ -447,6 +459,28 @@ static void noncoherent_unit_reads_only_what_was_flushed(void **state)
 	assert_int_not_equal(fetch(i).lo, a.lo);
 }
 
+/* The invalidation completion event as an interrupt source: each wait
+ * with IF raises it only while ICS.IWC is clear, so the handler's
+ * write-1-to-clear of IWC is what lets the next one raise (11.4.9.4). */
+static void completion_event_raises_each_time(void **state)
+{
+	uint32_t ics;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	for (uint32_t i = 1; i <= 3; i++) {
+		vtd_qi_wait_irq(&u);
+		while (m.queued)
+			now();
+		assert_int_equal(m.inv_events, i);
+		vtd_inv_event_ack(&u);
+		memcpy(&ics, m.regs + VTD_ICS, 4);
+		assert_int_equal(ics & VTD_ICS_IWC, 0);
+	}
+}
+
 static void coherent_unit_is_never_flushed(void **state)
 {
 	(void)state;
@@ -615,6 +649,7 @@ int main(void)
 		cmocka_unit_test(full_queue_never_overrun),
 		cmocka_unit_test(noncoherent_unit_reads_only_what_was_flushed),
 		cmocka_unit_test(coherent_unit_is_never_flushed),
+		cmocka_unit_test(completion_event_raises_each_time),
 		cmocka_unit_test(takeover_from_previous_owner),
 		cmocka_unit_test(takeover_with_a_stuck_queue),
 		cmocka_unit_test(table_fills_up),
