@@ -73,7 +73,7 @@ static uint8_t *dram_of(const void *p)
 	return 0;
 }
 
-/* FSTS.PPF is read-only: set while any fault record holds F (11.4.6). */
+/* FSTS.PPF is read-only: set while any fault record holds F (FSTS_REG). */
 static int fault_pending(void)
 {
 	for (uint32_t i = 0; i < NFR; i++) {
@@ -621,7 +621,7 @@ static void faults_taken_and_cleared(void **state)
 	assert_int_equal(f.reason, VTD_FR_IR_ENTRY_P);
 	assert_int_equal(f.sid, 0x0018);
 	assert_int_equal(f.index, 0x2a);
-	/* FRCD.F is write-1-to-clear (11.4.14): the record stays recorded until
+	/* FRCD.F is write-1-to-clear (FRCD_REG): the record stays recorded until
 	 * the driver clears it, and a record left set is taken again (and on
 	 * hardware blocks the next fault in that slot). The model keeps F until
 	 * a 1 is written to it. */
