@@ -108,6 +108,9 @@ static void vtd_devices_remapped(struct test_ctx *t)
 	edu_raise(e);
 	t_check(t, rt_wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered through its IRTE");
 	msi_free_irqs(&irq, 1);
+	/* Freed: the IRTE cleared (P off), or the device's handle still works. */
+	ent = ir_irte_read(u, index);
+	t_check(t, !(ent.lo & IRTE_P), "IRTE %u still present after free: 0x%lx", index, ent.lo);
 }
 
 /* The IRTE names CPU 1 after the move (rt_affinity_rewrites_only_irte). */
