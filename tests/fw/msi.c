@@ -322,6 +322,7 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	struct irq_tally tally = { 0 };
 	static struct fire f;
 	uint64_t resends0;
+	uint32_t vec0 = vector_in_use(&vectors);
 
 	if (!s)
 		return;
@@ -338,6 +339,9 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	msi_free_irqs(move_irqs, s->nvec);
 	t_yaml(t, "moves: %u", moves_done);
 	t_yaml(t, "cpus: %u", cpus_online);
+	/* Each move's old vector was drained and given back: none left over. */
+	t_check(t, vector_in_use(&vectors) == vec0, "vectors in use after %u moves and the free: %u, "
+		"before: %u", moves_done, vector_in_use(&vectors), vec0);
 	/* Stamped on whichever CPU the vector was on: no one offset to subtract
 	 * (smp.tsc_skew reports them). */
 	figure(t, s, NULL, 0, smp, &tally, resends0);
