@@ -318,6 +318,7 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	struct irq_tally tally = { 0 };
 	static struct fire f;
 	uint64_t resends0, n;
+	uint32_t vec0 = vector_in_use(&vectors);
 
 	if (!s)
 		return;
@@ -334,6 +335,9 @@ static void run_affinity(struct test_ctx *t, const char *name)
 	msi_free_irqs(irqs, s->nvec);
 	f.mover = NULL;
 	mover_report(t, &mover);
+	/* Each move's old vector was drained and given back: none left over. */
+	t_check(t, vector_in_use(&vectors) == vec0, "vectors in use after %u moves and the free: %u, "
+		"before: %u", mover.moves, vector_in_use(&vectors), vec0);
 	/* Stamped on whichever CPU the vector was on: no one offset to subtract
 	 * (smp.tsc_skew reports them). */
 	figure(t, s, NULL, 0, smp, &tally, resends0);

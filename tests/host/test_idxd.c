@@ -20,6 +20,7 @@
 #include "drivers/idxd/ims.h"
 #include "arch/x86/msi_msg.h"
 #include "lib/errno.h"
+#include "lib/printf.h"
 
 #define BAR0		0x10000
 #define BAR2		(8 * IDXD_PORTAL_STRIDE)
@@ -47,6 +48,12 @@ static struct model {
 	uint32_t msix_messages;
 	int16_t slot_of[4096];		/* a requested handle's IMS slot, -1 none */
 	int reset_clears_ims;		/* RESET_DEVICE leaves every entry 0: unmasked */
+	/* Message dwords written to an entry while it was unmasked: the
+	 * device may send a completion with half an old and half a new
+	 * message (three 32-bit writes are not one update), so the driver
+	 * masks around them (Linux's IMS irqchip, pci_msi_domain_write_msg). */
+	uint32_t unmasked_writes;
+	uint32_t force_err;		/* the next command's CMDSTS error, 0: none */
 } m;
 
 #define HANDLE_BASE	0x400		/* the model's handles: not the slot numbers */
@@ -165,7 +172,15 @@ static void command(uint32_t v)
 
 	if (m.ncmds < 32)
 		m.cmds[m.ncmds++] = c;
-	if (IDXD_GENSTS_STATE(g32(IDXD_GENSTS)) == IDXD_STATE_HALTED && c != IDXD_CMD_RESET_DEVICE)
+	if (m.force_err) {
+		s32(IDXD_CMDSTS, m.force_err);
+		m.force_err = 0;
+		return;
+	}
+	/* Where GENCAP.CMD_CAP is set, CMDCAP lists the commands there are. */
+	if ((g64(IDXD_GENCAP) & IDXD_GENCAP_CMD_CAP) && !(g32(IDXD_CMDCAP) & (1u << c)))
+		err = 0x01;
+	else if (IDXD_GENSTS_STATE(g32(IDXD_GENSTS)) == IDXD_STATE_HALTED && c != IDXD_CMD_RESET_DEVICE)
 		err = 0x03;
 	else if (c == IDXD_CMD_ENABLE_DEVICE)
 		err = enable_device();
@@ -191,7 +206,10 @@ static void command(uint32_t v)
 		s32(IDXD_CMDSTS, (err ? 0 : op << 8) | err);
 		return;
 	} else if (c == IDXD_CMD_RELEASE_INT_HANDLE && m.handles) {
-		m.slot_of[op & 0xfff] = -1;
+		if (!(op & IDXD_CMD_INT_HANDLE_IMS) || m.slot_of[op & 0xfff] < 0)
+			err = 0x41;
+		else
+			m.slot_of[op & 0xfff] = -1;
 	} else
 		err = 0x01;
 	s32(IDXD_CMDSTS, (m.deaf ? IDXD_CMDSTS_ACTIVE : 0) | err);
@@ -250,6 +268,9 @@ static void w32(void *ctx, uint32_t off, uint32_t v)
 	}
 	if (in_ims(off))
 		m.unflushed[(off - IMS) / 16] = 1;
+	if (in_ims(off) && off % 16 != IDXD_IMS_CTRL &&
+	    !(g32(off - off % 16 + IDXD_IMS_CTRL) & IDXD_IMS_MASK))
+		m.unmasked_writes++;
 	if (in_ims(off) && off % 16 == IDXD_IMS_CTRL) {
 		uint32_t slot = (off - IMS) / 16, keep = g32(off) & IDXD_IMS_PENDING;
 
@@ -523,9 +544,12 @@ static void bad_capabilities(void **state)
 	s64(IDXD_GENCAP, g64(IDXD_GENCAP) & ~(0x3full << 25));
 	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
 	assert_int_equal(d.ims_size, 0);
+	assert_non_null(d.ims_absent);
 	assert_non_null(strstr(d.ims_absent, "multiplier is 0"));
 	seed(&dsa);
-	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, 0x8000, BAR2), 0);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, 0x8000, BAR2), 0);	/* the IMS at 0x4000 needs 0x8000 more */
+	assert_int_equal(d.ims_size, 0);
+	assert_non_null(d.ims_absent);
 	assert_non_null(strstr(d.ims_absent, "does not fit in BAR0"));
 }
 
@@ -678,7 +702,61 @@ static void handles_requested_where_cmdcap_says(void **state)
 	assert_int_equal(m.sink[0].data, 0x43);
 	assert_int_equal(idxd_int_handle(&d, 5000, 1, &h), -EIO);
 	assert_non_null(strstr(d.error, "invalid interrupt index (0x41)"));
+	/* Released: the device forgets it, a descriptor naming it is refused. */
+	m.ncmds = 0;
 	assert_int_equal(idxd_int_handle_release(&d, HANDLE_BASE + 9, 1), 0);
+	assert_int_equal(m.ncmds, 1);
+	assert_int_equal(m.cmds[0], IDXD_CMD_RELEASE_INT_HANDLE);
+	record[0] = 0;
+	assert_int_equal(idxd_submit(&d, 0, 1, &desc), 0);
+	assert_int_equal(record[0], IDXD_COMP_INVALID_INT_HANDLE);
+	assert_int_equal(m.nsink, 1);
+	/* CMDCAP with REQUEST_INT_HANDLE and no RELEASE_INT_HANDLE: a handle
+	 * is requested, and there is nothing to release (Linux's
+	 * idxd_device_release_int_handle); the device would refuse it (0x01). */
+	s32(IDXD_CMDCAP, 1u << IDXD_CMD_REQUEST_INT_HANDLE);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	assert_int_equal(idxd_int_handle(&d, 9, 1, &h), 0);
+	assert_int_equal(h, HANDLE_BASE + 9);
+	m.ncmds = 0;
+	assert_int_equal(idxd_int_handle_release(&d, h, 1), 0);
+	assert_int_equal(m.ncmds, 0);
+}
+
+/* Every error code Linux's registers.h names (IDXD_CMDSTS_ERR_*), as the
+ * device reports it for any command: an error (-EIO), named, with the
+ * code, and CMDSTS kept. */
+static void every_cmdsts_error_is_named(void **state)
+{
+	static const struct { uint32_t err; const char *name; } codes[] = {
+		{ 0x01, "invalid command" }, { 0x02, "invalid WQ index" },
+		{ 0x03, "hardware error" }, { 0x10, "device already enabled" },
+		{ 0x11, "configuration error" }, { 0x12, "bus master not enabled" },
+		{ 0x13, "PASID invalid" }, { 0x14, "sum of WQ sizes out of range" },
+		{ 0x15, "group configuration error" }, { 0x16, "group configuration error 2" },
+		{ 0x17, "group configuration error 3" }, { 0x18, "group configuration error 4" },
+		{ 0x20, "device not enabled" }, { 0x21, "WQ already enabled" },
+		{ 0x22, "WQ size error" }, { 0x23, "WQ priority error" }, { 0x24, "WQ mode error" },
+		{ 0x25, "WQ block-on-fault error" }, { 0x26, "WQ PASID enable error" },
+		{ 0x27, "WQ max batch size error" }, { 0x28, "WQ max transfer size error" },
+		{ 0x31, "device not enabled (disable)" }, { 0x32, "device not enabled" },
+		{ 0x41, "invalid interrupt index" }, { 0x42, "no interrupt handle available" },
+	};
+	char want[96];
+
+	(void)state;
+	up(&dsa, 1);
+	for (uint32_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		m.force_err = codes[i].err;
+		assert_int_equal(idxd_command(&d, 8 /* DRAIN_WQ */, 0, 0), -EIO);
+		ksnprintf(want, sizeof(want), "DSA SPR: DRAIN_WQ: %s (0x%x)", codes[i].name, codes[i].err);
+		assert_string_equal(d.error, want);
+		assert_int_equal(IDXD_CMDSTS_ERR(d.last_cmdsts), codes[i].err);
+	}
+	/* A halted device refuses everything but a reset: a hardware error. */
+	s32(IDXD_GENSTS, IDXD_STATE_HALTED);
+	assert_int_equal(idxd_command(&d, IDXD_CMD_ENABLE_WQ, 0, 0), -EIO);
+	assert_string_equal(d.error, "DSA SPR: ENABLE_WQ: hardware error (0x3)");
 }
 
 /* --- the IMS as a DEV_MSI domain, under a fake vector domain ------------ */
@@ -691,7 +769,16 @@ static int root_compose(struct irq_data *dd, struct msi_msg *msg)
 	return 0;
 }
 
-static const struct irq_chip root_chip = { .name = "fake-vector", .compose_msi_msg = root_compose };
+/* A move: a new vector, and the level above rewrites its message. */
+static int root_set_affinity(struct irq_data *dd, uint32_t cpu)
+{
+	(void)cpu;
+	dd->hwirq = next_vector++;
+	return IRQ_AFFINITY_PROPAGATE;
+}
+
+static const struct irq_chip root_chip = { .name = "fake-vector", .compose_msi_msg = root_compose,
+					   .set_affinity = root_set_affinity };
 
 static int root_alloc(struct irq_domain *dom, struct irq_data *dd, const struct irq_alloc_info *i)
 {
@@ -738,6 +825,7 @@ static void ims_domain_and_children(void **state)
 	assert_int_equal(msi_alloc_irqs(&ims.wqs[1], 5, 1, 0, &irq), 0);
 	assert_int_equal(g32(IMS + 5 * 16 + IDXD_IMS_DATA), 0x30);
 	assert_false(ims_ctrl(5) & IDXD_IMS_MASK);
+	assert_int_equal(m.unmasked_writes, 0);	/* written while masked, then unmasked */
 	desc = idxd_desc_interrupt(&d, (uintptr_t)record, 5);
 	assert_int_equal(idxd_submit(&d, 1, 1, &desc), 0);
 	assert_int_equal(m.nsink, 1);
@@ -807,7 +895,71 @@ static void halt_recovery_restores_ims(void **state)
 	assert_int_equal(idxd_submit(&d, 0, 1, &desc), 0);
 	assert_int_equal(m.nsink, 1);
 	assert_int_equal(m.sink[0].data, data[0]);
+	assert_int_equal(m.unmasked_writes, 0);	/* every message written masked */
 	msi_free_irqs(irq, 2);
+	dev_msi_domain_destroy(ims.dev.domain);
+}
+
+/* An affinity move of an IMS interrupt: the entry's three message dwords
+ * are not one write, so the entry is masked around them (a completion
+ * meanwhile is held, not sent half old, half new), unmasked after, and
+ * left masked when irq_mask() holds it. */
+static void ims_affinity_move_masks_around_the_write(void **state)
+{
+	volatile uint8_t record[64] __attribute__((aligned(64))) = { 0 };
+	static struct idxd_ims ims;
+	struct irq_desc *irq;
+	struct idxd_desc desc;
+
+	(void)state;
+	up(&dsa, 1);
+	next_vector = 0x50;
+	msi_set_root(&root);
+	assert_int_equal(idxd_ims_domain_create(&ims, &d, (struct msi_device){ .name = "dsa0" }, 1), 0);
+	assert_int_equal(msi_alloc_irqs(&ims.wqs[0], 3, 1, 0, &irq), 0);
+	assert_int_equal(g32(IMS + 3 * 16 + IDXD_IMS_DATA), 0x50);
+	assert_int_equal(irq_set_affinity(irq, 1), 0);
+	assert_int_equal(g32(IMS + 3 * 16 + IDXD_IMS_DATA), 0x51);
+	assert_int_equal(m.unmasked_writes, 0);
+	assert_false(ims_ctrl(3) & IDXD_IMS_MASK);
+	desc = idxd_desc_interrupt(&d, (uintptr_t)record, 3);
+	assert_int_equal(idxd_submit(&d, 0, 1, &desc), 0);
+	assert_int_equal(m.nsink, 1);
+	assert_int_equal(m.sink[0].data, 0x51);
+	/* Held by irq_mask(): moved, still masked. */
+	assert_int_equal(irq_mask(irq), 0);
+	assert_int_equal(irq_set_affinity(irq, 0), 0);
+	assert_int_equal(g32(IMS + 3 * 16 + IDXD_IMS_DATA), 0x52);
+	assert_true(ims_ctrl(3) & IDXD_IMS_MASK);
+	assert_int_equal(m.unmasked_writes, 0);
+	msi_free_irqs(&irq, 1);
+	dev_msi_domain_destroy(ims.dev.domain);
+}
+
+/* The slots are the IMS GENCAP describes: 256 entries (a multiplier of
+ * 1), slot 255 the last; slot 256 refused before anything is written
+ * beyond the table. */
+static void ims_range_follows_gencap(void **state)
+{
+	static struct idxd_ims ims;
+	struct irq_desc *irq;
+
+	(void)state;
+	seed(&dsa);
+	s64(IDXD_GENCAP, (g64(IDXD_GENCAP) & ~(0x3full << 25)) | 1ull << 25);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	assert_int_equal(idxd_takeover(&d), 0);
+	assert_int_equal(idxd_enable(&d, 1), 0);
+	assert_int_equal(d.ims_size, 256);
+	next_vector = 0x60;
+	msi_set_root(&root);
+	assert_int_equal(idxd_ims_domain_create(&ims, &d, (struct msi_device){ .name = "dsa0" }, 1), 0);
+	assert_int_equal(msi_alloc_irqs(&ims.wqs[0], 255, 1, 0, &irq), 0);
+	assert_int_equal(g32(IMS + 255 * 16 + IDXD_IMS_DATA), 0x60);
+	msi_free_irqs(&irq, 1);
+	s32(IMS + 256 * 16 + IDXD_IMS_DATA, 0xdead);	/* past the table */
+	assert_int_equal(msi_alloc_irqs(&ims.wqs[0], 256, 1, 0, &irq), -ENOSPC);
+	assert_int_equal(g32(IMS + 256 * 16 + IDXD_IMS_DATA), 0xdead);
 	dev_msi_domain_destroy(ims.dev.domain);
 }
 
@@ -829,6 +981,9 @@ int main(void)
 		cmocka_unit_test(ims_domain_and_children),
 		cmocka_unit_test(halt_recovery_restores_ims),
 		cmocka_unit_test(handles_requested_where_cmdcap_says),
+		cmocka_unit_test(every_cmdsts_error_is_named),
+		cmocka_unit_test(ims_affinity_move_masks_around_the_write),
+		cmocka_unit_test(ims_range_follows_gencap),
 	};
 
 	return RUN(tests);

@@ -37,6 +37,8 @@ static int root_compose(struct irq_data *d, struct msi_msg *m)
 
 static int root_set_affinity(struct irq_data *d, uint32_t cpu)
 {
+	if (cpu >= 4)
+		return -EINVAL;	/* no such CPU: the vector stays where it is */
 	logf_("root.move");
 	d->hwirq = cpu << 8 | (uint32_t)next_vector++;
 	return IRQ_AFFINITY_PROPAGATE;
@@ -112,11 +114,13 @@ static void s_mask(void *ctx, uint32_t slot)
 {
 	((struct slots *)ctx)->masked[slot] = 1;
 	((struct slots *)ctx)->mask_calls++;
+	logf_("dev.mask");
 }
 
 static void s_unmask(void *ctx, uint32_t slot)
 {
 	((struct slots *)ctx)->masked[slot] = 0;
+	logf_("dev.unmask");
 }
 
 static int s_pending(void *ctx, uint32_t slot)
@@ -151,7 +155,7 @@ static void parent_first_bottom_up(void **state)
 	reset(&slot_ops);
 	assert_ptr_equal(dev.domain->parent, &root);	/* the topology function */
 	assert_int_equal(msi_alloc_irqs(&dev, 2, 1, 1, &d), 0);
-	assert_string_equal(log_buf, "root.alloc root.activate dev.write(masked)");
+	assert_string_equal(log_buf, "root.alloc root.activate dev.mask dev.write(masked) dev.unmask");
 	assert_int_equal(d->nlevels, 2);
 	assert_int_equal(d->levels[0].hwirq, 2);		/* the slot */
 	assert_int_equal(sl.msg[2].address_lo, 0xfee01000u);	/* cpu 1 */
@@ -160,7 +164,8 @@ static void parent_first_bottom_up(void **state)
 	assert_int_equal(irq_cpu(d), 1);
 	memset(log_buf, 0, sizeof(log_buf));
 	msi_free_irqs(&d, 1);
-	assert_string_equal(log_buf, "root.deactivate root.free");
+	/* The device masks before its vector goes; freed children first. */
+	assert_string_equal(log_buf, "dev.mask root.deactivate root.free");
 	assert_true(sl.masked[2]);				/* deactivation masks */
 	assert_int_equal(dev.domain->live, 0);
 	assert_int_equal(root.live, 0);
@@ -175,14 +180,24 @@ static void affinity_rewrites_message_masked(void **state)
 	assert_int_equal(msi_alloc_irqs(&dev, 0, 1, 0, &d), 0);
 	memset(log_buf, 0, sizeof(log_buf));
 	assert_int_equal(irq_set_affinity(d, 3), 0);
-	assert_string_equal(log_buf, "root.move dev.write(masked) root.done");
+	assert_string_equal(log_buf, "root.move dev.mask dev.write(masked) dev.unmask root.done");
 	assert_int_equal(sl.msg[0].address_lo, 0xfee03000u);
 	assert_false(sl.masked[0]);
 	assert_int_equal(moved_to, 3);
 	/* A masked interrupt stays masked across the move. */
 	assert_int_equal(irq_mask(d), 0);
+	memset(log_buf, 0, sizeof(log_buf));
 	assert_int_equal(irq_set_affinity(d, 2), 0);
+	assert_string_equal(log_buf, "root.move dev.mask dev.write(masked) root.done");
 	assert_true(sl.masked[0]);
+	/* A move the vector level refuses: refused, the message left alone. */
+	assert_int_equal(irq_unmask(d), 0);
+	memset(log_buf, 0, sizeof(log_buf));
+	sl.writes = 0;
+	assert_int_equal(irq_set_affinity(d, 9), -EINVAL);
+	assert_int_equal(sl.writes, 0);
+	assert_string_equal(log_buf, "");
+	assert_int_equal(irq_cpu(d), 2);
 	msi_free_irqs(&d, 1);
 }
 
@@ -197,7 +212,7 @@ static void atomic_write_needs_no_mask(void **state)
 	calls = sl.mask_calls;
 	memset(log_buf, 0, sizeof(log_buf));
 	assert_int_equal(irq_set_affinity(d, 1), 0);
-	assert_string_equal(log_buf, "root.move dev.write(unmasked) root.done");
+	assert_string_equal(log_buf, "root.move dev.write(unmasked) root.done");	/* no mask, no unmask */
 	assert_int_equal(sl.mask_calls, calls);
 	assert_int_equal(irq_pending(d), -ENOTSUP);	/* no pending callback */
 	msi_free_irqs(&d, 1);
@@ -224,7 +239,9 @@ static void restore_after_reset(void **state)
 	memset(log_buf, 0, sizeof(log_buf));
 	assert_int_equal(irq_domain_restore(dev.domain), 3);
 	assert_int_equal(sl.writes, 3);
-	assert_string_equal(log_buf, "dev.write(masked) dev.write(masked) dev.write(masked)");
+	assert_string_equal(log_buf, "dev.mask dev.write(masked) dev.unmask "
+				     "dev.mask dev.write(masked) "	/* irq_mask() holds d[1] */
+				     "dev.mask dev.write(masked) dev.unmask");
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_int_equal(sl.msg[1 + i].address_lo, 0xfee02000u);	/* cpu 2 */
 		assert_int_equal(sl.msg[1 + i].data, d[i]->levels[1].hwirq & 0xff);
@@ -305,6 +322,139 @@ static void child_takes_physical_domain(void **state)
 	msi_free_irqs(&a, 1);
 }
 
+/* --- a fake remapping level between the device and the vector ----------
+ * What VT-d's and AMD-Vi's domains do, logged: an entry per interrupt that
+ * holds the vector below it, a remappable message naming the entry, and an
+ * affinity move that rewrites the entry and completes there (the device's
+ * message names the entry, not the vector, and stays as it is). */
+
+static struct irq_domain remap;
+static uint32_t irte[8], next_irte;
+static int remap_fail_alloc, remap_fail_activate;
+
+static int remap_compose(struct irq_data *d, struct msi_msg *m)
+{
+	m->address_lo = 0xfee00000u | d->hwirq << 5 | 1u << 4;	/* remappable, handle */
+	m->address_hi = 0;
+	m->data = 0;
+	return 0;
+}
+
+static int remap_set_affinity(struct irq_data *d, uint32_t cpu)
+{
+	(void)cpu;
+	logf_("remap.irte");
+	irte[d->hwirq] = d->parent->hwirq;	/* the vector level moved first */
+	return IRQ_AFFINITY_DONE;
+}
+
+static const struct irq_chip remap_chip = {
+	.name = "fake-remap", .set_affinity = remap_set_affinity, .compose_msi_msg = remap_compose,
+};
+
+static int remap_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *i)
+{
+	(void)dom;
+	(void)i;
+	logf_("remap.alloc");
+	if (remap_fail_alloc)
+		return -ENOSPC;
+	d->hwirq = next_irte++ % 8;
+	d->chip = &remap_chip;
+	return 0;
+}
+
+static void remap_free(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	(void)d;
+	logf_("remap.free");
+}
+
+static int remap_activate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	logf_("remap.activate");
+	if (remap_fail_activate)
+		return -EIO;
+	irte[d->hwirq] = d->parent->hwirq;
+	return 0;
+}
+
+static void remap_deactivate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	irte[d->hwirq] = 0;
+	logf_("remap.deactivate");
+}
+
+static const struct irq_domain_ops remap_ops = { remap_alloc, remap_free, remap_activate,
+						 remap_deactivate };
+static struct irq_domain remap = { "fake-remap", &remap_ops, &root, 0, 0, 0 };
+
+static struct irq_domain *remap_lookup(const struct msi_device *d)
+{
+	return d->rid == 0x0300 ? &remap : 0;
+}
+
+/* Three levels: allocated parent first, activated bottom up (the vector's
+ * handler, then the entry, then the device's message), deactivated and
+ * freed top down; an affinity move rewrites the entry and never the
+ * device's message; a failure at the middle level unwinds the vector. */
+static void remapped_hierarchy(void **state)
+{
+	struct msi_device rdev = { .name = "remapped", .rid = 0x0300 };
+	struct irq_desc *d;
+	uint32_t descs = irq_stats.descs_in_use;
+
+	(void)state;
+	reset(&slot_ops);
+	msi_set_remap_lookup(remap_lookup);
+	assert_non_null(dev_msi_domain_create(&rdev, &slot_ops, &sl, 8));
+	assert_ptr_equal(rdev.domain->parent, &remap);
+	assert_ptr_equal(dev.domain->parent, &root);	/* outside the unit's scope */
+	memset(log_buf, 0, sizeof(log_buf));
+	assert_int_equal(msi_alloc_irqs(&rdev, 4, 1, 1, &d), 0);
+	assert_string_equal(log_buf, "root.alloc remap.alloc root.activate remap.activate "
+				     "dev.mask dev.write(masked) dev.unmask");
+	assert_int_equal(irq_levels(d), 3);
+	assert_int_equal(irte[d->levels[1].hwirq], 1u << 8 | (d->levels[2].hwirq & 0xff));
+	assert_int_equal(sl.msg[4].address_lo, 0xfee00010u | d->levels[1].hwirq << 5);
+	assert_int_equal(remap.live, 1);
+	assert_int_equal(root.live, 1);
+	/* The move: a new vector, the entry rewritten, the device untouched. */
+	sl.writes = 0;
+	memset(log_buf, 0, sizeof(log_buf));
+	assert_int_equal(irq_set_affinity(d, 2), 0);
+	assert_string_equal(log_buf, "root.move remap.irte root.done");
+	assert_int_equal(sl.writes, 0);
+	assert_int_equal(irq_cpu(d), 2);
+	assert_int_equal(irte[d->levels[1].hwirq], d->levels[2].hwirq);
+	memset(log_buf, 0, sizeof(log_buf));
+	msi_free_irqs(&d, 1);
+	assert_string_equal(log_buf, "dev.mask remap.deactivate root.deactivate remap.free root.free");
+	assert_int_equal(remap.live, 0);
+	assert_int_equal(root.live, 0);
+	assert_int_equal(rdev.domain->live, 0);
+	/* The middle level refuses its entry: the vector below is given back. */
+	remap_fail_alloc = 1;
+	memset(log_buf, 0, sizeof(log_buf));
+	assert_int_equal(msi_alloc_irqs(&rdev, 4, 1, 1, &d), -ENOSPC);
+	assert_string_equal(log_buf, "root.alloc remap.alloc root.free");
+	remap_fail_alloc = 0;
+	/* Its activation fails: the vector level is deactivated, all freed. */
+	remap_fail_activate = 1;
+	memset(log_buf, 0, sizeof(log_buf));
+	assert_int_equal(msi_alloc_irqs(&rdev, 4, 1, 1, &d), -EIO);
+	assert_string_equal(log_buf, "root.alloc remap.alloc root.activate remap.activate "
+				     "root.deactivate remap.free root.free");
+	remap_fail_activate = 0;
+	assert_int_equal(remap.live + root.live + rdev.domain->live, 0);
+	assert_int_equal(irq_stats.descs_in_use, descs);
+	msi_set_remap_lookup(0);
+	dev_msi_domain_destroy(rdev.domain);
+}
+
 static uint64_t seen_tsc;
 static void *seen_arg;
 
@@ -361,6 +511,7 @@ int main(void)
 		cmocka_unit_test(failures_unwind),
 		cmocka_unit_test(refusals_and_pending),
 		cmocka_unit_test(child_takes_physical_domain),
+		cmocka_unit_test(remapped_hierarchy),
 		cmocka_unit_test(handler_runs_and_counts),
 		cmocka_unit_test(descriptor_pool_exhaustion),
 	};
