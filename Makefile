@@ -62,7 +62,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run test host-test qemu-test bench bench-stats bench-ims soak lava report compare deps help clean
+.PHONY: all run test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -70,6 +70,8 @@ help:
 	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report"
 	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
+	@echo "make mutate     every mutation of tests/mutations.toml caught by the test it names"
+	@echo "                (MUTATIONS='vtd.*' runs those only; ends with 'caught N of M')"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
 	@echo "make bench-stats  a latency figure's memory, cost per sample (callgrind), percentile error"
 	@echo "make bench-ims    the DSA/IAA submission path in instructions (callgrind)"
@@ -193,6 +195,13 @@ test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all host-test
 	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t
+
+# The mutation gate (docs/design.md, "How we know a test can fail"): each
+# mutation in a scratch tree, only its test run. CI runs it after make test.
+mutate:
+	@tools/deps.sh test
+	@$(MAKE) --no-print-directory all host-test
+	@python3 tools/mutate.py $(MUTATIONS)
 
 # What a latency figure costs: bytes, instructions per sample (callgrind),
 # percentile error on 10^6 samples. A benchmark: figures, no pass/fail.
