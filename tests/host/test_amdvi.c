@@ -15,6 +15,10 @@
  * for an entry with RemapEn clear. It can stop consuming commands (a deaf
  * IOMMU: the poll bound, a full buffer never overrun) and read all ones (a
  * unit that went away).
+ * Commands run asynchronously, as on hardware: each completes CMD_LATENCY_US
+ * after the tail write that showed it, and only while the CPU's clock runs
+ * (the driver polling), so a change the driver does not wait for is not in
+ * effect when it returns.
  */
 #include "tests/host/host.h"
 #include "drivers/iommu/amd/amdvi.h"
@@ -22,6 +26,7 @@
 
 #define POOL_PAGES	40
 #define DEVIDS		0x200
+#define CMD_LATENCY_US	300	/* a command completes this long after the tail write */
 
 static struct model {
 	uint8_t regs[0x3000];
@@ -37,6 +42,7 @@ static struct model {
 	uint8_t irte_cached[DEVIDS][AMDVI_IRT_ENTRIES];
 	uint32_t inv_dte, inv_irt, inv_all, waits, comwait_irqs, overflows;
 	uint64_t clock;
+	uint64_t cmd_due[AMDVI_CMD_ENTRIES];	/* when each slot's command completes */
 	uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
 	int npages;
 } m;
@@ -85,12 +91,18 @@ static void log_event(uint8_t code, uint16_t devid, uint16_t flags, uint64_t add
 	set_reg(AMDVI_STATUS, reg(AMDVI_STATUS) | AMDVI_ST_EVT_INT);
 }
 
+/* The commands due by now (see CMD_LATENCY_US). */
 static void run_commands(void)
 {
 	uint64_t head = reg(AMDVI_CMD_HEAD), tail = reg(AMDVI_CMD_TAIL);
 	uint32_t *buf = phys(reg(AMDVI_CMDBUF));
 
-	for (; head != tail; head = (head + 16) % (16 * AMDVI_CMD_ENTRIES)) {
+	/* CmdBufTail is an offset inside the buffer (48882 3.4.13). */
+	if (tail >= 16 * AMDVI_CMD_ENTRIES || (tail & 15))
+		fail_msg("CmdBufTail 0x%lx is outside the %u-entry buffer", (unsigned long)tail,
+			 AMDVI_CMD_ENTRIES);
+	for (; head != tail && m.cmd_due[head / 16] <= m.clock;
+	     head = (head + 16) % (16 * AMDVI_CMD_ENTRIES)) {
 		uint32_t *c = buf + head / 4;
 		uint16_t devid = (uint16_t)c[0];
 
@@ -146,6 +158,10 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 	}
 	if (off == AMDVI_CONTROL && m.nctl < 32)
 		m.ctl_log[m.nctl++] = v;
+	if (off == AMDVI_CMD_TAIL)	/* the commands it shows complete later */
+		for (uint64_t t = reg(off); t != v && v < 16 * AMDVI_CMD_ENTRIES;
+		     t = (t + 16) % (16 * AMDVI_CMD_ENTRIES))
+			m.cmd_due[t / 16] = m.clock + CMD_LATENCY_US;
 	/* A base is latched only while what uses it is off. */
 	if ((off == AMDVI_DEVTAB && !(reg(AMDVI_CONTROL) & AMDVI_CTL_IOMMU_EN)) ||
 	    (off == AMDVI_CMDBUF && !(reg(AMDVI_CONTROL) & AMDVI_CTL_CMDBUF_EN)) ||
@@ -171,9 +187,21 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 		run_commands();
 }
 
+/* The CPU polls: time passes and the IOMMU gets on with its commands. */
 static uint64_t now(void)
 {
-	return m.clock += 100;	/* 100 us per poll */
+	m.clock += 100;	/* 100 us per poll */
+	if (running())
+		run_commands();
+	return m.clock;
+}
+
+/* Time passes without the driver: whatever was queued completes. */
+static void iommu_catches_up(void)
+{
+	m.clock += CMD_LATENCY_US;
+	if (running())
+		run_commands();
 }
 
 static void *pages(uint32_t n, uint64_t *p)
@@ -389,6 +417,8 @@ static void every_change_is_invalidated(void **state)
 	assert_int_equal(amdvi_dte_set_intr(&u, 0x100, amd_dte_intr(t->phys, AMDVI_IRT_LOG2)), 0);
 	assert_int_equal(deliver(0x100, 2, &v, &d), 1);
 	assert_int_equal(amdvi_event_take(&u, &(struct amdvi_event){ 0 }), 1);	/* its fault */
+	/* Freed while in use (cached): aborted from then on. */
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
 	assert_int_equal(amdvi_irte_clear(&u, t, (uint32_t)i), 0);
 	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 0);
 	assert_int_equal(u.waits, m.waits);
@@ -448,13 +478,16 @@ static void deaf_iommu_is_bounded(void **state)
 {
 	const uint16_t devid = 0x18;
 	struct amdvi_table *t;
+	uint64_t t0;
 
 	(void)state;
 	up(EFR_QEMU, 0, 0);
 	t = amdvi_table_get(&u, &devid, 1);
 	m.deaf = 1;
+	t0 = m.clock;
 	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 0), -ETIMEDOUT);
 	assert_non_null(strstr(u.error, "COMPLETION_WAIT store did not come within 10 ms"));
+	assert_true(m.clock - t0 <= AMDVI_POLL_US + 1000);	/* and gave up after that */
 	/* Enabling a unit that never runs its command buffer is refused too. */
 	reset_model(EFR_QEMU);
 	m.deaf = 1;
@@ -585,16 +618,20 @@ static void completion_interrupt(void **state)
 	(void)state;
 	up(EFR_QEMU, 0, 0);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 0);	/* ComWaitIntEn off */
 	amdvi_comwait_ack(&u);
 	amdvi_set_comwait_int(&u, 1);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 1);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 1);	/* not acknowledged: no new edge */
 	amdvi_comwait_ack(&u);
 	assert_false(reg(AMDVI_STATUS) & AMDVI_ST_COMWAIT_INT);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 2);
 }
 
