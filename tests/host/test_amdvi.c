@@ -715,6 +715,54 @@ static void event_written_late(void **state)
 	assert_int_equal(amdvi_event_take(&u, &e), 0);
 }
 
+/* A unit a previous owner ran: its command buffer and event log pointers
+ * are wherever it left them. Bring-up starts both at entry 0 (Linux's
+ * amd_iommu_reset_cmd_buffer; iommu_enable_event_buffer "set head and tail
+ * to zero manually"), and so does a handover (takeover, enable again). */
+static void takeover_then_enable(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+	struct amdvi_event e;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	reset_model(EFR_QEMU);
+	set_reg(AMDVI_CMD_HEAD, 0x50);
+	set_reg(AMDVI_CMD_TAIL, 0x50);
+	set_reg(AMDVI_EVT_HEAD, 0x30);
+	set_reg(AMDVI_EVT_TAIL, 0x20);	/* its log: 253 entries unread */
+	w64(0, AMDVI_CONTROL, AMDVI_CTL_IOMMU_EN | AMDVI_CTL_CMDBUF_EN | AMDVI_CTL_EVTLOG_EN);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 1), 0);
+	assert_int_equal(deliver(devid, 0, &v, &d), 1);
+	assert_int_equal(v, 0x41);
+	/* Four faults fit in an empty log and are all read. */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(deliver(devid, 9, &v, &d), 0);
+	assert_int_equal(m.overflows, 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(amdvi_event_take(&u, &e), 1);
+		assert_int_equal(e.devid, devid);
+	}
+	assert_int_equal(amdvi_event_take(&u, &e), 0);
+	/* Handed over (amd_ir_handover): the log starts at entry 0 again. */
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	assert_int_equal(deliver(devid, 9, &v, &d), 0);
+	assert_int_equal(amdvi_event_take(&u, &e), 1);
+	assert_int_equal(e.devid, devid);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x42, 2), 0);
+	assert_int_equal(deliver(devid, 0, &v, &d), 1);
+	assert_int_equal(v, 0x42);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -733,6 +781,7 @@ int main(void)
 		cmocka_unit_test(alias_table_shared_and_joined),
 		cmocka_unit_test(tables_run_out_cleanly),
 		cmocka_unit_test(event_written_late),
+		cmocka_unit_test(takeover_then_enable),
 	};
 
 	return RUN(tests);
