@@ -21,7 +21,11 @@
  * effect when it returns. With late_events the log's tail moves before the
  * entry lands (48882 2.5; Linux iommu_print_event re-reads a zero type).
  */
+#define _GNU_SOURCE	/* REG_EFL */
 #include "tests/host/host.h"
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include "drivers/iommu/amd/amdvi.h"
 #include "lib/errno.h"
 
@@ -763,6 +767,117 @@ static void takeover_then_enable(void **state)
 	assert_int_equal(v, 0x42);
 }
 
+/*
+ * The IOMMU may read an IRTE between any two stores of the CPU. Neither
+ * QEMU nor a single-threaded model can show that, so this watches the
+ * table page: it is made read-only, each store to it faults, is let
+ * through and single-stepped (EFLAGS.TF), and after it the entry is read as
+ * the IOMMU would: it must remap to the old target or the new one, or not
+ * remap at all (RemapEn clear), never a mixture (Linux __modify_irte_ga:
+ * one CMPXCHG16B for an entry in use; an entry not in use gets RemapEn
+ * last; Xen's free_intremap_entry clears RemapEn first).
+ */
+static struct {
+	uint8_t *page;
+	volatile struct amd_irte_ga *e;
+	struct amd_irte_ga from, to;
+	uint32_t stores, torn;
+} watch;
+
+#define EFLAGS_TF	0x100
+
+static void watch_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	uint8_t *a = si->si_addr;
+
+	(void)sig;
+	if (!watch.page || a < watch.page || a >= watch.page + 4096) {
+		signal(SIGSEGV, SIG_DFL);	/* not ours: fault again, and die */
+		return;
+	}
+	mprotect(watch.page, 4096, PROT_READ | PROT_WRITE);
+	uc->uc_mcontext.gregs[REG_EFL] |= EFLAGS_TF;	/* back here after the store */
+}
+
+static int same(struct amd_irte_ga a, struct amd_irte_ga b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+static void watch_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	struct amd_irte_ga seen = { watch.e->lo, watch.e->hi };
+
+	(void)sig;
+	(void)si;
+	uc->uc_mcontext.gregs[REG_EFL] &= ~EFLAGS_TF;
+	watch.stores++;
+	if ((seen.lo & AMD_IRTE_REMAP_EN) && !same(seen, watch.from) && !same(seen, watch.to))
+		watch.torn++;
+	mprotect(watch.page, 4096, PROT_READ);
+}
+
+/* Watch entry `index` of `t` while it goes from `from` to `to`. */
+static void watch_start(struct amdvi_table *t, uint32_t index, struct amd_irte_ga from,
+			struct amd_irte_ga to)
+{
+	struct sigaction sa = { .sa_flags = SA_SIGINFO };
+
+	watch.e = &((struct amd_irte_ga *)t->entries)[index];
+	watch.page = (uint8_t *)((uintptr_t)watch.e & ~(uintptr_t)4095);
+	watch.from = from;
+	watch.to = to;
+	watch.stores = watch.torn = 0;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = watch_segv;
+	assert_int_equal(sigaction(SIGSEGV, &sa, NULL), 0);
+	sa.sa_sigaction = watch_trap;
+	assert_int_equal(sigaction(SIGTRAP, &sa, NULL), 0);
+	assert_int_equal(mprotect(watch.page, 4096, PROT_READ), 0);
+}
+
+static void watch_stop(void)
+{
+	assert_int_equal(mprotect(watch.page, 4096, PROT_READ | PROT_WRITE), 0);
+	watch.page = NULL;
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGTRAP, SIG_DFL);
+	assert_true(watch.stores > 0);	/* the watch saw the writes */
+	assert_int_equal(watch.torn, 0);
+}
+
+static void ga_irte_never_torn(void **state)
+{
+	const uint16_t devid = 0x18;
+	const struct amd_irte_ga none = { 0, 0 };
+	struct amdvi_table *t;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	up(EFR_QEMU_XT, 1, 1);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	/* A new entry: RemapEn comes with (after) its vector. */
+	watch_start(t, 5, none, amd_irte_ga(0x41, 0x12345));
+	assert_int_equal(amdvi_irte_set(&u, t, 5, 0x41, 0x12345), 0);
+	watch_stop();
+	/* An affinity move of the entry in use: one access. */
+	watch_start(t, 5, amd_irte_ga(0x41, 0x12345), amd_irte_ga(0x42, 0x1000000));
+	assert_int_equal(amdvi_irte_set(&u, t, 5, 0x42, 0x1000000), 0);
+	watch_stop();
+	assert_int_equal(deliver(devid, 5, &v, &d), 1);
+	assert_int_equal(v, 0x42);
+	assert_int_equal(d, 0x1000000);
+	/* Freed: RemapEn goes before the vector and destination. */
+	watch_start(t, 5, amd_irte_ga(0x42, 0x1000000), none);
+	assert_int_equal(amdvi_irte_clear(&u, t, 5), 0);
+	watch_stop();
+	assert_int_equal(deliver(devid, 5, &v, &d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -782,6 +897,7 @@ int main(void)
 		cmocka_unit_test(tables_run_out_cleanly),
 		cmocka_unit_test(event_written_late),
 		cmocka_unit_test(takeover_then_enable),
+		cmocka_unit_test(ga_irte_never_torn),
 	};
 
 	return RUN(tests);
