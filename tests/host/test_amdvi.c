@@ -714,7 +714,8 @@ static void event_written_late(void **state)
 		assert_int_equal(e.code, AMDVI_EVT_IO_PAGE_FAULT);
 		assert_int_equal(e.devid, devid);
 		assert_true(e.flags & AMDVI_EVT_FLAG_I);
-		assert_int_equal(u.evt[slot * 2] | u.evt[slot * 2 + 1], 0);	/* zeroed once read */
+		/* Zeroed once read. */
+		assert_int_equal(u.evt[slot * 2] | u.evt[slot * 2 + 1], 0);
 	}
 	assert_int_equal(amdvi_event_take(&u, &e), 0);
 }
