@@ -191,8 +191,9 @@ void amd_handover_of_a_live_unit(struct test_ctx *t)
 	struct amd_ir_unit *u = unit_or_skip(t);
 	struct edu *e = u ? rt_edu(t, 0) : 0;
 	const uint64_t live = AMDVI_CTL_IOMMU_EN | AMDVI_CTL_CMDBUF_EN;
+	const uint64_t on = live | AMDVI_CTL_EVTLOG_EN;
 	struct irq_desc *irq;
-	uint64_t h;
+	uint64_t h, ctl;
 	int err;
 
 	if (!e)
@@ -205,6 +206,12 @@ void amd_handover_of_a_live_unit(struct test_ctx *t)
 	t_check(t, err == 0, "handover: %s", u->hw.error);
 	t_check(t, (u->hw.found_ctl & live) == live, "the live unit was found with Control 0x%lx, "
 		"not running its command buffer", u->hw.found_ctl);
+	/* Enabled again: QEMU 10.0 remaps messages whatever Control says, so
+	 * the register is what shows a unit left off (48882 3.4.4: no command
+	 * runs and nothing is remapped without IommuEn and CmdBufEn). */
+	ctl = u->hw.ops->read64(u->hw.ctx, AMDVI_CONTROL);
+	t_yaml(t, "after: {control: 0x%lx}", ctl);
+	t_check(t, (ctl & on) == on, "after the handover Control is 0x%lx, not enabled", ctl);
 	h = rt_hits;
 	edu_raise(e);
 	t_check(t, rt_wait_hit(h, WAIT_MS) == 1, "edu interrupt not delivered after the handover");

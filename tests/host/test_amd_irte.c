@@ -64,6 +64,8 @@ static void message(void **state)
 	assert_int_equal(m.address_lo, 0xfee00000u);
 	assert_int_equal(m.address_hi, 0);
 	assert_int_equal(m.data, 0x105);
+	assert_int_equal(amd_msg_compose(0x1ff, &m), 0);	/* the last usable index */
+	assert_int_equal(m.data, 0x1ff);
 	/* 0x200: data bits 10:8 = 2, an SMI to the IOMMU, not a table index. */
 	assert_int_equal(amd_msg_compose(0x200, &m), -1);
 }

@@ -15,13 +15,23 @@
  * for an entry with RemapEn clear. It can stop consuming commands (a deaf
  * IOMMU: the poll bound, a full buffer never overrun) and read all ones (a
  * unit that went away).
+ * Commands run asynchronously, as on hardware: each completes CMD_LATENCY_US
+ * after the tail write that showed it, and only while the CPU's clock runs
+ * (the driver polling), so a change the driver does not wait for is not in
+ * effect when it returns. With late_events the log's tail moves before the
+ * entry lands (48882 2.5; Linux iommu_print_event re-reads a zero type).
  */
+#define _GNU_SOURCE	/* REG_EFL */
 #include "tests/host/host.h"
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include "drivers/iommu/amd/amdvi.h"
 #include "lib/errno.h"
 
 #define POOL_PAGES	40
 #define DEVIDS		0x200
+#define CMD_LATENCY_US	300	/* a command completes this long after the tail write */
 
 static struct model {
 	uint8_t regs[0x3000];
@@ -37,6 +47,10 @@ static struct model {
 	uint8_t irte_cached[DEVIDS][AMDVI_IRT_ENTRIES];
 	uint32_t inv_dte, inv_irt, inv_all, waits, comwait_irqs, overflows;
 	uint64_t clock;
+	uint64_t cmd_due[AMDVI_CMD_ENTRIES];	/* when each slot's command completes */
+	int late_events;			/* tail first, the entry at events_land() */
+	uint32_t nlate;
+	struct { uint64_t *q, q0, q1; } late[AMDVI_EVT_ENTRIES];
 	uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
 	int npages;
 } m;
@@ -79,18 +93,40 @@ static void log_event(uint8_t code, uint16_t devid, uint16_t flags, uint64_t add
 		m.overflows++;
 		return;
 	}
-	q[0] = devid | (uint64_t)flags << 48 | (uint64_t)code << 60;
-	q[1] = address;
+	if (m.late_events) {
+		m.late[m.nlate].q = q;
+		m.late[m.nlate].q0 = devid | (uint64_t)flags << 48 | (uint64_t)code << 60;
+		m.late[m.nlate++].q1 = address;
+	} else {
+		q[0] = devid | (uint64_t)flags << 48 | (uint64_t)code << 60;
+		q[1] = address;
+	}
 	set_reg(AMDVI_EVT_TAIL, (tail + 16) % (16 * AMDVI_EVT_ENTRIES));
 	set_reg(AMDVI_STATUS, reg(AMDVI_STATUS) | AMDVI_ST_EVT_INT);
 }
 
+/* The entries whose tail already moved are written now. */
+static void events_land(void)
+{
+	for (uint32_t i = 0; i < m.nlate; i++) {
+		m.late[i].q[1] = m.late[i].q1;
+		m.late[i].q[0] = m.late[i].q0;
+	}
+	m.nlate = 0;
+}
+
+/* The commands due by now (see CMD_LATENCY_US). */
 static void run_commands(void)
 {
 	uint64_t head = reg(AMDVI_CMD_HEAD), tail = reg(AMDVI_CMD_TAIL);
 	uint32_t *buf = phys(reg(AMDVI_CMDBUF));
 
-	for (; head != tail; head = (head + 16) % (16 * AMDVI_CMD_ENTRIES)) {
+	/* CmdBufTail is an offset inside the buffer (48882 3.4.13). */
+	if (tail >= 16 * AMDVI_CMD_ENTRIES || (tail & 15))
+		fail_msg("CmdBufTail 0x%lx is outside the %u-entry buffer", (unsigned long)tail,
+			 AMDVI_CMD_ENTRIES);
+	for (; head != tail && m.cmd_due[head / 16] <= m.clock;
+	     head = (head + 16) % (16 * AMDVI_CMD_ENTRIES)) {
 		uint32_t *c = buf + head / 4;
 		uint16_t devid = (uint16_t)c[0];
 
@@ -146,6 +182,10 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 	}
 	if (off == AMDVI_CONTROL && m.nctl < 32)
 		m.ctl_log[m.nctl++] = v;
+	if (off == AMDVI_CMD_TAIL)	/* the commands it shows complete later */
+		for (uint64_t t = reg(off); t != v && v < 16 * AMDVI_CMD_ENTRIES;
+		     t = (t + 16) % (16 * AMDVI_CMD_ENTRIES))
+			m.cmd_due[t / 16] = m.clock + CMD_LATENCY_US;
 	/* A base is latched only while what uses it is off. */
 	if ((off == AMDVI_DEVTAB && !(reg(AMDVI_CONTROL) & AMDVI_CTL_IOMMU_EN)) ||
 	    (off == AMDVI_CMDBUF && !(reg(AMDVI_CONTROL) & AMDVI_CTL_CMDBUF_EN)) ||
@@ -171,9 +211,21 @@ static void w64(void *ctx, uint32_t off, uint64_t v)
 		run_commands();
 }
 
+/* The CPU polls: time passes and the IOMMU gets on with its commands. */
 static uint64_t now(void)
 {
-	return m.clock += 100;	/* 100 us per poll */
+	m.clock += 100;	/* 100 us per poll */
+	if (running())
+		run_commands();
+	return m.clock;
+}
+
+/* Time passes without the driver: whatever was queued completes. */
+static void iommu_catches_up(void)
+{
+	m.clock += CMD_LATENCY_US;
+	if (running())
+		run_commands();
 }
 
 static void *pages(uint32_t n, uint64_t *p)
@@ -389,6 +441,8 @@ static void every_change_is_invalidated(void **state)
 	assert_int_equal(amdvi_dte_set_intr(&u, 0x100, amd_dte_intr(t->phys, AMDVI_IRT_LOG2)), 0);
 	assert_int_equal(deliver(0x100, 2, &v, &d), 1);
 	assert_int_equal(amdvi_event_take(&u, &(struct amdvi_event){ 0 }), 1);	/* its fault */
+	/* Freed while in use (cached): aborted from then on. */
+	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 1);
 	assert_int_equal(amdvi_irte_clear(&u, t, (uint32_t)i), 0);
 	assert_int_equal(deliver(0x100, (uint32_t)i, &v, &d), 0);
 	assert_int_equal(u.waits, m.waits);
@@ -448,13 +502,16 @@ static void deaf_iommu_is_bounded(void **state)
 {
 	const uint16_t devid = 0x18;
 	struct amdvi_table *t;
+	uint64_t t0;
 
 	(void)state;
 	up(EFR_QEMU, 0, 0);
 	t = amdvi_table_get(&u, &devid, 1);
 	m.deaf = 1;
+	t0 = m.clock;
 	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 0), -ETIMEDOUT);
 	assert_non_null(strstr(u.error, "COMPLETION_WAIT store did not come within 10 ms"));
+	assert_true(m.clock - t0 <= AMDVI_POLL_US + 1000);	/* and gave up after that */
 	/* Enabling a unit that never runs its command buffer is refused too. */
 	reset_model(EFR_QEMU);
 	m.deaf = 1;
@@ -585,16 +642,20 @@ static void completion_interrupt(void **state)
 	(void)state;
 	up(EFR_QEMU, 0, 0);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 0);	/* ComWaitIntEn off */
 	amdvi_comwait_ack(&u);
 	amdvi_set_comwait_int(&u, 1);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 1);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 1);	/* not acknowledged: no new edge */
 	amdvi_comwait_ack(&u);
 	assert_false(reg(AMDVI_STATUS) & AMDVI_ST_COMWAIT_INT);
 	amdvi_comwait_irq(&u);
+	iommu_catches_up();
 	assert_int_equal(m.comwait_irqs, 2);
 }
 
@@ -625,6 +686,199 @@ static void tables_run_out_cleanly(void **state)
 	}
 }
 
+/* The tail moves before the entry lands (48882 2.5; Linux's
+ * iommu_print_event re-reads an entry whose type is still 0): such an entry
+ * is left for the next call. An entry read is zeroed (Linux zeroes it after
+ * reading), so that when the log wraps back to it, its old contents do not
+ * pass for the new entry the tail already points past. */
+static void event_written_late(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_event e;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	up(EFR_QEMU, 0, 0);
+	(void)amdvi_table_get(&u, &devid, 1);
+	m.late_events = 1;
+	/* One more than the log holds: the last lands where the first was. */
+	for (uint32_t i = 0; i <= AMDVI_EVT_ENTRIES; i++) {
+		uint32_t slot = i % AMDVI_EVT_ENTRIES;
+
+		assert_int_equal(deliver(devid, 9, &v, &d), 0);	/* RemapEn clear: logged */
+		assert_int_equal(reg(AMDVI_EVT_TAIL) >> 4, (slot + 1) % AMDVI_EVT_ENTRIES);
+		assert_int_equal(amdvi_event_take(&u, &e), 0);	/* not written yet */
+		events_land();
+		assert_int_equal(amdvi_event_take(&u, &e), 1);
+		assert_int_equal(e.code, AMDVI_EVT_IO_PAGE_FAULT);
+		assert_int_equal(e.devid, devid);
+		assert_true(e.flags & AMDVI_EVT_FLAG_I);
+		/* Zeroed once read. */
+		assert_int_equal(u.evt[slot * 2] | u.evt[slot * 2 + 1], 0);
+	}
+	assert_int_equal(amdvi_event_take(&u, &e), 0);
+}
+
+/* A unit a previous owner ran: its command buffer and event log pointers
+ * are wherever it left them. Bring-up starts both at entry 0 (Linux's
+ * amd_iommu_reset_cmd_buffer; iommu_enable_event_buffer "set head and tail
+ * to zero manually"), and so does a handover (takeover, enable again). */
+static void takeover_then_enable(void **state)
+{
+	const uint16_t devid = 0x18;
+	struct amdvi_table *t;
+	struct amdvi_event e;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	reset_model(EFR_QEMU);
+	set_reg(AMDVI_CMD_HEAD, 0x50);
+	set_reg(AMDVI_CMD_TAIL, 0x50);
+	set_reg(AMDVI_EVT_HEAD, 0x30);
+	set_reg(AMDVI_EVT_TAIL, 0x20);	/* its log: 253 entries unread */
+	w64(0, AMDVI_CONTROL, AMDVI_CTL_IOMMU_EN | AMDVI_CTL_CMDBUF_EN | AMDVI_CTL_EVTLOG_EN);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x41, 1), 0);
+	assert_int_equal(deliver(devid, 0, &v, &d), 1);
+	assert_int_equal(v, 0x41);
+	/* Four faults fit in an empty log and are all read. */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(deliver(devid, 9, &v, &d), 0);
+	assert_int_equal(m.overflows, 0);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(amdvi_event_take(&u, &e), 1);
+		assert_int_equal(e.devid, devid);
+	}
+	assert_int_equal(amdvi_event_take(&u, &e), 0);
+	/* Handed over (amd_ir_handover): the log starts at entry 0 again. */
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	assert_int_equal(deliver(devid, 9, &v, &d), 0);
+	assert_int_equal(amdvi_event_take(&u, &e), 1);
+	assert_int_equal(e.devid, devid);
+	assert_int_equal(amdvi_irte_set(&u, t, 0, 0x42, 2), 0);
+	assert_int_equal(deliver(devid, 0, &v, &d), 1);
+	assert_int_equal(v, 0x42);
+}
+
+/*
+ * The IOMMU may read an IRTE between any two stores of the CPU. Neither
+ * QEMU nor a single-threaded model can show that, so this watches the
+ * table page: it is made read-only, each store to it faults, is let
+ * through and single-stepped (EFLAGS.TF), and after it the entry is read as
+ * the IOMMU would: it must remap to the old target or the new one, or not
+ * remap at all (RemapEn clear), never a mixture (Linux __modify_irte_ga:
+ * one CMPXCHG16B for an entry in use; an entry not in use gets RemapEn
+ * last; Xen's free_intremap_entry clears RemapEn first).
+ */
+static struct {
+	uint8_t *page;
+	volatile struct amd_irte_ga *e;
+	struct amd_irte_ga from, to;
+	uint32_t stores, torn;
+} watch;
+
+#define EFLAGS_TF	0x100
+
+static void watch_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	uint8_t *a = si->si_addr;
+
+	(void)sig;
+	if (!watch.page || a < watch.page || a >= watch.page + 4096) {
+		signal(SIGSEGV, SIG_DFL);	/* not ours: fault again, and die */
+		return;
+	}
+	mprotect(watch.page, 4096, PROT_READ | PROT_WRITE);
+	uc->uc_mcontext.gregs[REG_EFL] |= EFLAGS_TF;	/* back here after the store */
+}
+
+static int same(struct amd_irte_ga a, struct amd_irte_ga b)
+{
+	return a.lo == b.lo && a.hi == b.hi;
+}
+
+static void watch_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	struct amd_irte_ga seen = { watch.e->lo, watch.e->hi };
+
+	(void)sig;
+	(void)si;
+	uc->uc_mcontext.gregs[REG_EFL] &= ~EFLAGS_TF;
+	watch.stores++;
+	if ((seen.lo & AMD_IRTE_REMAP_EN) && !same(seen, watch.from) && !same(seen, watch.to))
+		watch.torn++;
+	mprotect(watch.page, 4096, PROT_READ);
+}
+
+/* Watch entry `index` of `t` while it goes from `from` to `to`. */
+static void watch_start(struct amdvi_table *t, uint32_t index, struct amd_irte_ga from,
+			struct amd_irte_ga to)
+{
+	struct sigaction sa = { .sa_flags = SA_SIGINFO };
+
+	watch.e = &((struct amd_irte_ga *)t->entries)[index];
+	watch.page = (uint8_t *)((uintptr_t)watch.e & ~(uintptr_t)4095);
+	watch.from = from;
+	watch.to = to;
+	watch.stores = watch.torn = 0;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = watch_segv;
+	assert_int_equal(sigaction(SIGSEGV, &sa, NULL), 0);
+	sa.sa_sigaction = watch_trap;
+	assert_int_equal(sigaction(SIGTRAP, &sa, NULL), 0);
+	assert_int_equal(mprotect(watch.page, 4096, PROT_READ), 0);
+}
+
+static void watch_stop(void)
+{
+	assert_int_equal(mprotect(watch.page, 4096, PROT_READ | PROT_WRITE), 0);
+	watch.page = NULL;
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGTRAP, SIG_DFL);
+	assert_true(watch.stores > 0);	/* the watch saw the writes */
+	assert_int_equal(watch.torn, 0);
+}
+
+static void ga_irte_never_torn(void **state)
+{
+	const uint16_t devid = 0x18;
+	const struct amd_irte_ga none = { 0, 0 };
+	struct amdvi_table *t;
+	uint8_t v;
+	uint32_t d;
+
+	(void)state;
+	up(EFR_QEMU_XT, 1, 1);
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	/* A new entry: RemapEn comes with (after) its vector. */
+	watch_start(t, 5, none, amd_irte_ga(0x41, 0x12345));
+	assert_int_equal(amdvi_irte_set(&u, t, 5, 0x41, 0x12345), 0);
+	watch_stop();
+	/* An affinity move of the entry in use: one access. */
+	watch_start(t, 5, amd_irte_ga(0x41, 0x12345), amd_irte_ga(0x42, 0x1000000));
+	assert_int_equal(amdvi_irte_set(&u, t, 5, 0x42, 0x1000000), 0);
+	watch_stop();
+	assert_int_equal(deliver(devid, 5, &v, &d), 1);
+	assert_int_equal(v, 0x42);
+	assert_int_equal(d, 0x1000000);
+	/* Freed: RemapEn goes before the vector and destination. */
+	watch_start(t, 5, amd_irte_ga(0x42, 0x1000000), none);
+	assert_int_equal(amdvi_irte_clear(&u, t, 5), 0);
+	watch_stop();
+	assert_int_equal(deliver(devid, 5, &v, &d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +896,9 @@ int main(void)
 		cmocka_unit_test(event_log_overflow_restarts),
 		cmocka_unit_test(alias_table_shared_and_joined),
 		cmocka_unit_test(tables_run_out_cleanly),
+		cmocka_unit_test(event_written_late),
+		cmocka_unit_test(takeover_then_enable),
+		cmocka_unit_test(ga_irte_never_torn),
 	};
 
 	return RUN(tests);
