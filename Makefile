@@ -157,13 +157,17 @@ host_src_idxd     := drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c
 	msi/device.c lib/printf.c
 HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
-# Each binary also depends on every header its sources include (the .d
-# file beside it, from gcc -MM: one compiler call for all its sources).
-.SECONDEXPANSION:
-$(BUILD)/host/test_%: tests/host/test_%.c $$(host_src_%) Makefile
+# One object per source (shared by the binaries that link it), each
+# depending on the headers it includes (-MMD): a change rebuilds what it
+# touches and no more, which make mutate relies on.
+host_obj = $(patsubst %.c,$(BUILD)/host/obj/%.o,$(1))
+$(BUILD)/host/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) -MM -MP -MT $@ -I. $< $(host_src_$*) > $@.d
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(host_src_$*) -lcmocka
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+.SECONDEXPANSION:
+$(BUILD)/host/test_%: $$(call host_obj,tests/host/test_$$*.c $$(host_src_$$*))
+	$(CC) $(HOST_CFLAGS) -o $@ $(filter %.o,$^) -lcmocka
 
 host-test: $(HOST_BIN) $(BUILD)/host/msilab-acpi
 
