@@ -165,10 +165,7 @@ TEST(timer, smi_count)
 	hygiene_read(&h1);
 	t_yaml(t, "raised: %d", SMIS);
 	t_yaml(t, "counted: %lu", hygiene_smis(&h0, &h1));
-	if (!hygiene_smis(&h0, &h1)) {
-		t_skip(t, "no SMI taken: the firmware left APM SMIs disabled or has no SMM");
-		return;
-	}
-	t_check(t, hygiene_smis(&h0, &h1) == SMIS, "%d SMIs raised, %lu counted", SMIS,
-		hygiene_smis(&h0, &h1));
+	t_check(t, hygiene_smis(&h0, &h1) == SMIS, "%d SMIs raised, %lu counted%s", SMIS,
+		hygiene_smis(&h0, &h1), hygiene_smis(&h0, &h1) ? "" :
+		" (the firmware left APM SMIs disabled, or has no SMM?)");
 }
