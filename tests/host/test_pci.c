@@ -21,6 +21,8 @@ struct fake_fn {
 	uint8_t cfg[4096];
 	uint32_t bar_mask[6];
 	uint8_t sizing[6];
+	int sized_decoding;	/* all ones written to a BAR with decode on */
+	int decode_cleared;	/* a command write that turned decode off */
 };
 
 static struct fake_fn fns[16];
@@ -69,6 +71,8 @@ void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
 	if (!f)
 		return;
 	if (off >= PCI_BAR0 && off < PCI_BAR0 + 24) {
+		if (v == 0xffffffffu && (f->cfg[PCI_COMMAND] & (PCI_CMD_IO | PCI_CMD_MEM)))
+			f->sized_decoding++;
 		f->sizing[(off - PCI_BAR0) / 4] = v == 0xffffffffu;
 		if (v == 0xffffffffu)
 			return;
@@ -80,8 +84,11 @@ void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 {
 	struct fake_fn *f = find(d);
 
-	if (f)
-		memcpy(f->cfg + off, &v, 2);
+	if (!f)
+		return;
+	if (off == PCI_COMMAND && (f->cfg[PCI_COMMAND] & PCI_CMD_MEM) && !(v & PCI_CMD_MEM))
+		f->decode_cleared++;
+	memcpy(f->cfg + off, &v, 2);
 }
 
 int pci_cfg_segment(uint32_t i, uint16_t *seg, uint8_t *lo, uint8_t *hi)
@@ -278,6 +285,36 @@ static void bars_sized(void **state)
 	assert_string_equal(d->error, "");
 	/* The command register is as it was: decoding restored. */
 	assert_int_equal(a->cfg[PCI_COMMAND] & 3, 0);
+}
+
+/* PCI 3.0 6.2.5.1: while a BAR holds all ones it decodes an address range
+ * that is not its own, so decoding is off while sizing (Linux:
+ * __pci_read_base) and restored after; but not on a host bridge, whose
+ * decode carries the CPU's own memory accesses (Linux: mmio_always_on). */
+static void bars_sized_with_decode_off(void **state)
+{
+	struct fake_fn *a, *hb;
+	uint32_t v = 0xfe000000, class = PCI_CLASS_HOST_BRIDGE << 16;
+
+	(void)state;
+	reset();
+	a = add(0, 5, 0, 0x1234, 0);
+	memcpy(a->cfg + 0x10, &v, 4);
+	a->bar_mask[0] = 0xfff00000;
+	a->cfg[PCI_COMMAND] = PCI_CMD_IO | PCI_CMD_MEM;
+	hb = add(0, 0, 0, 0x8086, 0);
+	memcpy(hb->cfg + PCI_REVISION, &class, 4);
+	v = 0xfd000000;
+	memcpy(hb->cfg + 0x10, &v, 4);
+	hb->bar_mask[0] = 0xfff00000;
+	hb->cfg[PCI_COMMAND] = PCI_CMD_MEM;
+	pci_enumerate(&r);
+	assert_int_equal(dev_at(0, 5, 0)->bars[0].size, 1 << 20);
+	assert_int_equal(a->sized_decoding, 0);
+	assert_int_equal(a->cfg[PCI_COMMAND], PCI_CMD_IO | PCI_CMD_MEM);	/* restored */
+	assert_int_equal(dev_at(0, 0, 0)->bars[0].size, 1 << 20);
+	assert_int_equal(hb->decode_cleared, 0);
+	assert_int_equal(hb->cfg[PCI_COMMAND], PCI_CMD_MEM);
 }
 
 static void bar_sizing_to_zero(void **state)
@@ -635,6 +672,7 @@ int main(void)
 		cmocka_unit_test(capability_loop_and_header_pointer),
 		cmocka_unit_test(extended_capabilities),
 		cmocka_unit_test(bars_sized),
+		cmocka_unit_test(bars_sized_with_decode_off),
 		cmocka_unit_test(bar_sizing_to_zero),
 		cmocka_unit_test(msix_table_all_ones),
 		cmocka_unit_test(msi_capability_layout),
