@@ -78,7 +78,7 @@ static void empty_and_single(void **state)
 	v[0] = 123456789;
 	check(1);
 	assert_int_equal(lathist_percentile(&h, 50, 100), 123456789);	/* clamped to min=max */
-	/* The mean rounds half up, as lib/stats does: (1 + 2) / 2 is 2. */
+	/* The mean rounds half up, as lib/stats.c does: (1 + 2) / 2 is 2. */
 	v[0] = 1;
 	v[1] = 2;
 	check(2);
