@@ -148,7 +148,7 @@ host_src_topology := arch/x86/topology.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) lib/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
-	lib/printf.c
+	drivers/pci/msi_domain.c msi/irqdomain.c msi/device.c lib/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
 host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
 host_src_amd_irte := drivers/iommu/amd/irte.c

@@ -4,11 +4,30 @@
 #ifndef TESTS_HOST_FIXTURE_H
 #define TESTS_HOST_FIXTURE_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #ifndef FIXTURES
 #define FIXTURES "tests/host/fixtures"
+static void parse_hung(int sig)
+{
+	(void)sig;
+	fail_msg("the parse did not return within its watchdog: a walk that never advances");
+}
+
+/* Fail the running test, instead of hanging the run, if it has not
+ * disarmed the watchdog (parse_watchdog(0)) within `seconds`: for a
+ * zero-length structure that would stop a walk from advancing. */
+static inline void parse_watchdog(unsigned seconds)
+{
+	struct sigaction sa = { .sa_handler = parse_hung, .sa_flags = SA_NODEFER };
+
+	sigaction(SIGALRM, &sa, 0);
+	alarm(seconds);
+}
+
 #endif
 
 /* The file's bytes (malloc'ed; the caller frees) and its size. */
@@ -43,6 +62,23 @@ static inline void fixture_checksum(uint8_t *t, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sum += t[i];
 	t[9] = (uint8_t)-sum;
+}
+
+static void parse_hung(int sig)
+{
+	(void)sig;
+	fail_msg("the parse did not return within its watchdog: a walk that never advances");
+}
+
+/* Fail the running test, instead of hanging the run, if it has not
+ * disarmed the watchdog (parse_watchdog(0)) within `seconds`: for a
+ * zero-length structure that would stop a walk from advancing. */
+static inline void parse_watchdog(unsigned seconds)
+{
+	struct sigaction sa = { .sa_handler = parse_hung, .sa_flags = SA_NODEFER };
+
+	sigaction(SIGALRM, &sa, 0);
+	alarm(seconds);
 }
 
 #endif

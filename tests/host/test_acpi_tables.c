@@ -330,9 +330,178 @@ static void header_checks(void **state)
 	free(t);
 }
 
+/* --- length bounds on tables built here -------------------------------------
+ * Each table sits at the start of a larger zeroed buffer, so that a walk
+ * past its end shows as a wrong result (not only as ASan's abort); a
+ * structure of length 0 runs under a watchdog, as it would never advance. */
+
+static uint8_t tb[512];
+
+static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void header(const char *sig, uint32_t len)
+{
+	memcpy(tb, sig, 4);
+	put32(tb + 4, len);
+	tb[8] = 1;
+	fixture_checksum(tb, len);
+}
+
+/* DMAR with one DRHD at 0xfed90000 holding one endpoint scope (00:02.0):
+ * 48 + 16 + 8 bytes. */
+static uint32_t dmar_one_unit(void)
+{
+	memset(tb, 0, sizeof(tb));
+	tb[36] = 47;			/* host address width - 1 */
+	tb[37] = DMAR_FLAG_INTR_REMAP;
+	put16(tb + 48, DMAR_DRHD);
+	put16(tb + 50, 24);
+	put64(tb + 48 + 8, 0xfed90000);
+	tb[64] = DMAR_SCOPE_ENDPOINT;	/* scope: type, length 8, bus 0, path 02.0 */
+	tb[65] = 8;
+	tb[70] = 2;
+	header("DMAR", 72);
+	return 72;
+}
+
+static void dmar_structure_lengths(void **state)
+{
+	uint32_t len = dmar_one_unit();
+
+	(void)state;
+	assert_int_equal(dmar_parse(tb, len, &dm), 0);
+	assert_int_equal(dm.nunits, 1);
+	assert_int_equal(dm.nscopes, 1);
+
+	/* A structure of length 0 after it (VT-d 8.1: every structure at
+	 * least type and length): an error, the unit before it kept. */
+	put16(tb + 72, DMAR_RMRR);
+	header("DMAR", 76);
+	parse_watchdog(5);
+	assert_int_equal(dmar_parse(tb, 76, &dm), -1);
+	parse_watchdog(0);
+	assert_non_null(strstr(dm.err.msg[0], "structure type 1 at 72 (length 0)"));
+	assert_int_equal(dm.nunits, 1);
+
+	/* A DRHD whose length runs past the table's end. */
+	len = dmar_one_unit();
+	put16(tb + 50, 40);
+	header("DMAR", len);
+	assert_int_equal(dmar_parse(tb, len, &dm), -1);
+	assert_non_null(strstr(dm.err.msg[0], "runs past the end 72"));
+	assert_int_equal(dm.nunits, 0);
+
+	/* A device scope of length 0 (8.3.1: at least 6 bytes). */
+	len = dmar_one_unit();
+	tb[65] = 0;
+	header("DMAR", len);
+	parse_watchdog(5);
+	assert_int_equal(dmar_parse(tb, len, &dm), -1);
+	parse_watchdog(0);
+	assert_non_null(strstr(dm.err.msg[0], "device scope at 0 of unit 0xfed90000 has length 0"));
+	assert_int_equal(dm.nscopes, 0);
+
+	/* A device scope that runs 2 bytes past its DRHD. */
+	len = dmar_one_unit();
+	tb[65] = 10;
+	header("DMAR", len);
+	assert_int_equal(dmar_parse(tb, len, &dm), -1);
+	assert_non_null(strstr(dm.err.msg[0], "device scope at 0 of unit 0xfed90000 has length 10"));
+	assert_int_equal(dm.nscopes, 0);
+}
+
+/* IVRS with one IVHD type 0x10 at 0xfe000000 selecting device 00:01.0:
+ * 48 + 24 + 4 bytes. */
+static uint32_t ivrs_one_unit(void)
+{
+	memset(tb, 0, sizeof(tb));
+	tb[48] = 0x10;
+	put16(tb + 50, 28);
+	put64(tb + 48 + 8, 0xfe000000);
+	tb[72] = 0x02;			/* select 0x0008 */
+	tb[73] = 0x08;
+	header("IVRS", 76);
+	return 76;
+}
+
+static void ivrs_block_lengths(void **state)
+{
+	uint32_t len = ivrs_one_unit();
+
+	(void)state;
+	assert_int_equal(ivrs_parse(tb, len, &iv), 0);
+	assert_int_equal(iv.nunits, 1);
+	assert_int_equal(iv.ndevs, 1);
+
+	/* A block of length 0 after it (48882 5.2.1: the length includes the
+	 * 4-byte block header): an error, the IVHD before it kept. */
+	tb[76] = 0x20;
+	header("IVRS", 80);
+	parse_watchdog(5);
+	assert_int_equal(ivrs_parse(tb, 80, &iv), -1);
+	parse_watchdog(0);
+	assert_non_null(strstr(iv.err.msg[0], "block type 0x20 at 76 (length 0)"));
+	assert_int_equal(iv.nunits, 1);
+
+	/* An IVHD whose length runs past the table's end. */
+	len = ivrs_one_unit();
+	put16(tb + 50, 28 + 64);
+	header("IVRS", len);
+	assert_int_equal(ivrs_parse(tb, len, &iv), -1);
+	assert_non_null(strstr(iv.err.msg[0], "runs past the end 76"));
+	assert_int_equal(iv.nunits, 0);
+
+	/* A device entry of type 0x80: variable length (5.2.2.3) but not
+	 * the one variable type (0xF0) whose length is known: the block's
+	 * walk ends there. */
+	len = ivrs_one_unit();
+	tb[72] = 0x80;
+	header("IVRS", len);
+	parse_watchdog(5);
+	assert_int_equal(ivrs_parse(tb, len, &iv), -1);
+	parse_watchdog(0);
+	assert_non_null(strstr(iv.err.msg[0], "device entry type 0x80 at 0 of unit 0xfe000000"));
+
+	/* An IVHD type 0x11 of 24 bytes: shorter than its 40-byte header
+	 * (EFR image at 24, EFR2 at 32). What follows the table would be
+	 * read as its entries: a type 0x80 there ends such a walk. */
+	len = ivrs_one_unit();
+	tb[48] = 0x11;
+	put16(tb + 50, 24);
+	tb[88] = 0x80;
+	header("IVRS", 72);
+	assert_int_equal(ivrs_parse(tb, 72, &iv), -1);
+	assert_non_null(strstr(iv.err.msg[0], "IVHD type 0x11 of length 24"));
+	assert_int_equal(iv.nunits, 0);
+}
+
+/* PCI Firmware 3.2 4.1.2: allocations are 16 bytes each; 8 bytes more is
+ * a malformed table, said, and the partial allocation (whose other half
+ * lies past the table) is not read. */
+static void mcfg_partial_allocation(void **state)
+{
+	(void)state;
+	memset(tb, 0, sizeof(tb));
+	put64(tb + 44, 0xb0000000);	/* segment 0, buses 0-255 */
+	tb[44 + 11] = 255;
+	put64(tb + 60, 0xc0000000);	/* 8 bytes in the table, 8 past it */
+	header("MCFG", 68);
+	assert_int_equal(mcfg_parse(tb, 68, &out.mcfg), -1);
+	assert_non_null(strstr(out.mcfg.err.msg[0], "24 bytes of allocations is not a multiple of 16"));
+	assert_int_equal(out.mcfg.n, 1);
+	assert_int_equal(out.mcfg.seg[0].base, 0xb0000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: their assertions name a missing bound before a sweep's
+		 * truncation makes ASan abort the binary. */
+		cmocka_unit_test(dmar_structure_lengths),
+		cmocka_unit_test(ivrs_block_lengths),
+		cmocka_unit_test(mcfg_partial_allocation),
 		cmocka_unit_test(mcfg_qemu),
 		cmocka_unit_test(hpet_qemu),
 		cmocka_unit_test(fadt_qemu),

@@ -78,6 +78,11 @@ static void empty_and_single(void **state)
 	v[0] = 123456789;
 	check(1);
 	assert_int_equal(lathist_percentile(&h, 50, 100), 123456789);	/* clamped to min=max */
+	/* The mean rounds half up, as lib/stats.c does: (1 + 2) / 2 is 2. */
+	v[0] = 1;
+	v[1] = 2;
+	check(2);
+	assert_int_equal(lathist_mean(&h), 2);
 }
 
 static void uniform_random(void **state)
@@ -139,6 +144,12 @@ static void beyond_the_range(void **state)
 	assert_int_equal(lathist_percentile(&h, 1, 2), 5);
 	assert_int_equal(lathist_percentile(&h, 1, 1), UINT64_MAX);
 	assert_int_equal(lathist_mean(&h), UINT64_MAX / 2 + 3);	/* (2^64 + 4) / 2 */
+	/* A sum just below 2^64 carries when the rounding half is added:
+	 * (0 + 2^64 - 1 + 1) / 2 is 2^63. */
+	lathist_init(&h);
+	lathist_record(&h, 0);
+	lathist_record(&h, UINT64_MAX);
+	assert_int_equal(lathist_mean(&h), 1ull << 63);
 }
 
 int main(void)

@@ -7,6 +7,11 @@
  * a few functions with 4 KiB of config space each, and BARs that answer an
  * all-ones write with their size mask as hardware does.
  */
+#define _GNU_SOURCE	/* REG_EFL */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include "tests/host/host.h"
 #include "drivers/pci/msi.h"
 #include "lib/errno.h"
@@ -16,6 +21,8 @@ struct fake_fn {
 	uint8_t cfg[4096];
 	uint32_t bar_mask[6];
 	uint8_t sizing[6];
+	int sized_decoding;	/* all ones written to a BAR with decode on */
+	int decode_cleared;	/* a command write that turned decode off */
 };
 
 static struct fake_fn fns[16];
@@ -64,6 +71,8 @@ void pci_write32(const struct pci_dev *d, uint16_t off, uint32_t v)
 	if (!f)
 		return;
 	if (off >= PCI_BAR0 && off < PCI_BAR0 + 24) {
+		if (v == 0xffffffffu && (f->cfg[PCI_COMMAND] & (PCI_CMD_IO | PCI_CMD_MEM)))
+			f->sized_decoding++;
 		f->sizing[(off - PCI_BAR0) / 4] = v == 0xffffffffu;
 		if (v == 0xffffffffu)
 			return;
@@ -75,8 +84,11 @@ void pci_write16(const struct pci_dev *d, uint16_t off, uint16_t v)
 {
 	struct fake_fn *f = find(d);
 
-	if (f)
-		memcpy(f->cfg + off, &v, 2);
+	if (!f)
+		return;
+	if (off == PCI_COMMAND && (f->cfg[PCI_COMMAND] & PCI_CMD_MEM) && !(v & PCI_CMD_MEM))
+		f->decode_cleared++;
+	memcpy(f->cfg + off, &v, 2);
 }
 
 int pci_cfg_segment(uint32_t i, uint16_t *seg, uint8_t *lo, uint8_t *hi)
@@ -275,6 +287,36 @@ static void bars_sized(void **state)
 	assert_int_equal(a->cfg[PCI_COMMAND] & 3, 0);
 }
 
+/* PCI 3.0 6.2.5.1: while a BAR holds all ones it decodes an address range
+ * that is not its own, so decoding is off while sizing (Linux:
+ * __pci_read_base) and restored after; but not on a host bridge, whose
+ * decode carries the CPU's own memory accesses (Linux: mmio_always_on). */
+static void bars_sized_with_decode_off(void **state)
+{
+	struct fake_fn *a, *hb;
+	uint32_t v = 0xfe000000, class = PCI_CLASS_HOST_BRIDGE << 16;
+
+	(void)state;
+	reset();
+	a = add(0, 5, 0, 0x1234, 0);
+	memcpy(a->cfg + 0x10, &v, 4);
+	a->bar_mask[0] = 0xfff00000;
+	a->cfg[PCI_COMMAND] = PCI_CMD_IO | PCI_CMD_MEM;
+	hb = add(0, 0, 0, 0x8086, 0);
+	memcpy(hb->cfg + PCI_REVISION, &class, 4);
+	v = 0xfd000000;
+	memcpy(hb->cfg + 0x10, &v, 4);
+	hb->bar_mask[0] = 0xfff00000;
+	hb->cfg[PCI_COMMAND] = PCI_CMD_MEM;
+	pci_enumerate(&r);
+	assert_int_equal(dev_at(0, 5, 0)->bars[0].size, 1 << 20);
+	assert_int_equal(a->sized_decoding, 0);
+	assert_int_equal(a->cfg[PCI_COMMAND], PCI_CMD_IO | PCI_CMD_MEM);	/* restored */
+	assert_int_equal(dev_at(0, 0, 0)->bars[0].size, 1 << 20);
+	assert_int_equal(hb->decode_cleared, 0);
+	assert_int_equal(hb->cfg[PCI_COMMAND], PCI_CMD_MEM);
+}
+
 static void bar_sizing_to_zero(void **state)
 {
 	struct fake_fn *a;
@@ -325,6 +367,293 @@ static void msix_table_all_ones(void **state)
 	assert_int_equal(pci_msix_get(dev_at(0, 7, 0), &x), -EIO);
 }
 
+/* PCI 3.0 6.8.1: the MSI capability's layout depends on Message Control:
+ * 64-bit (bit 7) moves the data to 0x0c and the mask and pending bits to
+ * 0x10/0x14 (from 0x0c/0x10); only a function with per-vector masking
+ * (bit 8) has them, and past a capability without them lies another. */
+static void msi_capability_layout(void **state)
+{
+	struct fake_fn *a, *b, *c;
+	struct pci_msi m;
+	struct msi_msg msg = { .address_lo = 0xfee01000, .address_hi = 0x12345678, .data = 0x4041 };
+	uint16_t ctrl64 = MSI_CTRL_64BIT | MSI_CTRL_MASKABLE | 2 << 1;	/* 4 vectors */
+	uint16_t ctrl32 = MSI_CTRL_MASKABLE;
+	uint16_t ctrl64_nomask = MSI_CTRL_64BIT;
+	uint32_t v;
+
+	(void)state;
+	reset();
+	a = add(0, 8, 0, 0x8086, 0);
+	cap(a, 0x50, PCI_CAP_ID_MSI, 0);
+	memcpy(a->cfg + 0x52, &ctrl64, 2);
+	b = add(0, 9, 0, 0x8086, 0);
+	cap(b, 0x60, PCI_CAP_ID_MSI, 0);
+	memcpy(b->cfg + 0x62, &ctrl32, 2);
+	c = add(0, 10, 0, 0x8086, 0);
+	cap(c, 0x70, PCI_CAP_ID_MSI, 0);
+	memcpy(c->cfg + 0x72, &ctrl64_nomask, 2);
+	memset(c->cfg + 0x80, 0xee, 8);	/* whatever follows the capability */
+	pci_enumerate(&r);
+
+	/* 64-bit, maskable, 4 vectors. */
+	assert_int_equal(pci_msi_get(dev_at(0, 8, 0), &m), 0);
+	assert_true(m.is64);
+	assert_true(m.maskable);
+	assert_int_equal(m.nvec, 4);
+	pci_msi_write_msg(dev_at(0, 8, 0), &m, &msg);
+	memcpy(&v, a->cfg + 0x54, 4);
+	assert_int_equal(v, 0xfee01000);	/* Message Address */
+	memcpy(&v, a->cfg + 0x58, 4);
+	assert_int_equal(v, 0x12345678);	/* Message Upper Address */
+	memcpy(&v, a->cfg + 0x5c, 4);
+	assert_int_equal(v & 0xffff, 0x4041);	/* Message Data */
+	assert_int_equal(pci_msi_mask(dev_at(0, 8, 0), &m, 2, 1), 0);
+	memcpy(&v, a->cfg + 0x60, 4);
+	assert_int_equal(v, 1u << 2);		/* Mask Bits at 0x10 */
+	memcpy(&v, a->cfg + 0x5c, 4);
+	assert_int_equal(v & 0xffff, 0x4041);	/* the data untouched */
+	v = 1u << 3;
+	memcpy(a->cfg + 0x64, &v, 4);		/* Pending Bits at 0x14 */
+	assert_int_equal(pci_msi_pending(dev_at(0, 8, 0), &m), 1u << 3);
+	assert_int_equal(pci_msi_mask(dev_at(0, 8, 0), &m, 4, 1), -EINVAL);	/* 4 vectors */
+
+	/* 32-bit, maskable: data at 0x08, mask at 0x0c, pending at 0x10. */
+	assert_int_equal(pci_msi_get(dev_at(0, 9, 0), &m), 0);
+	assert_false(m.is64);
+	assert_true(m.maskable);
+	assert_int_equal(m.nvec, 1);
+	pci_msi_write_msg(dev_at(0, 9, 0), &m, &msg);
+	memcpy(&v, b->cfg + 0x68, 4);
+	assert_int_equal(v & 0xffff, 0x4041);
+	assert_int_equal(pci_msi_mask(dev_at(0, 9, 0), &m, 0, 1), 0);
+	memcpy(&v, b->cfg + 0x6c, 4);
+	assert_int_equal(v, 1);
+	memcpy(&v, b->cfg + 0x68, 4);
+	assert_int_equal(v & 0xffff, 0x4041);
+
+	/* 64-bit without per-vector masking: no mask or pending register;
+	 * nothing is written past the capability. */
+	assert_int_equal(pci_msi_get(dev_at(0, 10, 0), &m), 0);
+	assert_true(m.is64);
+	assert_false(m.maskable);
+	assert_int_equal(pci_msi_mask(dev_at(0, 10, 0), &m, 0, 1), -EINVAL);
+	assert_int_equal(pci_msi_pending(dev_at(0, 10, 0), &m), 0);
+	memcpy(&v, c->cfg + 0x80, 4);
+	assert_int_equal(v, 0xeeeeeeee);
+}
+
+/* PCI 3.0 6.8.2.4-5: the table and the PBA each name their BAR in bits
+ * 2:0 (BIR) of an otherwise QWORD-aligned offset; a NIC typically puts
+ * them in BAR4 or BAR5, apart from BAR0's registers. 6.8.2.9: Vector
+ * Control bits 31:1 are reserved and must be preserved (PCIe 6 puts the
+ * steering tag there); 6.8.2.10: the PBA holds one bit per entry. */
+static void msix_table_and_pba_through_their_bars(void **state)
+{
+	static uint32_t bar0[1024], bar2[1024], bar4[4096];
+	struct fake_fn *a;
+	struct pci_msix x;
+	struct pci_dev *d;
+	uint32_t v;
+	uint16_t ctrl = 63;	/* 64 entries */
+
+	(void)state;
+	reset();
+	a = add(0, 7, 0, 0x8086, 0);
+	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
+	memcpy(a->cfg + 0x42, &ctrl, 2);
+	v = 0x2000 | 4;		/* table at BAR4 + 0x2000 */
+	memcpy(a->cfg + 0x44, &v, 4);
+	v = 0x0800 | 2;		/* PBA at BAR2 + 0x800 */
+	memcpy(a->cfg + 0x48, &v, 4);
+	pci_enumerate(&r);
+	d = dev_at(0, 7, 0);
+	d->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar0, sizeof(bar0) };
+	d->bars[2] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar2, sizeof(bar2) };
+	d->bars[4] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar4, sizeof(bar4) };
+	memset(bar4, 0, sizeof(bar4));
+	memset(bar2, 0, sizeof(bar2));
+	assert_int_equal(pci_msix_get(d, &x), 0);
+	assert_int_equal(x.nvec, 64);
+	assert_int_equal(x.table, (uintptr_t)bar4 + 0x2000);
+	assert_int_equal(x.pba, (uintptr_t)bar2 + 0x800);
+
+	/* Entry 33 pending: bit 1 of the PBA's second dword, nothing else. */
+	bar2[0x800 / 4 + 1] = 1u << 1;
+	assert_int_equal(pci_msix_pending(&x, 33), 1);
+	assert_int_equal(pci_msix_pending(&x, 1), 0);
+	assert_int_equal(pci_msix_pending(&x, 32), 0);
+
+	/* Masking entry 2 sets bit 0 of its Vector Control and nothing else. */
+	bar4[0x2000 / 4 + 2 * 4 + 3] = 0xa5a50000;
+	pci_msix_mask(&x, 2, 1);
+	assert_int_equal(bar4[0x2000 / 4 + 2 * 4 + 3], 0xa5a50001);
+	assert_true(pci_msix_masked(&x, 2));
+	pci_msix_mask(&x, 2, 0);
+	assert_int_equal(bar4[0x2000 / 4 + 2 * 4 + 3], 0xa5a50000);
+	assert_false(pci_msix_masked(&x, 2));
+}
+
+/* --- MSI-X entries change only while masked ---------------------------------
+ * PCI 3.0 6.8.2.9: if an entry's address or data changes while it is
+ * unmasked, the result is undefined (the three dword writes are not one
+ * access: a message can go out half old, half new). The PCI/MSI-X domain
+ * (drivers/pci/msi_domain.c) masks the entry around every message write,
+ * as Linux's pci_msi_domain_write_msg() does, and leaves it unmasked after
+ * only if it was. QEMU applies a write at once and cannot show the order,
+ * so the table here is a read-only page: each write to it traps, is logged
+ * with the entry's Vector Control as it was, and is let through by one
+ * single step (the trap flag). */
+
+#define TRAP_LOG 64
+static uint8_t *wtab;			/* the watched table page */
+static struct { uint32_t off, ctrl; } wlog[TRAP_LOG];
+static int nwlog;
+
+static void on_write(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)sig;
+	if (a < (uintptr_t)wtab || a >= (uintptr_t)wtab + 4096)
+		abort();	/* a real fault */
+	if (nwlog < TRAP_LOG) {
+		uint32_t off = (uint32_t)(a - (uintptr_t)wtab), ctrl;
+
+		memcpy(&ctrl, wtab + (off & ~15u) + MSIX_ENTRY_CTRL, 4);
+		wlog[nwlog].off = off;
+		wlog[nwlog++].ctrl = ctrl;
+	}
+	mprotect(wtab, 4096, PROT_READ | PROT_WRITE);
+	uc->uc_mcontext.gregs[REG_EFL] |= 0x100;	/* TF: trap after the store */
+}
+
+static void after_write(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig;
+	(void)si;
+	mprotect(wtab, 4096, PROT_READ);
+	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100;
+}
+
+/* Every write to an entry's address or data found it masked. */
+static void writes_under_mask(uint32_t entry, int min_writes)
+{
+	int n = 0;
+
+	for (int i = 0; i < nwlog; i++) {
+		if (wlog[i].off / MSIX_ENTRY_SIZE != entry || wlog[i].off % 16 == MSIX_ENTRY_CTRL)
+			continue;
+		n++;
+		if (!(wlog[i].ctrl & MSIX_ENTRY_MASKED))
+			fail_msg("entry %u: message dword at 0x%x written while unmasked", entry,
+				 wlog[i].off % 16);
+	}
+	assert_true(n >= min_writes);
+}
+
+static int fake_vec_next = 0x40;
+
+static int fake_vec_compose(struct irq_data *d, struct msi_msg *m)
+{
+	m->address_lo = 0xfee00000u | (d->hwirq >> 8) << 12;
+	m->address_hi = 0;
+	m->data = d->hwirq & 0xff;
+	return 0;
+}
+
+static int fake_vec_move(struct irq_data *d, uint32_t cpu)
+{
+	d->hwirq = cpu << 8 | (uint32_t)fake_vec_next++;
+	return IRQ_AFFINITY_PROPAGATE;
+}
+
+static const struct irq_chip fake_vec_chip = {
+	.name = "fake-vector", .set_affinity = fake_vec_move, .compose_msi_msg = fake_vec_compose,
+};
+
+static int fake_vec_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *i)
+{
+	(void)dom;
+	d->hwirq = (uint32_t)(i->cpu < 0 ? 0 : i->cpu) << 8 | (uint32_t)fake_vec_next++;
+	d->chip = &fake_vec_chip;
+	return 0;
+}
+
+static const struct irq_domain_ops fake_vec_ops = { .alloc = fake_vec_alloc };
+static struct irq_domain fake_vec = { .name = "fake-vector", .ops = &fake_vec_ops };
+
+static void msix_affinity_masks_around_update(void **state)
+{
+	struct sigaction sa = { .sa_flags = SA_SIGINFO | SA_NODEFER };
+	struct sigaction old_segv, old_trap;
+	struct fake_fn *a;
+	struct msi_device dev;
+	struct irq_desc *desc[2];
+	struct pci_msix x;
+	uint32_t v, addr;
+	uint16_t ctrl = 3;	/* 4 entries */
+
+	(void)state;
+	reset();
+	a = add(0, 6, 0, 0x8086, 0);
+	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
+	memcpy(a->cfg + 0x42, &ctrl, 2);
+	v = 0;			/* table at BAR0 + 0 */
+	memcpy(a->cfg + 0x44, &v, 4);
+	v = 0x800;		/* PBA at BAR0 + 0x800 */
+	memcpy(a->cfg + 0x48, &v, 4);
+	pci_enumerate(&r);
+	wtab = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(wtab != MAP_FAILED);
+	for (int i = 0; i < 4; i++)	/* reset state: every entry masked */
+		wtab[i * 16 + MSIX_ENTRY_CTRL] = MSIX_ENTRY_MASKED;
+	wtab[1 * 16 + MSIX_ENTRY_CTRL] = 0;	/* left unmasked by firmware */
+	dev_at(0, 6, 0)->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)wtab, 4096 };
+	msi_set_root(&fake_vec);
+	assert_int_equal(pci_msi_device_init(&dev, "fake-nic", dev_at(0, 6, 0)), 0);
+	assert_int_equal(pci_msix_domain_create(&dev), 0);
+
+	sa.sa_sigaction = on_write;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sa.sa_sigaction = after_write;
+	sigaction(SIGTRAP, &sa, &old_trap);
+	mprotect(wtab, 4096, PROT_READ);
+
+	/* Activation writes entry 1's first message: under the mask, even
+	 * though firmware left the entry unmasked; unmasked after. */
+	nwlog = 0;
+	assert_int_equal(msi_alloc_irqs(&dev, 1, 1, 0, &desc[0]), 0);
+	writes_under_mask(1, 3);
+	assert_int_equal(pci_msix_get(dev_at(0, 6, 0), &x), 0);
+	assert_false(pci_msix_masked(&x, 1));
+
+	/* An affinity move of an unmasked entry: masked around, unmasked after. */
+	nwlog = 0;
+	assert_int_equal(irq_set_affinity(desc[0], 1), 0);
+	writes_under_mask(1, 3);
+	memcpy(&addr, wtab + 16 + MSIX_ENTRY_ADDR_LO, 4);
+	assert_int_equal(addr, 0xfee01000);	/* the new message went in */
+	assert_false(pci_msix_masked(&x, 1));
+
+	/* A masked entry stays masked through a move. */
+	assert_int_equal(irq_mask(desc[0]), 0);
+	nwlog = 0;
+	assert_int_equal(irq_set_affinity(desc[0], 0), 0);
+	writes_under_mask(1, 3);
+	assert_true(pci_msix_masked(&x, 1));
+	assert_int_equal(irq_unmask(desc[0]), 0);
+	assert_false(pci_msix_masked(&x, 1));
+
+	mprotect(wtab, 4096, PROT_READ | PROT_WRITE);
+	sigaction(SIGSEGV, &old_segv, 0);
+	sigaction(SIGTRAP, &old_trap, 0);
+	msi_free_irqs(desc, 1);
+	munmap(wtab, 4096);
+}
+
 static void nothing_there(void **state)
 {
 	(void)state;
@@ -343,8 +672,12 @@ int main(void)
 		cmocka_unit_test(capability_loop_and_header_pointer),
 		cmocka_unit_test(extended_capabilities),
 		cmocka_unit_test(bars_sized),
+		cmocka_unit_test(bars_sized_with_decode_off),
 		cmocka_unit_test(bar_sizing_to_zero),
 		cmocka_unit_test(msix_table_all_ones),
+		cmocka_unit_test(msi_capability_layout),
+		cmocka_unit_test(msix_table_and_pba_through_their_bars),
+		cmocka_unit_test(msix_affinity_masks_around_update),
 		cmocka_unit_test(nothing_there),
 	};
 	return RUN(tests);
