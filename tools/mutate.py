@@ -267,8 +267,9 @@ def main(argv):
                     baselines[e.target()] = known
             if known[0]:
                 return "broken", known[0], known[1]
+            t = time.monotonic()
             verdict, out = w.mutate(e)
-            return verdict, None, out
+            return verdict, None, out + "\n# mutant built and run in %.1f s" % (time.monotonic() - t)
         finally:
             with lock:
                 free.append(w)
@@ -291,8 +292,9 @@ def main(argv):
             verdict, why, out = futures[e.name].result()
             if verdict in ("fail", "died"):
                 caught += 1
-                print("ok %d - %s: caught by %s%s" % (
-                    i, e.name, e.target(), " (it died before reporting)" if verdict == "died" else ""))
+                print("ok %d - %s: caught by %s%s (%s)" % (
+                    i, e.name, e.target(), ", which died before reporting it" if verdict == "died"
+                    else "", out.rsplit("in ", 1)[-1]))
             else:
                 print("not ok %d - %s: %s" % (i, e.name, why or (
                     "the mutant does not build" if verdict == "unbuilt" else
