@@ -19,6 +19,7 @@ mutations run in parallel, one scratch tree per worker under
 build/mutate/. Ends with `caught N of M`.
 """
 import concurrent.futures
+import fcntl
 import fnmatch
 import os
 import re
@@ -252,6 +253,12 @@ def main(argv):
     baselines = {}      # target -> (why it is unusable or None, output): one run per test
     nworkers = 0 if check_only or not runnable else max(1, min(len(runnable), int(
         os.environ.get("MUTATE_JOBS", os.cpu_count() or 1))))
+    os.makedirs(SCRATCH, exist_ok=True)
+    held = open(os.path.join(SCRATCH, "lock"), "w")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit("mutate: another make mutate is running on %s (its scratch trees are there)" % SCRATCH)
     pool = [Worker(i, configs) for i in range(nworkers)]
     free = list(pool)
 

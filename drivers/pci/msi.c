@@ -77,13 +77,14 @@ uint32_t pci_msi_pending(const struct pci_dev *d, const struct pci_msi *m)
 	return m->maskable ? pci_read32(d, m->cap + m->pending_off) : 0;
 }
 
-/* Physical address of a BAR plus offset, for the MSI-X table or PBA. */
-static uint64_t bir_addr(const struct pci_dev *d, uint32_t reg)
+/* Physical address of a BAR plus offset, for the MSI-X table or PBA of
+ * `len` bytes; 0 unless all of it lies inside the BAR. */
+static uint64_t bir_addr(const struct pci_dev *d, uint32_t reg, uint64_t len)
 {
 	uint32_t bir = reg & 7;
 
 	if (bir >= PCI_BARS_MAX || d->bars[bir].kind == BAR_NONE || d->bars[bir].kind == BAR_IO ||
-	    !d->bars[bir].addr || (reg & ~7u) >= d->bars[bir].size)
+	    !d->bars[bir].addr || (reg & ~7u) + len > d->bars[bir].size)
 		return 0;
 	return d->bars[bir].addr + (reg & ~7u);
 }
@@ -97,8 +98,9 @@ int pci_msix_get(const struct pci_dev *d, struct pci_msix *x)
 		return -ENODEV;
 	x->cap = cap;
 	x->nvec = MSIX_CTRL_SIZE(pci_read16(d, cap + MSIX_CTRL));
-	x->table = bir_addr(d, pci_read32(d, cap + MSIX_TABLE));
-	x->pba = bir_addr(d, pci_read32(d, cap + MSIX_PBA));
+	/* PCI 3.0 6.8.2: 16 bytes per entry; a PBA bit per entry, in qwords. */
+	x->table = bir_addr(d, pci_read32(d, cap + MSIX_TABLE), (uint64_t)x->nvec * MSIX_ENTRY_SIZE);
+	x->pba = bir_addr(d, pci_read32(d, cap + MSIX_PBA), (x->nvec + 63u) / 64 * 8);
 	if (!x->table || !x->pba)
 		return -EIO;
 	/* A table that reads all ones is not there (or the BAR is not decoded). */

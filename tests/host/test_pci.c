@@ -493,6 +493,41 @@ static void msix_table_and_pba_through_their_bars(void **state)
 	assert_false(pci_msix_masked(&x, 2));
 }
 
+/* A table or PBA that starts inside its BAR and runs past its end is
+ * refused: the firmware would write beyond the BAR's mapping. */
+static void msix_table_past_its_bar(void **state)
+{
+	static uint32_t bar0[1024];
+	struct fake_fn *a;
+	struct pci_msix x;
+	struct pci_dev *d;
+	uint32_t v;
+	uint16_t ctrl = 127;	/* 128 entries: 2 KiB of table, a 16-byte PBA */
+
+	(void)state;
+	reset();
+	a = add(0, 7, 0, 0x8086, 0);
+	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
+	memcpy(a->cfg + 0x42, &ctrl, 2);
+	v = 0x0800;		/* table at BAR0 + 2 KiB: it ends where the BAR does */
+	memcpy(a->cfg + 0x44, &v, 4);
+	v = 0x07f0;		/* the PBA just below it */
+	memcpy(a->cfg + 0x48, &v, 4);
+	pci_enumerate(&r);
+	d = dev_at(0, 7, 0);
+	memset(bar0, 0, sizeof(bar0));
+	d->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar0, sizeof(bar0) };
+	assert_int_equal(pci_msix_get(d, &x), 0);
+	v = 0x0810;		/* 16 bytes later: the last entry lies past the BAR */
+	memcpy(a->cfg + 0x44, &v, 4);
+	assert_int_equal(pci_msix_get(d, &x), -EIO);
+	v = 0x0800;
+	memcpy(a->cfg + 0x44, &v, 4);
+	v = 0x0ff8;		/* the PBA's second qword past the end */
+	memcpy(a->cfg + 0x48, &v, 4);
+	assert_int_equal(pci_msix_get(d, &x), -EIO);
+}
+
 /* --- MSI-X entries change only while masked ---------------------------------
  * PCI 3.0 6.8.2.9: if an entry's address or data changes while it is
  * unmasked, the result is undefined (the three dword writes are not one
@@ -677,6 +712,7 @@ int main(void)
 		cmocka_unit_test(msix_table_all_ones),
 		cmocka_unit_test(msi_capability_layout),
 		cmocka_unit_test(msix_table_and_pba_through_their_bars),
+		cmocka_unit_test(msix_table_past_its_bar),
 		cmocka_unit_test(msix_affinity_masks_around_update),
 		cmocka_unit_test(nothing_there),
 	};
