@@ -11,23 +11,6 @@
 
 #ifndef FIXTURES
 #define FIXTURES "tests/host/fixtures"
-static void parse_hung(int sig)
-{
-	(void)sig;
-	fail_msg("the parse did not return within its watchdog: a walk that never advances");
-}
-
-/* Fail the running test, instead of hanging the run, if it has not
- * disarmed the watchdog (parse_watchdog(0)) within `seconds`: for a
- * zero-length structure that would stop a walk from advancing. */
-static inline void parse_watchdog(unsigned seconds)
-{
-	struct sigaction sa = { .sa_handler = parse_hung, .sa_flags = SA_NODEFER };
-
-	sigaction(SIGALRM, &sa, 0);
-	alarm(seconds);
-}
-
 #endif
 
 /* The file's bytes (malloc'ed; the caller frees) and its size. */
