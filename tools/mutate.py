@@ -23,6 +23,7 @@ import fcntl
 import fnmatch
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ import tomllib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "tests", "mutations.toml")
 SCRATCH = os.path.join(ROOT, "build", "mutate")
-HOST_TIMEOUT = 120
+HOST_TIMEOUT = 30
 FW_TIMEOUT = 180
 CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
 FW_TEST_RE = re.compile(r"^TEST\((\w+),\s*(\w+)\b", re.M)
@@ -139,6 +140,38 @@ def sh(cmd, cwd, timeout, env=None):
         return None, out.decode("utf-8", "replace") if isinstance(out, bytes) else out
 
 
+def host_case(binary, case, cwd):
+    """Run a cmocka binary until its case's TAP line: 'pass', 'fail', 'died'
+    (it ended or hung before the line) or 'absent', and its output. What
+    runs after the case is not waited for: a mutant may hang a later one."""
+    p = subprocess.Popen(["stdbuf", "-oL", binary], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         env=dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP",
+                                  # stdbuf's line buffering comes by LD_PRELOAD
+                                  ASAN_OPTIONS="verify_asan_link_order=0"))
+    out, pending, deadline, verdict = [], b"", time.monotonic() + HOST_TIMEOUT, None
+    while verdict is None:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            verdict = "died"        # hung before the case's line
+            break
+        data = os.read(p.stdout.fileno(), 65536)
+        if not data:
+            verdict = "died" if p.wait() != 0 else "absent"
+            break
+        pending += data
+        while b"\n" in pending and verdict is None:
+            line, pending = pending.split(b"\n", 1)
+            text = line.decode("utf-8", "replace")
+            out.append(text)
+            m = CASE_RE.match(text)
+            if m and m.group(2) == case:
+                verdict = "pass" if m.group(1) == "ok" else "fail"
+    if p.poll() is None:
+        p.kill()
+    p.wait()
+    return verdict, "\n".join(out)
+
+
 class Worker:
     """A scratch copy of the tree (sources and build/) that one mutation at
     a time is applied to."""
@@ -174,12 +207,7 @@ class Worker:
         """'pass', 'fail' or 'died', and the output that says so."""
         if "host" in e.d:
             binary, _, case = e.d["host"].partition(":")
-            status, out = sh(["build/host/test_" + binary], self.dir, HOST_TIMEOUT,
-                             {"CMOCKA_MESSAGE_OUTPUT": "TAP"})
-            got = {m.group(2): m.group(1) for m in map(CASE_RE.match, out.splitlines()) if m}
-            if case in got:
-                return ("pass" if got[case] == "ok" else "fail"), out
-            return ("died" if status != 0 else "absent"), out
+            return host_case("build/host/test_" + binary, case, self.dir)
         config, test = e.d["config"], e.d.get("tests")
         bound = e.d.get("timeout", FW_TIMEOUT - 20)
         status, out = sh([sys.executable, "tests/qemu/harness.py", config] +
