@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The test runner: selection, a recovery point and a watchdog per test, and
- * the TAP 14 output of docs/report-format.md.
+ * the TAP output of docs/report-format.md.
  */
 #include "tests/harness/runner.h"
 #include "lib/console.h"

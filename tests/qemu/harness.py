@@ -174,6 +174,9 @@ def qemu_command(name, cfg, serial):
     return cmd
 
 
+# The firmware prints TAP version 13 (docs/report-format.md); logs of
+# earlier builds say 14, and report.py and compare.py still read them.
+TAP_RE = re.compile(r"^TAP version (13|14)$")
 TEST_RE = re.compile(r"^(ok|not ok) (\d+) - (\S+)(?: # (SKIP|timeout|machine check)\b ?(.*))?$")
 
 
@@ -183,13 +186,14 @@ def parse(lines):
              done=None, bailout=None, warnings=[], junk_before=0, errors=[])
     start = None
     for i, line in enumerate(lines):
-        if line == "TAP version 14":
+        m = TAP_RE.match(line)
+        if m:
             start = i
             break
     if start is None:
-        r["errors"].append("no 'TAP version 14' line")
+        r["errors"].append("no 'TAP version 13' line")
         return r
-    r["version"] = 14
+    r["version"] = int(m.group(1))
     r["junk_before"] = start
     cur = None
     in_yaml = False
@@ -378,7 +382,7 @@ def boot(cmd, timeout, log, monitor=None):
                 line = line.rstrip(b"\r")
                 if monitor:
                     monitor.line(line.decode("utf-8", "replace"))
-                if line == b"TAP version 14":
+                if TAP_RE.match(line.decode("utf-8", "replace")):
                     marks.setdefault("tap", now)
                 elif TEST_RE.match(line.decode("utf-8", "replace")):
                     marks.setdefault("first_point", now)
@@ -481,8 +485,8 @@ def run_check(name, timeout, tests=None):
             tap.point(t["status"] == "ok", desc, diag)
 
     # The harness's own checks of the stream.
-    tap.point(rep["version"] == 14 and not rep["errors"], "%s: report starts with 'TAP version 14'" % name,
-              rep["errors"])
+    tap.point(rep["version"] == 13 and not rep["errors"], "%s: report starts with 'TAP version 13'" % name,
+              rep["errors"] or ["found 'TAP version %s' (prove 3.44 reads 13 at most)" % rep["version"]])
     hf = rep["header_fields"]
     tap.point(rep["header"] is not None and all(k in hf for k in ("boot", "cpus", "tsc_hz", "tsc_source",
                                                                 "tsc_invariant", "cmdline")),
