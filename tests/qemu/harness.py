@@ -177,13 +177,15 @@ def qemu_command(name, cfg, serial):
 # The firmware prints TAP version 13 (docs/report-format.md); logs of
 # earlier builds say 14, and report.py and compare.py still read them.
 TAP_RE = re.compile(r"^TAP version (13|14)$")
+# A row of the summary before the plan (tests/harness/report.c).
+SUMMARY_RE = re.compile(r"^# summary: (\S+) +(\S+) +(ns|cycles) +(\d+) +(\d+) +(\d+) +(\d+) +(-|\d+)$")
 TEST_RE = re.compile(r"^(ok|not ok) (\d+) - (\S+)(?: # (SKIP|timeout|machine check)\b ?(.*))?$")
 
 
 def parse(lines):
     """Split the firmware's TAP stream into its parts."""
     r = dict(version=None, header=None, header_fields={}, tests=[], plan=None,
-             done=None, bailout=None, warnings=[], junk_before=0, errors=[])
+             done=None, bailout=None, warnings=[], junk_before=0, errors=[], summary=[])
     start = None
     for i, line in enumerate(lines):
         m = TAP_RE.match(line)
@@ -222,6 +224,12 @@ def parse(lines):
             r["header"] = line
             for k, v in re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)', line):
                 r["header_fields"][k] = v[1:-1] if v.startswith('"') else v
+        elif SUMMARY_RE.match(line):
+            m = SUMMARY_RE.match(line)
+            r["summary"].append(dict(test=m.group(1), label=m.group(2), unit=m.group(3),
+                                     p50=int(m.group(4)), p99=int(m.group(5)), max=int(m.group(6)),
+                                     samples=int(m.group(7)),
+                                     lost=None if m.group(8) == "-" else int(m.group(8))))
         elif line.startswith("# warning: "):
             r["warnings"].append(line[len("# warning: "):])
         elif re.match(r"^1\.\.\d+( # SKIP .*)?$", line):
@@ -526,6 +534,7 @@ def run_check(name, timeout, tests=None):
                   % (name, status, want_status >> 1),
                   ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
+    check_summary(tap, name, rep)
     if cfg.get("list"):
         check_list(tap, name, lines, rep)
     else:
@@ -569,6 +578,36 @@ def run_check(name, timeout, tests=None):
     with open(os.path.join(outdir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return 0
+
+
+def figures(rep):
+    """Every latency figure of the YAML blocks, as the summary shows it:
+    {(test, label or "-"): (p50, p99, max, samples, lost or None)}."""
+    out = {}
+    for t in rep["tests"]:
+        f = yaml_fields(t["yaml"])
+        for key in f:
+            if key == "p50" or key.endswith(".p50"):
+                pre = key[:-3]
+                g = lambda k: f.get(pre + k)  # noqa: E731
+                out[(t["name"], pre[:-1] or "-")] = (g("p50"), g("p99"), g("max"), g("samples"),
+                                                     g("lost"))
+    return out
+
+
+def check_summary(tap, name, rep):
+    """The summary before the plan: one row per latency figure of the YAML
+    blocks, with the same numbers, in report order."""
+    want = figures(rep)
+    got = {(r["test"], r["label"]): (r["p50"], r["p99"], r["max"], r["samples"], r["lost"])
+           for r in rep["summary"]}
+    if not want and not got:
+        return
+    diff = ["%s %s: YAML %s, summary %s" % (k + (want.get(k), got.get(k)))
+            for k in sorted(set(want) | set(got)) if want.get(k) != got.get(k)]
+    tap.point(not diff and len(got) == len(rep["summary"]),
+              "%s: the summary has a row per latency figure (%d), as the YAML blocks say" % (name, len(want)),
+              diff[:10])
 
 
 def check_list(tap, name, lines, rep):
