@@ -5,10 +5,14 @@
     harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
     harness.py CONFIG tests=G  the same with the command line's tests= replaced by G
                                (make mutate: one test of a configuration)
-    harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run)
+    harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run);
+                               each run's log kept as build/run/DATE-TIME-NAME.log
+    harness.py --run CMDLINE --config CONFIG
+                               the same on a configuration, CMDLINE's options in place
+                               of its own (make run CONFIG=amd-xapic ARGS="tests=iommu.*")
     harness.py --bench         boot times and the -icount latency figures (make bench)
     harness.py --soak DURATION every source in turn for DURATION (make soak)
-    harness.py --list          list the configurations
+    harness.py --list          list the configurations (make configs)
 
 The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
@@ -470,7 +474,7 @@ def run_check(name, timeout, tests=None):
     print("TAP version 13")
     print("# %s: %s" % (name, cfg["doc"]))
     print("# %s" % qemu_version())
-    print("# %s" % " ".join(cmd))
+    print("# %s" % shlex.join(cmd))
     print("# wall %.2f s (TAP line %s s, first test point %s s, done line %s s), exit status %s%s"
           % (wall, fmt_mark(marks, "tap"), fmt_mark(marks, "first_point"), fmt_mark(marks, "done"),
              status, " (timed out)" if timed_out else ""))
@@ -631,23 +635,66 @@ def check_list(tap, name, lines, rep):
                "without a configuration: %s" % sorted(t_files - set(CONFIGS))])
 
 
-def run_live(cmdline):
+def merged_cmdline(base, args):
+    """A configuration's command line with ARGS's options in place of its
+    own of the same key (the rest kept, ARGS's after them)."""
+    keys = {w.split("=", 1)[0] for w in args.split()}
+    return " ".join([w for w in (base or "").split() if w.split("=", 1)[0] not in keys] + args.split())
+
+
+def run_log(name):
+    """build/run/DATE-TIME-NAME.log, a new one per run, and build/run/serial.log
+    pointing at it (make report's default: the newest run)."""
+    rundir = os.path.join(BUILD, "run")
+    os.makedirs(rundir, exist_ok=True)
+    log = os.path.join(rundir, "%s-%s.log" % (time.strftime("%Y%m%d-%H%M%S"), name))
+    link = os.path.join(rundir, "serial.log")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(os.path.basename(log), link)
+    return log
+
+
+def run_live(cmdline, config=None):
     """make run: OVMF loads the .efi with the given command line on a q35
     with two CPUs, an intel-iommu doing interrupt remapping and every
-    interrupt source; the serial console goes straight to stdout."""
+    interrupt source; the serial console goes straight to stdout. With
+    CONFIG, that configuration of configs.toml instead, its command line
+    with these options in place of its own."""
     new = qemu_major() >= 10
-    cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
-               cpu="max,+x2apic" if new else "max",
-               extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
-    # The console on stdout, and QEMU's copy in build/run/serial.log for make report.
-    os.makedirs(os.path.join(BUILD, "run"), exist_ok=True)
-    cmd = qemu_command("run", cfg, "chardev:con") + [
-        "-chardev", "stdio,id=con,logfile=" + os.path.join(BUILD, "run", "serial.log")]
-    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
+    if config is None:
+        name = "run"
+        cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
+                   cpu="max,+x2apic" if new else "max",
+                   extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] +
+                   (["-device", "igb,romfile="] if new else []))
+    elif config not in CONFIGS:
+        print("harness: no configuration %r; make configs (harness.py --list) names them" % config,
+              file=sys.stderr)
+        return 2
+    else:
+        name = config
+        cfg = dict(CONFIGS[config], cmdline=merged_cmdline(CONFIGS[config]["cmdline"], cmdline))
+        if cfg["boot"] == "ovmf-fat" and cmdline:
+            print("harness: %s boots BOOTX64.EFI with no command line: ARGS are not passed" % config,
+                  file=sys.stderr)
+        if qemu_major() < cfg.get("min_qemu", 0):
+            print("harness: %s needs QEMU %d (%s): it may not boot" % (config, cfg["min_qemu"],
+                  qemu_version()), file=sys.stderr)
+    if re.search(r"(^| )exit=halt( |$)", cfg["cmdline"] or ""):
+        print("harness: exit=halt leaves QEMU running once the report is done (make run would "
+              "wait for ever); leave it out (exit=auto writes the result to isa-debug-exit) or "
+              "boot the image yourself", file=sys.stderr)
+        return 2
+    # The console on stdout, and QEMU's copy in build/run/ for make report and make compare.
+    log = run_log(name)
+    cmd = qemu_command(name, cfg, "chardev:con") + ["-chardev", "stdio,id=con,logfile=" + log]
+    print("# %s\n# %s\n# log: %s" % (qemu_version(), shlex.join(cmd), log), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
     verdict = {1: "nothing failed", 3: "some tests failed"}.get(
         status, "QEMU did not exit through isa-debug-exit: see the output above")
-    print("# QEMU exit status %d: %s" % (status, verdict), file=sys.stderr)
+    print("# QEMU exit status %d: %s\n# log: %s (make report; make compare LAST=2 compares the "
+          "last two runs)" % (status, verdict, os.path.relpath(log)), file=sys.stderr)
     return 0 if status == 1 else 1
 
 
@@ -684,7 +731,7 @@ def bench():
         rep = parse(lines)
         runs.append({t["name"]: yaml_fields(t["yaml"]) for t in rep["tests"]})
         if i == 0:
-            print("# %s" % " ".join(cmd))
+            print("# %s" % shlex.join(cmd))
             print(rep["header"] or "# no report: see %s" % os.path.join(outdir, "qemu.stderr"))
     cols = ("min", "p50", "p90", "p99", "p999", "max", "mean", "cold")
     print("%-38s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
@@ -747,7 +794,7 @@ def soak_run(log, cmdline, total):
                cpu="max,+x2apic" if new else "max",
                extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
     cmd = qemu_command("soak", cfg, "chardev:con") + ["-chardev", "stdio,id=con,logfile=" + log]
-    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)))
+    print("# %s\n# %s" % (qemu_version(), shlex.join(cmd)))
     sys.stdout.flush()
     subprocess.run(cmd, stdin=subprocess.DEVNULL)
     with open(log, errors="replace") as f:
@@ -783,6 +830,8 @@ def main(argv):
         return 0
     if argv[:1] == ["--run"] and len(argv) <= 2:
         return run_live(argv[1] if len(argv) == 2 else "")
+    if argv[:1] == ["--run"] and len(argv) == 4 and argv[2] == "--config":
+        return run_live(argv[1], argv[3])
     if argv == ["--bench"]:
         return bench()
     if argv[:1] == ["--soak"] and len(argv) == 2:
