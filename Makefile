@@ -62,13 +62,15 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare deps help clean
+.PHONY: all run configs test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
 	@echo "make            build build/msilab.{elf,efi,iso} and build/msilab-acpi (the host tool)"
-	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report"
-	@echo "                (ARGS=\"tests=lapic.* samples=100000\" sets the command line)"
+	@echo "make run        boot the .efi under QEMU q35 + OVMF and print the report; the log is"
+	@echo "                kept as build/run/DATE-TIME-CONFIG.log (ARGS=\"tests=lapic.* samples=100000\""
+	@echo "                sets the command line; CONFIG=amd-xapic boots a configuration instead)"
+	@echo "make configs    the configurations of tests/qemu/configs.toml, for make run CONFIG="
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make mutate     every mutation of tests/mutations.toml caught by the test it names"
 	@echo "                (MUTATIONS='vtd.*' runs those only; ends with 'caught N of M')"
@@ -83,7 +85,8 @@ help:
 	@echo "                QEMU's tables and, where present, ../shared/corpus/acpi)"
 	@echo "make report     JSON and latency plots of the last run of any kind: the newest serial"
 	@echo "                log of make run, test, bench, soak or lava (LOG= picks a serial log)"
-	@echo "make compare    LOGS=\"a.log b.log ...\" (or NAME=path): each figure side by side with"
+	@echo "make compare    LOGS=\"a.log b.log ...\" (or NAME=path) or LAST=N (make run's newest N):"
+	@echo "                each figure side by side with"
 	@echo "                ratios to the first run, and their CDFs overlaid, in build/compare/"
 	@echo "make clean"
 
@@ -190,10 +193,15 @@ $(BUILD)/host/msilab-acpi: $(ACPI_TOOL_SRC) Makefile
 deps:
 	@tools/deps.sh test
 
+# Each run keeps its log, build/run/DATE-TIME-CONFIG.log (build/run/serial.log
+# points at the newest); CONFIG= boots a configuration of tests/qemu/configs.toml.
 run:
 	@tools/deps.sh run
 	@$(MAKE) --no-print-directory all
-	@python3 tests/qemu/harness.py --run "$(ARGS)"
+	@python3 tests/qemu/harness.py --run "$(ARGS)" $(if $(CONFIG),--config $(CONFIG))
+
+configs:
+	@python3 tests/qemu/harness.py --list
 
 test:
 	@tools/deps.sh test
@@ -257,9 +265,10 @@ report:
 	@tools/deps.sh report
 	@python3 tools/report.py $(LOG)
 
+# LAST=N adds the newest N logs of make run (their names sort by date).
 compare:
 	@tools/deps.sh report
-	@python3 tools/compare.py $(LOGS)
+	@python3 tools/compare.py $(LOGS) $(if $(LAST),$(shell ls -1 $(BUILD)/run/2*.log 2>/dev/null | tail -n $(LAST)))
 
 clean:
 	rm -rf $(BUILD)

@@ -114,13 +114,15 @@ static int opt_samples(struct config *cfg, const char *v, int n)
 {
 	uint64_t s;
 
-	if (parse_u64(v, n, &s) || s < 1 || s > CONFIG_SAMPLES_MAX)
+	if (parse_u64(v, n, &s) || s < CONFIG_SAMPLES_MIN || s > CONFIG_SAMPLES_MAX)
 		return -1;
 	cfg->samples = s;
 	return 0;
 }
 
 static int pick(const char *const *names, int count, const char *v, int n);
+
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const char *const exit_names[] = {
 	[EXIT_AUTO] = "auto", [EXIT_QEMU] = "qemu",
@@ -134,7 +136,7 @@ const char *exit_mode_name(enum exit_mode m)
 
 static int opt_exit(struct config *cfg, const char *v, int n)
 {
-	int i = pick(exit_names, sizeof(exit_names) / sizeof(exit_names[0]), v, n);
+	int i = pick(exit_names, COUNT(exit_names), v, n);
 
 	if (i < 0)
 		return -1;
@@ -161,22 +163,30 @@ static int pick(const char *const *names, int count, const char *v, int n)
 }
 
 /* An option that is one of a few names: *dst becomes the name's index. */
-#define CHOICE(dst, v, n, ...) ({						\
-	static const char *const names_[] = { __VA_ARGS__ };			\
-	int i_ = pick(names_, sizeof(names_) / sizeof(names_[0]), v, n);	\
-	if (i_ >= 0)								\
-		dst = i_;							\
-	i_ < 0 ? -1 : 0;							\
-})
+static int choice(int *dst, const char *const *names, int count, const char *v, int n)
+{
+	int i = pick(names, count, v, n);
+
+	if (i >= 0)
+		*dst = i;
+	return i < 0 ? -1 : 0;
+}
+
+static const char *const apic_names[] = { "auto", "xapic", "x2apic" };
+static const char *const ir_names[] = { "off", "on" };
+static const char *const idle_names[] = { "halt", "poll" };
 
 static int opt_apic(struct config *cfg, const char *v, int n)
 {
-	return CHOICE(cfg->apic, v, n, "auto", "xapic", "x2apic");
+	int i = (int)cfg->apic, e = choice(&i, apic_names, COUNT(apic_names), v, n);
+
+	cfg->apic = (enum apic_choice)i;
+	return e;
 }
 
 static int opt_ir(struct config *cfg, const char *v, int n)
 {
-	return CHOICE(cfg->ir, v, n, "off", "on");
+	return choice(&cfg->ir, ir_names, COUNT(ir_names), v, n);
 }
 
 /* A duration: a number and a unit, ms, s, m or h (30s, 10m, 8h). */
@@ -216,40 +226,142 @@ static int opt_progress(struct config *cfg, const char *v, int n)
 
 static int opt_idle(struct config *cfg, const char *v, int n)
 {
-	return CHOICE(cfg->idle_poll, v, n, "halt", "poll");
+	return choice(&cfg->idle_poll, idle_names, COUNT(idle_names), v, n);
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define DURATION "a number and ms, s, m or h (30s, 10m, 8h)"
+
+/* Each option, with its values as a warning lists them (docs/cmdline.md):
+ * the names of a choice, or a description. */
 static const struct option {
 	const char *key;
 	int (*set)(struct config *cfg, const char *val, int len);
+	const char *const *names;
+	int nnames;
+	const char *values;
 } options[] = {
-	{ "console", opt_console },
-	{ "tests", opt_tests },
-	{ "samples", opt_samples },
-	{ "exit", opt_exit },
-	{ "cpus", opt_cpus },
-	{ "apic", opt_apic },
-	{ "ir", opt_ir },
-	{ "idle", opt_idle },
-	{ "soak", opt_soak },
-	{ "progress", opt_progress },
+	{ "console", opt_console, NULL, 0,
+	  "auto, ttyS0-3, io:0xPORT, mmio,ADDR, mmio32,ADDR; each ,BAUD (50-115200)" },
+	{ "tests", opt_tests, NULL, 0, "comma-separated globs over suite.name, or list" },
+	{ "samples", opt_samples, NULL, 0,
+	  STR(CONFIG_SAMPLES_MIN) " ... 10000000000 (the first is reported apart as cold)" },
+	{ "exit", opt_exit, exit_names, COUNT(exit_names), NULL },
+	{ "cpus", opt_cpus, NULL, 0, "1 ... " STR(CONFIG_CPUS_MAX) },
+	{ "apic", opt_apic, apic_names, COUNT(apic_names), NULL },
+	{ "ir", opt_ir, ir_names, COUNT(ir_names), NULL },
+	{ "idle", opt_idle, idle_names, COUNT(idle_names), NULL },
+	{ "soak", opt_soak, NULL, 0, DURATION },
+	{ "progress", opt_progress, NULL, 0, DURATION },
 };
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+#define EDIT_MAX 32
+
+/* Edits from a[0..n) to b (optimal string alignment: insert, delete,
+ * replace, swap two neighbours; case does not count), or a large number
+ * for words too long to be a typo of a name. */
+static int distance(const char *a, int n, const char *b)
+{
+	int m = (int)strlen(b), d[EDIT_MAX + 1][EDIT_MAX + 1];
+
+	if (n > EDIT_MAX || m > EDIT_MAX)
+		return 1000;
+	for (int i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= n; i++) {
+		for (int j = 1; j <= m; j++) {
+			int cost = lower(a[i - 1]) != lower(b[j - 1]), x = d[i - 1][j - 1] + cost;
+
+			if (d[i - 1][j] + 1 < x)
+				x = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < x)
+				x = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+			    lower(a[i - 2]) == lower(b[j - 1]) && d[i - 2][j - 2] + 1 < x)
+				x = d[i - 2][j - 2] + 1;
+			d[i][j] = x;
+		}
+	}
+	return d[n][m];
+}
+
+/* The name closest to v[0..n), or NULL when none is close enough to be
+ * what was meant: at most one edit in three characters of the name. Of
+ * two as close, the one as long as v (x3apic: x2apic, not xapic). */
+static const char *closest(const char *const *names, int count, int stride, const char *v, int n)
+{
+	const char *best = NULL;
+	int best_d = 1000;
+
+	for (int i = 0; i < count; i++) {
+		const char *name = *(const char *const *)((const char *)names + (long)i * stride);
+		int d = distance(v, n, name), rank = 2 * d + ((int)strlen(name) != n);
+
+		if (rank < best_d && d * 3 <= (int)strlen(name) + 2) {
+			best = name;
+			best_d = rank;
+		}
+	}
+	return best;
+}
+
+/* "a, b, c" into buf. */
+static const char *join(char *buf, int size, const char *const *names, int count, int stride)
+{
+	int at = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < count && at < size; i++)
+		at += ksnprintf(buf + at, (size_t)(size - at), "%s%s", i ? ", " : "",
+				*(const char *const *)((const char *)names + (long)i * stride));
+	return buf;
+}
+
+/* A word is echoed up to 32 characters, longer ones as 29 and "...": a
+ * warning must fit the console's 160 (lib/console.c). */
+#define ECHO_MAX 32
+#define ECHO(len) ((len) > ECHO_MAX ? ECHO_MAX - 3 : (len))
 
 static void apply(struct config *cfg, const struct token *t)
 {
-	for (unsigned i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+	char list[96], hint[48] = "";
+	const char *near;
+
+	for (int i = 0; i < COUNT(options); i++) {
 		const struct option *o = &options[i];
+		const char *values = o->values;
 
 		if ((int)strlen(o->key) != t->klen || strncmp(o->key, t->key, t->klen))
 			continue;
-		if (!t->val)
-			config_warn(cfg, "option '%.*s' needs a value", t->klen, t->key);
-		else if (o->set(cfg, t->val, t->vlen))
-			config_warn(cfg, "option '%.*s': bad value '%.*s', ignored", t->klen, t->key,
-			     t->vlen, t->val);
+		if (o->names)
+			values = join(list, sizeof(list), o->names, o->nnames, sizeof(o->names[0]));
+		if (!t->val) {
+			config_warn(cfg, "option '%.*s' needs a value: %s", t->klen, t->key, values);
+		} else if (o->set(cfg, t->val, t->vlen)) {
+			near = o->names ? closest(o->names, o->nnames, sizeof(o->names[0]), t->val,
+						  t->vlen) : NULL;
+			if (near)
+				ksnprintf(hint, sizeof(hint), " did you mean '%s'?", near);
+			config_warn(cfg, "option '%.*s': bad value '%.*s%s', ignored;%s values: %s",
+				    t->klen, t->key, ECHO(t->vlen), t->val, t->vlen > ECHO_MAX ? "..." : "",
+				    hint, values);
+		}
 		return;
 	}
-	config_warn(cfg, "unknown option '%.*s', ignored", t->klen, t->key);
+	near = closest(&options[0].key, COUNT(options), sizeof(options[0]), t->key, t->klen);
+	if (near)
+		ksnprintf(hint, sizeof(hint), " did you mean '%s'?", near);
+	config_warn(cfg, "unknown option '%.*s%s', ignored;%s options: %s", ECHO(t->klen), t->key,
+		    t->klen > ECHO_MAX ? "..." : "", hint, join(list, sizeof(list), &options[0].key, COUNT(options),
+				       sizeof(options[0])));
 }
 
 /* A first word without '=' that looks like a path is the image name that

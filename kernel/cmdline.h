@@ -29,9 +29,10 @@ enum apic_choice {
 };
 
 #define CONFIG_WARN_MAX		8
-#define CONFIG_WARN_LEN		120
+#define CONFIG_WARN_LEN		160	/* lib/console.c holds warnings of 160 */
 #define CONFIG_TESTS_LEN	256
 #define CONFIG_SAMPLES_DEFAULT	10000
+#define CONFIG_SAMPLES_MIN	2	/* the first is the cold sample, apart */
 #define CONFIG_SAMPLES_MAX	10000000000ull	/* constant memory: tests/harness/test.h */
 #define CONFIG_CPUS_MAX		512	/* CPUS_MAX */
 #define CONFIG_PROGRESS_DEFAULT_MS	10000

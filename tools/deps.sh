@@ -7,7 +7,7 @@ what=${1:-test}
 
 need_build="gcc make nasm gnu-efi grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools"
 need_run="ovmf seabios"
-need_test="libcmocka-dev perl python3 acpica-tools"
+need_test="libcmocka-dev perl python3 acpica-tools tappy"
 need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 gnuplot-nox"
 # LAVA's dispatcher, and what it checks a bare-metal job's worker has.

@@ -3,7 +3,7 @@
  * `# lava:` lines: each TAP point and each latency figure's p50, p99 and
  * max once more, one line each, in a shape that one regular expression
  * reads whole (LAVA's `monitors` test action, lava/README.md; any other
- * line-by-line reader). TAP 14 takes them as comments.
+ * line-by-line reader). TAP takes them as comments.
  *
  *   # lava: <case> <pass|fail|skip> <value> <unit> | <the same four again>
  *

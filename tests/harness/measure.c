@@ -115,6 +115,8 @@ void t_latency(struct test_ctx *t, const char *label, struct series *s,
 		f->p50 = st.p50;
 		f->p99 = st.p99;
 		f->max = st.max;
+		f->samples = st.n;
+		f->lost = -1;
 	}
 	t_yaml(t, "%sunit: %s", in, tsc.source >= 0 ? "ns" : "tsc_cycles");
 	t_yaml(t, "%ssamples: %lu", in, st.n);
@@ -151,6 +153,9 @@ void t_tally(struct test_ctx *t, const char *label, const struct irq_tally *tall
 	t_yaml(t, "%striggers: %lu", in, tally->triggers);
 	t_yaml(t, "%sdelivered: %lu", in, tally->delivered);
 	t_yaml(t, "%slost: %lu", in, tally->lost);
+	/* The figure just reported under the same label, for the summary. */
+	if (t->nfigures && !strcmp(t->figure[t->nfigures - 1].label, label ? label : ""))
+		t->figure[t->nfigures - 1].lost = (int64_t)tally->lost;
 	t_yaml(t, "%sduplicates: %lu", in, tally->duplicates);
 	t_yaml(t, "%sspurious: %lu", in, tally->spurious);
 	t_check(t, !tally->lost && !tally->duplicates && !tally->spurious,

@@ -108,6 +108,48 @@ void report_bail_out(const struct exc_frame *f, uint64_t cr2)
 	report_exit(1);
 }
 
+/* The run's figures, in report order; beyond SUMMARY_MAX only counted. */
+#define SUMMARY_MAX 256
+static struct summary_row {
+	const struct test *test;
+	struct t_figure f;
+} summary[SUMMARY_MAX];
+static uint32_t nsummary;
+
+void report_summary_add(const struct test_ctx *t)
+{
+	for (uint32_t i = 0; i < t->nfigures; i++, nsummary++)
+		if (nsummary < SUMMARY_MAX)
+			summary[nsummary] = (struct summary_row){ t->test, t->figure[i] };
+}
+
+void report_summary(void)
+{
+	char name[64], lost[24];
+
+	if (!nsummary)
+		return;
+	kprintf("# summary: %u latency figures (p50, p99, max in the unit; samples besides the cold "
+		"one; lost: triggers never delivered, - where the figure counts none)\n", nsummary);
+	kprintf("# summary: %-30s %-18s %-6s %10s %10s %12s %10s %6s\n", "test", "cpu/label", "unit",
+		"p50", "p99", "max", "samples", "lost");
+	for (uint32_t i = 0; i < nsummary && i < SUMMARY_MAX; i++) {
+		const struct summary_row *r = &summary[i];
+
+		ksnprintf(name, sizeof(name), "%s.%s", r->test->suite, r->test->name);
+		if (r->f.lost < 0)
+			ksnprintf(lost, sizeof(lost), "-");
+		else
+			ksnprintf(lost, sizeof(lost), "%ld", r->f.lost);
+		kprintf("# summary: %-30s %-18s %-6s %10lu %10lu %12lu %10lu %6s\n", name,
+			r->f.label[0] ? r->f.label : "-", r->f.unit, r->f.p50, r->f.p99, r->f.max,
+			r->f.samples, lost);
+	}
+	if (nsummary > SUMMARY_MAX)
+		kprintf("# summary: %u more figures not shown (the YAML blocks above hold every one)\n",
+			nsummary - SUMMARY_MAX);
+}
+
 void report_exit(int failed)
 {
 	enum exit_mode m = kernel_config.exit;

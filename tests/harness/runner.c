@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The test runner: selection, a recovery point and a watchdog per test, and
- * the TAP 14 output of docs/report-format.md.
+ * the TAP output of docs/report-format.md.
  */
 #include "tests/harness/runner.h"
 #include "lib/console.h"
@@ -19,6 +19,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/hygiene.h"
 #include "tests/harness/lava.h"
+#include "tests/harness/report.h"
 #include "arch/x86/tsc.h"
 #include "msi/irqdomain.h"
 #include "msi/device.h"
@@ -317,6 +318,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		console_write("  ...\n", 6);
 	}
 	lava_lines(&ctx, result, tsc_to_ns(tsc0) / 1000);
+	report_summary_add(&ctx);
 }
 
 /* The first glob of `list` that selects no test, copied into buf: a
@@ -374,6 +376,7 @@ int runner_run(const struct config *cfg)
 		run.failed = failed;
 		run.skipped = skipped;
 	}
+	report_summary();
 	kprintf("1..%d\n", num);
 	kprintf("# msilab done: %d passed, %d failed, %d skipped\n",
 		num - failed - skipped, failed, skipped);
@@ -389,7 +392,9 @@ int runner_machine_check(const char *yaml)
 	kprintf("not ok %d - %s.%s # machine check\n  ---\n  message: \"machine check: the run "
 		"stops here\"\n", num, run.test->suite, run.test->name);
 	console_write(yaml, strlen(yaml));
-	kprintf("  ...\n1..%d\n# msilab done: %d passed, %d failed, %d skipped\n", num,
+	kprintf("  ...\n");
+	report_summary();
+	kprintf("1..%d\n# msilab done: %d passed, %d failed, %d skipped\n", num,
 		num - 1 - run.failed - run.skipped, run.failed + 1, run.skipped);
 	return 0;
 }

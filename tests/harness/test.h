@@ -52,11 +52,14 @@ struct test {
 #define TEST_ALLOCS	8
 #define TEST_FIGURES_MAX 32	/* figures kept for the `# lava:` lines */
 
-/* A latency figure's headline numbers (t_latency), for tests/harness/lava.c. */
+/* A latency figure's headline numbers (t_latency), for tests/harness/lava.c
+ * and the report's summary (tests/harness/report.c). */
 struct t_figure {
 	char label[32];		/* "" for a test's only, unlabelled figure */
 	const char *unit;	/* "ns", or "cycles" without a TSC frequency */
 	uint64_t p50, p99, max;
+	uint64_t samples;
+	int64_t lost;		/* its tally's (t_tally), or -1 without one */
 };
 
 struct test_ctx {

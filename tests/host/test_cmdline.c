@@ -84,8 +84,64 @@ static void bad_values_warn_and_keep_defaults(void **state)
 	assert_int_equal(c.exit, EXIT_AUTO);
 	assert_string_equal(c.tests, "*");
 	assert_int_equal(c.nwarnings, 8);
-	assert_string_equal(c.warnings[0], "option 'console': bad value 'ttyS7', ignored");
-	assert_string_equal(c.warnings[7], "option 'samples' needs a value");
+	assert_string_equal(c.warnings[0], "option 'console': bad value 'ttyS7', ignored; values: "
+			    "auto, ttyS0-3, io:0xPORT, mmio,ADDR, mmio32,ADDR; each ,BAUD (50-115200)");
+	assert_string_equal(c.warnings[7], "option 'samples' needs a value: 2 ... 10000000000 (the "
+			    "first is reported apart as cold)");
+}
+
+/* samples=1 leaves no sample once the cold one is set apart: refused with
+ * the range, the default kept; 2 is the least that makes a figure. */
+static void samples_range(void **state)
+{
+	(void)state;
+	config_parse("samples=1", &c);
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_int_equal(c.nwarnings, 1);
+	assert_string_equal(c.warnings[0], "option 'samples': bad value '1', ignored; values: 2 ... "
+			    "10000000000 (the first is reported apart as cold)");
+	config_parse("samples=2", &c);
+	assert_int_equal(c.samples, 2);
+	assert_int_equal(c.nwarnings, 0);
+}
+
+/* A misspelt key or value gets the closest valid one, when one is close
+ * (an edit in three characters, a swap of two counting as one, case not at
+ * all), and the list of what is valid. */
+static void mistakes_get_answers(void **state)
+{
+	(void)state;
+	config_parse("sampels=100 apic=x3apic exit=hlat idle=pol ir=yes Samples=5", &c);
+	assert_int_equal(c.nwarnings, 6);
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_string_equal(c.warnings[0], "unknown option 'sampels', ignored; did you mean 'samples'? "
+			    "options: console, tests, samples, exit, cpus, apic, ir, idle, soak, progress");
+	assert_string_equal(c.warnings[1], "option 'apic': bad value 'x3apic', ignored; did you mean "
+			    "'x2apic'? values: auto, xapic, x2apic");
+	assert_string_equal(c.warnings[2], "option 'exit': bad value 'hlat', ignored; did you mean "
+			    "'halt'? values: auto, qemu, halt, reboot");
+	assert_string_equal(c.warnings[3], "option 'idle': bad value 'pol', ignored; did you mean "
+			    "'poll'? values: halt, poll");
+	/* Nothing close: no guess, the list only. */
+	assert_string_equal(c.warnings[4], "option 'ir': bad value 'yes', ignored; values: off, on");
+	assert_string_equal(c.warnings[5], "unknown option 'Samples', ignored; did you mean 'samples'? "
+			    "options: console, tests, samples, exit, cpus, apic, ir, idle, soak, progress");
+	config_parse("cpus=0 soak=5x progres=1s", &c);
+	assert_string_equal(c.warnings[0], "option 'cpus': bad value '0', ignored; values: 1 ... 512");
+	assert_string_equal(c.warnings[1], "option 'soak': bad value '5x', ignored; values: a number "
+			    "and ms, s, m or h (30s, 10m, 8h)");
+	assert_string_equal(c.warnings[2], "unknown option 'progres', ignored; did you mean "
+			    "'progress'? options: console, tests, samples, exit, cpus, apic, ir, idle, "
+			    "soak, progress");
+	/* Every warning fits the console's held line (lib/console.c: 160),
+	 * a long word cut to 29 characters and "...". */
+	config_parse("console=mmio32,0x1234567890abcdef0123456789abcdef0123456789 "
+		     "progress_every_so_often_and_then_some=1", &c);
+	assert_int_equal(c.nwarnings, 2);
+	assert_true(strlen(c.warnings[0]) < CONFIG_WARN_LEN - 1);
+	assert_true(strlen(c.warnings[1]) < CONFIG_WARN_LEN - 1);
+	assert_non_null(strstr(c.warnings[0], "'mmio32,0x1234567890abcdef0123...'"));
+	assert_non_null(strstr(c.warnings[1], "'progress_every_so_often_and_t...'"));
 }
 
 static void unknown_keys_warn(void **state)
@@ -96,8 +152,10 @@ static void unknown_keys_warn(void **state)
 	assert_int_equal(c.samples, 10000000000ull);
 	config_parse("quiet foo=bar samples=5", &c);
 	assert_int_equal(c.nwarnings, 2);
-	assert_string_equal(c.warnings[0], "unknown option 'quiet', ignored");
-	assert_string_equal(c.warnings[1], "unknown option 'foo', ignored");
+	assert_string_equal(c.warnings[0], "unknown option 'quiet', ignored; options: console, tests, "
+			    "samples, exit, cpus, apic, ir, idle, soak, progress");
+	assert_string_equal(c.warnings[1], "unknown option 'foo', ignored; options: console, tests, "
+			    "samples, exit, cpus, apic, ir, idle, soak, progress");
 	assert_int_equal(c.samples, 5);
 }
 
@@ -106,7 +164,8 @@ static void too_many_warnings_are_counted(void **state)
 	(void)state;
 	config_parse("a b c d e f g h i j", &c);
 	assert_int_equal(c.nwarnings, 10);
-	assert_string_equal(c.warnings[CONFIG_WARN_MAX - 1], "unknown option 'h', ignored");
+	assert_string_equal(c.warnings[CONFIG_WARN_MAX - 1], "unknown option 'h', ignored; options: "
+			    "console, tests, samples, exit, cpus, apic, ir, idle, soak, progress");
 }
 
 static void image_path_is_not_an_option(void **state)
@@ -183,7 +242,8 @@ static void soak_and_progress(void **state)
 	assert_int_equal(c.soak_ms, 0);
 	assert_int_equal(c.progress_ms, CONFIG_PROGRESS_DEFAULT_MS);
 	assert_string_equal(c.tests, "*");
-	assert_string_equal(c.warnings[0], "option 'soak': bad value '5x', ignored");
+	assert_string_equal(c.warnings[0], "option 'soak': bad value '5x', ignored; values: a number "
+			    "and ms, s, m or h (30s, 10m, 8h)");
 }
 
 int main(void)
@@ -193,6 +253,8 @@ int main(void)
 		cmocka_unit_test(consoles),
 		cmocka_unit_test(choices),
 		cmocka_unit_test(bad_values_warn_and_keep_defaults),
+		cmocka_unit_test(samples_range),
+		cmocka_unit_test(mistakes_get_answers),
 		cmocka_unit_test(soak_and_progress),
 		cmocka_unit_test(unknown_keys_warn),
 		cmocka_unit_test(too_many_warnings_are_counted),

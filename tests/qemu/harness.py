@@ -5,10 +5,14 @@
     harness.py CONFIG          run, check, print TAP for prove (tests/qemu/*.t)
     harness.py CONFIG tests=G  the same with the command line's tests= replaced by G
                                (make mutate: one test of a configuration)
-    harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run)
+    harness.py --run [CMDLINE] OVMF + the .efi, serial console on stdout (make run);
+                               each run's log kept as build/run/DATE-TIME-NAME.log
+    harness.py --run CMDLINE --config CONFIG
+                               the same on a configuration, CMDLINE's options in place
+                               of its own (make run CONFIG=amd-xapic ARGS="tests=iommu.*")
     harness.py --bench         boot times and the -icount latency figures (make bench)
     harness.py --soak DURATION every source in turn for DURATION (make soak)
-    harness.py --list          list the configurations
+    harness.py --list          list the configurations (make configs)
 
 The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
@@ -174,22 +178,28 @@ def qemu_command(name, cfg, serial):
     return cmd
 
 
+# The firmware prints TAP version 13 (docs/report-format.md); logs of
+# earlier builds say 14, and report.py and compare.py still read them.
+TAP_RE = re.compile(r"^TAP version (13|14)$")
+# A row of the summary before the plan (tests/harness/report.c).
+SUMMARY_RE = re.compile(r"^# summary: (\S+) +(\S+) +(ns|cycles) +(\d+) +(\d+) +(\d+) +(\d+) +(-|\d+)$")
 TEST_RE = re.compile(r"^(ok|not ok) (\d+) - (\S+)(?: # (SKIP|timeout|machine check)\b ?(.*))?$")
 
 
 def parse(lines):
     """Split the firmware's TAP stream into its parts."""
     r = dict(version=None, header=None, header_fields={}, tests=[], plan=None,
-             done=None, bailout=None, warnings=[], junk_before=0, errors=[])
+             done=None, bailout=None, warnings=[], junk_before=0, errors=[], summary=[])
     start = None
     for i, line in enumerate(lines):
-        if line == "TAP version 14":
+        m = TAP_RE.match(line)
+        if m:
             start = i
             break
     if start is None:
-        r["errors"].append("no 'TAP version 14' line")
+        r["errors"].append("no 'TAP version 13' line")
         return r
-    r["version"] = 14
+    r["version"] = int(m.group(1))
     r["junk_before"] = start
     cur = None
     in_yaml = False
@@ -218,6 +228,12 @@ def parse(lines):
             r["header"] = line
             for k, v in re.findall(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)', line):
                 r["header_fields"][k] = v[1:-1] if v.startswith('"') else v
+        elif SUMMARY_RE.match(line):
+            m = SUMMARY_RE.match(line)
+            r["summary"].append(dict(test=m.group(1), label=m.group(2), unit=m.group(3),
+                                     p50=int(m.group(4)), p99=int(m.group(5)), max=int(m.group(6)),
+                                     samples=int(m.group(7)),
+                                     lost=None if m.group(8) == "-" else int(m.group(8))))
         elif line.startswith("# warning: "):
             r["warnings"].append(line[len("# warning: "):])
         elif re.match(r"^1\.\.\d+( # SKIP .*)?$", line):
@@ -378,7 +394,7 @@ def boot(cmd, timeout, log, monitor=None):
                 line = line.rstrip(b"\r")
                 if monitor:
                     monitor.line(line.decode("utf-8", "replace"))
-                if line == b"TAP version 14":
+                if TAP_RE.match(line.decode("utf-8", "replace")):
                     marks.setdefault("tap", now)
                 elif TEST_RE.match(line.decode("utf-8", "replace")):
                     marks.setdefault("first_point", now)
@@ -458,7 +474,7 @@ def run_check(name, timeout, tests=None):
     print("TAP version 13")
     print("# %s: %s" % (name, cfg["doc"]))
     print("# %s" % qemu_version())
-    print("# %s" % " ".join(cmd))
+    print("# %s" % shlex.join(cmd))
     print("# wall %.2f s (TAP line %s s, first test point %s s, done line %s s), exit status %s%s"
           % (wall, fmt_mark(marks, "tap"), fmt_mark(marks, "first_point"), fmt_mark(marks, "done"),
              status, " (timed out)" if timed_out else ""))
@@ -481,8 +497,8 @@ def run_check(name, timeout, tests=None):
             tap.point(t["status"] == "ok", desc, diag)
 
     # The harness's own checks of the stream.
-    tap.point(rep["version"] == 14 and not rep["errors"], "%s: report starts with 'TAP version 14'" % name,
-              rep["errors"])
+    tap.point(rep["version"] == 13 and not rep["errors"], "%s: report starts with 'TAP version 13'" % name,
+              rep["errors"] or ["found 'TAP version %s' (prove 3.44 reads 13 at most)" % rep["version"]])
     hf = rep["header_fields"]
     tap.point(rep["header"] is not None and all(k in hf for k in ("boot", "cpus", "tsc_hz", "tsc_source",
                                                                 "tsc_invariant", "cmdline")),
@@ -522,6 +538,7 @@ def run_check(name, timeout, tests=None):
                   % (name, status, want_status >> 1),
                   ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
+    check_summary(tap, name, rep)
     if cfg.get("list"):
         check_list(tap, name, lines, rep)
     else:
@@ -567,6 +584,36 @@ def run_check(name, timeout, tests=None):
     return 0
 
 
+def figures(rep):
+    """Every latency figure of the YAML blocks, as the summary shows it:
+    {(test, label or "-"): (p50, p99, max, samples, lost or None)}."""
+    out = {}
+    for t in rep["tests"]:
+        f = yaml_fields(t["yaml"])
+        for key in f:
+            if key == "p50" or key.endswith(".p50"):
+                pre = key[:-3]
+                g = lambda k: f.get(pre + k)  # noqa: E731
+                out[(t["name"], pre[:-1] or "-")] = (g("p50"), g("p99"), g("max"), g("samples"),
+                                                     g("lost"))
+    return out
+
+
+def check_summary(tap, name, rep):
+    """The summary before the plan: one row per latency figure of the YAML
+    blocks, with the same numbers, in report order."""
+    want = figures(rep)
+    got = {(r["test"], r["label"]): (r["p50"], r["p99"], r["max"], r["samples"], r["lost"])
+           for r in rep["summary"]}
+    if not want and not got:
+        return
+    diff = ["%s %s: YAML %s, summary %s" % (k + (want.get(k), got.get(k)))
+            for k in sorted(set(want) | set(got)) if want.get(k) != got.get(k)]
+    tap.point(not diff and len(got) == len(rep["summary"]),
+              "%s: the summary has a row per latency figure (%d), as the YAML blocks say" % (name, len(want)),
+              diff[:10])
+
+
 def check_list(tap, name, lines, rep):
     """tests=list: one line per test, each name once, in suites that run
     contiguously, no registry warning; every configuration has its .t."""
@@ -588,23 +635,66 @@ def check_list(tap, name, lines, rep):
                "without a configuration: %s" % sorted(t_files - set(CONFIGS))])
 
 
-def run_live(cmdline):
+def merged_cmdline(base, args):
+    """A configuration's command line with ARGS's options in place of its
+    own of the same key (the rest kept, ARGS's after them)."""
+    keys = {w.split("=", 1)[0] for w in args.split()}
+    return " ".join([w for w in (base or "").split() if w.split("=", 1)[0] not in keys] + args.split())
+
+
+def run_log(name):
+    """build/run/DATE-TIME-NAME.log, a new one per run, and build/run/serial.log
+    pointing at it (make report's default: the newest run)."""
+    rundir = os.path.join(BUILD, "run")
+    os.makedirs(rundir, exist_ok=True)
+    log = os.path.join(rundir, "%s-%s.log" % (time.strftime("%Y%m%d-%H%M%S"), name))
+    link = os.path.join(rundir, "serial.log")
+    if os.path.lexists(link):
+        os.unlink(link)
+    os.symlink(os.path.basename(log), link)
+    return log
+
+
+def run_live(cmdline, config=None):
     """make run: OVMF loads the .efi with the given command line on a q35
     with two CPUs, an intel-iommu doing interrupt remapping and every
-    interrupt source; the serial console goes straight to stdout."""
+    interrupt source; the serial console goes straight to stdout. With
+    CONFIG, that configuration of configs.toml instead, its command line
+    with these options in place of its own."""
     new = qemu_major() >= 10
-    cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
-               cpu="max,+x2apic" if new else "max",
-               extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
-    # The console on stdout, and QEMU's copy in build/run/serial.log for make report.
-    os.makedirs(os.path.join(BUILD, "run"), exist_ok=True)
-    cmd = qemu_command("run", cfg, "chardev:con") + [
-        "-chardev", "stdio,id=con,logfile=" + os.path.join(BUILD, "run", "serial.log")]
-    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)), file=sys.stderr)
+    if config is None:
+        name = "run"
+        cfg = dict(CONFIGS["ovmf-kernel"], cmdline=cmdline, smp=2,
+                   cpu="max,+x2apic" if new else "max",
+                   extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] +
+                   (["-device", "igb,romfile="] if new else []))
+    elif config not in CONFIGS:
+        print("harness: no configuration %r; make configs (harness.py --list) names them" % config,
+              file=sys.stderr)
+        return 2
+    else:
+        name = config
+        cfg = dict(CONFIGS[config], cmdline=merged_cmdline(CONFIGS[config]["cmdline"], cmdline))
+        if cfg["boot"] == "ovmf-fat" and cmdline:
+            print("harness: %s boots BOOTX64.EFI with no command line: ARGS are not passed" % config,
+                  file=sys.stderr)
+        if qemu_major() < cfg.get("min_qemu", 0):
+            print("harness: %s needs QEMU %d (%s): it may not boot" % (config, cfg["min_qemu"],
+                  qemu_version()), file=sys.stderr)
+    if re.search(r"(^| )exit=halt( |$)", cfg["cmdline"] or ""):
+        print("harness: exit=halt leaves QEMU running once the report is done (make run would "
+              "wait for ever); leave it out (exit=auto writes the result to isa-debug-exit) or "
+              "boot the image yourself", file=sys.stderr)
+        return 2
+    # The console on stdout, and QEMU's copy in build/run/ for make report and make compare.
+    log = run_log(name)
+    cmd = qemu_command(name, cfg, "chardev:con") + ["-chardev", "stdio,id=con,logfile=" + log]
+    print("# %s\n# %s\n# log: %s" % (qemu_version(), shlex.join(cmd), log), file=sys.stderr)
     status = subprocess.run(cmd, stdin=subprocess.DEVNULL).returncode
     verdict = {1: "nothing failed", 3: "some tests failed"}.get(
         status, "QEMU did not exit through isa-debug-exit: see the output above")
-    print("# QEMU exit status %d: %s" % (status, verdict), file=sys.stderr)
+    print("# QEMU exit status %d: %s\n# log: %s (make report; make compare LAST=2 compares the "
+          "last two runs)" % (status, verdict, os.path.relpath(log)), file=sys.stderr)
     return 0 if status == 1 else 1
 
 
@@ -641,7 +731,7 @@ def bench():
         rep = parse(lines)
         runs.append({t["name"]: yaml_fields(t["yaml"]) for t in rep["tests"]})
         if i == 0:
-            print("# %s" % " ".join(cmd))
+            print("# %s" % shlex.join(cmd))
             print(rep["header"] or "# no report: see %s" % os.path.join(outdir, "qemu.stderr"))
     cols = ("min", "p50", "p90", "p99", "p999", "max", "mean", "cold")
     print("%-38s %s  (ns of virtual time, -icount shift=0)" % ("test", " ".join("%7s" % c for c in cols)))
@@ -704,7 +794,7 @@ def soak_run(log, cmdline, total):
                cpu="max,+x2apic" if new else "max",
                extra=DEVICES["ir-eim-on" if new else "ir-eim-off"] + (["-device", "igb,romfile="] if new else []))
     cmd = qemu_command("soak", cfg, "chardev:con") + ["-chardev", "stdio,id=con,logfile=" + log]
-    print("# %s\n# %s" % (qemu_version(), " ".join(cmd)))
+    print("# %s\n# %s" % (qemu_version(), shlex.join(cmd)))
     sys.stdout.flush()
     subprocess.run(cmd, stdin=subprocess.DEVNULL)
     with open(log, errors="replace") as f:
@@ -740,6 +830,8 @@ def main(argv):
         return 0
     if argv[:1] == ["--run"] and len(argv) <= 2:
         return run_live(argv[1] if len(argv) == 2 else "")
+    if argv[:1] == ["--run"] and len(argv) == 4 and argv[2] == "--config":
+        return run_live(argv[1], argv[3])
     if argv == ["--bench"]:
         return bench()
     if argv[:1] == ["--soak"] and len(argv) == 2:
