@@ -13,7 +13,7 @@
 The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
 valid TAP, plan and done line agree with the points, the exit status agrees,
-the expected tests ran. Each run leaves build/qemu/CONFIG/{serial.log,
+the expected tests ran, every YAML block parses (PyYAML). Each run leaves build/qemu/CONFIG/{serial.log,
 qemu.stderr,summary.json}. QEMU=path picks another QEMU binary and
 QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
 """
@@ -242,6 +242,53 @@ def yaml_fields(yaml_lines):
             key = parent + "." + key
         if v is not None:
             out[key] = int(v) if re.fullmatch(r"-?\d+", v) else v.strip('"')
+    return out
+
+
+def yaml_blocks(lines):
+    """Every YAML block of the report (after 'TAP version 14'), whichever
+    line it follows: [(the line before its '  ---', first line number,
+    text, closed)]. closed is False for a block the log ends inside."""
+    out, start, block, before = [], None, None, None
+    for i, line in enumerate(lines):
+        if start is None:
+            if line == "TAP version 14":
+                start = i
+            continue
+        if block is not None:
+            if line == "  ...":
+                out.append((before, block[0], "\n".join(block[1]), True))
+                block = None
+            else:
+                block[1].append(line[2:] if line.startswith("  ") else line)
+            continue
+        if line == "  ---":
+            block = (i + 2, [])
+        elif line.strip():
+            before = line
+    if block is not None:
+        out.append((before, block[0], "\n".join(block[1]), False))
+    return out
+
+
+def yaml_errors(lines):
+    """What PyYAML says of each YAML block that does not parse (or that the
+    log ends inside): a list of lines for a diagnostic, empty when every
+    block parses. Without PyYAML, the one line that says so."""
+    try:
+        import yaml
+    except ImportError:
+        return ["PyYAML is not installed (Debian: apt-get install python3-yaml)"]
+    out = []
+    for before, first, text, closed in yaml_blocks(lines):
+        where = "the block after %r (serial log line %d)" % ((before or "")[:80], first)
+        if not closed:
+            out.append("%s: the log ends before its '  ...'" % where)
+            continue
+        try:
+            yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            out.append("%s: %s" % (where, " ".join(str(e).split())))
     return out
 
 
@@ -500,6 +547,8 @@ def run_check(name, timeout, tests=None):
                   "%s: Bail out! /%s/" % (name, cfg["bailout"]), [str(rep["bailout"])])
         tap.point(status == 3 and not rep["tests"],
                   "%s: no test ran, QEMU exit status %s (isa-debug-exit 1)" % (name, status))
+        bad_yaml = yaml_errors(lines)
+        tap.point(not bad_yaml, "%s: every YAML block parses (PyYAML)" % name, bad_yaml)
         print("1..%d" % tap.n)
         return 0
     nums = [t["num"] for t in rep["tests"]]
@@ -522,6 +571,8 @@ def run_check(name, timeout, tests=None):
                   % (name, status, want_status >> 1),
                   ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
+    bad_yaml = yaml_errors(lines)
+    tap.point(not bad_yaml, "%s: every YAML block parses (PyYAML)" % name, bad_yaml)
     if cfg.get("list"):
         check_list(tap, name, lines, rep)
     else:
