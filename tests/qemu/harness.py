@@ -13,8 +13,9 @@
 The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
 valid TAP, plan and done line agree with the points, the exit status agrees,
-the expected tests ran, every YAML block parses (PyYAML). Each run leaves build/qemu/CONFIG/{serial.log,
-qemu.stderr,summary.json}. QEMU=path picks another QEMU binary and
+the expected tests ran, every YAML block parses (PyYAML). Each run leaves
+build/qemu/CONFIG/{serial.log,serial.log.cmd,qemu.stderr,summary.json}
+(serial.log.cmd: the QEMU command, for tools/report.py). QEMU=path picks another QEMU binary and
 QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
 """
 import fnmatch
@@ -400,6 +401,10 @@ def boot(cmd, timeout, log, monitor=None):
     t0 = time.monotonic()
     marks = {}
     chunks = []
+    # The command beside the log: tools/report.py reads -icount and -accel
+    # from it (the firmware cannot tell -icount from inside).
+    with open(log + ".cmd", "w") as f:
+        f.write(shlex.join(cmd) + "\n")
     with open(os.path.join(os.path.dirname(log), "qemu.stderr"), "w") as err:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
         pending = b""
