@@ -31,6 +31,7 @@ python3-yaml, gnuplot-nox).
 """
 import glob
 import json
+import math
 import os
 import re
 import shlex
@@ -361,21 +362,33 @@ def plot(test, figs, ctx, cmd, out_png):
         xmin = min(a for a, _, _, _ in b)
         xmax = max(z for _, z, _, _ in b)
         ymax = max(cnt for _, _, cnt, _ in b)
+        # Less than a decade and a half wide (a path length under -icount
+        # is one value): a log axis would show no tic, a linear one does.
+        logx = xmax / max(xmin, 1) >= 30
         script += ["set title %s" % quote("\n".join(title_lines)),
-                   "set xlabel %s" % quote("%s (log scale)" % unit),
+                   "set logscale x" if logx else "unset logscale x",
+                   "set format x '%.0s%c'" if logx else "set format x '%g'",
+                   "set xlabel %s" % quote("%s%s" % (unit, " (log scale)" if logx else "")),
                    "set ylabel 'samples in the bar (log scale)'",
-                   "set xrange [%g:%g]" % (xmin / 1.15, xmax * 1.15),
+                   "set xrange [%g:%g]" % ((xmin / 1.15, xmax * 1.15) if logx else
+                                           (max(0, xmin - (xmax - xmin) * 0.1 - 1), xmax + (xmax - xmin) * 0.1 + 1)),
                    # Two decades of headroom: the key and the labels above the bars.
                    "set yrange [0.7:%g]" % (ymax * 300), "unset arrow"]
         for i in range(2):
             script.append("unset label %d" % (i + 1))
+        same = f.get("p50") == f.get("p99")
         for i, (key, color, y) in enumerate((("p50", "#c00000", 0.70), ("p99", "#e07000", 0.62))):
             val = f.get(key)
-            if isinstance(val, int) and val > 0:
+            if isinstance(val, int) and val > 0 and not (same and key == "p99"):
+                text = "p50 = p99 = %s" % val if same else "%s %s" % (key, val)
+                lo, hi = (xmin / 1.15, xmax * 1.15)
+                frac = ((math.log(val) - math.log(lo)) / (math.log(hi) - math.log(lo)) if logx
+                        else (val - xmin) / max(xmax - xmin, 1))
+                side = "right offset -0.5,0" if frac > 0.7 else "left offset 0.5,0"
                 script += ["set arrow %d from %d, graph 0 to %d, graph 1 nohead lw 2 lc rgb '%s' dt %d"
                            % (i + 1, val, val, color, 1 if key == "p50" else 2),
-                           "set label %d %s at %d, graph %.2f offset 0.5,0 tc rgb '%s'"
-                           % (i + 1, quote("%s %s" % (key, val)), val, y, color)]
+                           "set label %d %s at %d, graph %.2f %s tc rgb '%s'"
+                           % (i + 1, quote(text), val, y, side, color)]
         row = "%g %g %g %g 0.7 %d"
         head_rows = [row % ((a + z) / 2, cnt, a, z, cnt) for a, z, cnt, tail in b if not tail]
         tail_rows = [row % ((a + z) / 2, cnt, a, z, cnt) for a, z, cnt, tail in b if tail]
