@@ -91,7 +91,7 @@ def load(name, path):
     report.NotAReport for a file that holds no complete report."""
     r = report.load(path)
     return dict(name=name, path=path, header=r["rep"]["header"], fields=r["rep"]["header_fields"],
-                figures=run_figures(r["tests"]))
+                figures=run_figures(r["tests"]), cmd=r["cmd"])
 
 
 def differing_fields(runs):
@@ -203,7 +203,10 @@ def quote(text):
 
 def plot_cdf(fig_name, runs, out_png):
     """One PNG: the CDF of this figure in each of the runs, overlaid."""
-    unit = runs[0]["figures"][fig_name].get("unit", "ns")
+    # Under -icount (the command the harness kept beside the log) a ns of
+    # virtual time is an instruction.
+    units = {report.unit_name(r["figures"][fig_name], r["cmd"]) for r in runs}
+    unit = " or ".join(sorted(units))
     script = ["set terminal pngcairo noenhanced size 720,400 font 'sans,9'",
               "set output %s" % quote(out_png),
               "set title %s" % quote("%s: CDF reconstructed from the report's percentiles "
