@@ -8,7 +8,8 @@ LOG defaults to the serial log of the last run of any kind under DIR
 (default build/), the newest by modification time of make test's
 qemu/*/serial.log, make bench's qemu/bench/icount0.log (its headline run;
 bench's other logs are side runs of a few tests), make run's run/serial.log
-and run/*.log, make soak's soak/serial.log and make lava's lava/*/serial.log;
+and run/*.log, make soak's soak/serial.log and make lava's lava/run/serial.log (not
+tests/lava's clean, noisy and cut consoles beside it);
 the file chosen is printed. OUTDIR defaults to DIR/report.
 
 Writes OUTDIR/report.json (docs/report-format.md, "report.json"; checked
@@ -59,7 +60,7 @@ LOG_PATTERNS = (
     "run/serial.log",       # make run
     "run/*.log",            # make run, each run kept under its own name
     "soak/serial.log",      # make soak
-    "lava/*/serial.log",    # make lava
+    "lava/run/serial.log",  # make lava (tests/lava/lava.t's damaged consoles are beside it)
 )
 
 PERCENTILES = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p999", 0.999),
