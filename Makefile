@@ -62,7 +62,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run configs test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare deps help clean
+.PHONY: all run configs test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare symbolize deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -85,6 +85,8 @@ help:
 	@echo "                QEMU's tables and, where present, ../shared/corpus/acpi)"
 	@echo "make report     JSON and latency plots of the last run of any kind: the newest serial"
 	@echo "                log of make run, test, bench, soak or lava (LOG= picks a serial log)"
+	@echo "make symbolize  every exception dump's rip as function and line (addr2line on"
+	@echo "                build/msilab.elf or .so, by the header's image=); LOG= as for report"
 	@echo "make compare    LOGS=\"a.log b.log ...\" (or NAME=path) or LAST=N (make run's newest N):"
 	@echo "                each figure side by side with"
 	@echo "                ratios to the first run, and their CDFs overlaid, in build/compare/"
@@ -269,6 +271,10 @@ report:
 compare:
 	@tools/deps.sh report
 	@python3 tools/compare.py $(LOGS) $(if $(LAST),$(shell ls -1 $(BUILD)/run/2*.log 2>/dev/null | tail -n $(LAST)))
+
+symbolize:
+	@tools/deps.sh report
+	@python3 tools/symbolize.py $(LOG)
 
 clean:
 	rm -rf $(BUILD)

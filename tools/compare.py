@@ -15,12 +15,16 @@ each later run's p50 and p99 over the first run's. A figure a run does not
 have shows as "-", and so does a ratio of figures in different units.
 
 For each figure present in two or more runs (in one unit), writes
-DIR/<figure>.png (DIR defaults to build/compare; --no-plots: none): the
+DIR/<figure>.png (DIR defaults to build/compare, its earlier PNGs removed
+first; --no-plots: none): the
 runs' distributions overlaid as CDFs, latency on a log axis, one curve per
 run. The report holds no samples, so each curve is reconstructed from the
 report's percentiles (min, p50, p90, p99, p999, p9999, p999999, max) and
-its 16-bucket histogram; the plots say so. Needs gnuplot (Debian:
-gnuplot-nox).
+its 16-bucket histogram; the plots say so. A file that holds no complete
+msilab report (tools/report.py's checks: another program's log, a binary
+file, a log cut off, a YAML block that does not parse) stops it with what
+was found, exit status 1, before anything is printed or written. Needs
+PyYAML and gnuplot (Debian: python3-yaml, gnuplot-nox).
 """
 import os
 import subprocess
@@ -29,8 +33,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "qemu"))
-import harness  # noqa: E402  (the TAP parser, shared)
-import report   # noqa: E402  (the histogram parser, shared)
+import harness  # noqa: E402  (the build folder)
+import report   # noqa: E402  (the log reader, shared: checks and types the report)
 
 PERCENTILES = (("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p999", 0.999),
                ("p9999", 0.9999), ("p999999", 0.999999))
@@ -72,31 +76,22 @@ def run_specs(args):
 
 
 def run_figures(tests):
-    """{figure: {key: value}} of a parsed report: every YAML map with a
+    """{figure: {key: value}} of report.load's tests: every YAML map with a
     histogram, top level (named after the test) or nested (test.label).
     A test that appears more than once (a soak) gives its last figures."""
     out = {}
     for t in tests:
-        fields = harness.yaml_fields(t["yaml"])
-        for key in fields:
-            if key != "histogram" and not key.endswith(".histogram"):
-                continue
-            label = key[:-len(".histogram")] if "." in key else ""
-            prefix = label + "." if label else ""
-            fig = {k[len(prefix):]: v for k, v in fields.items()
-                   if k.startswith(prefix) and "." not in k[len(prefix):]}
+        for label, fig in t["figures"].items():
             out[t["name"] + ("." + label if label else "")] = fig
     return out
 
 
 def load(name, path):
-    """One run: its name, path, header line and fields, figures."""
-    text = open(path, "rb").read().decode("utf-8", "replace").replace("\r\n", "\n")
-    rep = harness.parse(text.split("\n"))
-    if rep["version"] is None:
-        print("compare: %s: no TAP report in this file" % path, file=sys.stderr)
-    return dict(name=name, path=path, header=rep["header"], fields=rep["header_fields"],
-                figures=run_figures(rep["tests"]))
+    """One run: its name, path, header line and fields, figures. Raises
+    report.NotAReport for a file that holds no complete report."""
+    r = report.load(path)
+    return dict(name=name, path=path, header=r["rep"]["header"], fields=r["rep"]["header_fields"],
+                figures=run_figures(r["tests"]), cmd=r["cmd"])
 
 
 def differing_fields(runs):
@@ -180,8 +175,8 @@ def cdf_points(fig):
     pts = []
     if isinstance(fig.get("min"), int):
         pts.append((fig["min"], 0.0))
-    h = report.histogram(str(fig.get("histogram", "")))
-    if h:
+    h = fig.get("histogram")
+    if isinstance(h, dict):
         total = sum(h["counts"]) + h["overflow"]
         below = 0
         for i, c in enumerate(h["counts"]):
@@ -208,7 +203,10 @@ def quote(text):
 
 def plot_cdf(fig_name, runs, out_png):
     """One PNG: the CDF of this figure in each of the runs, overlaid."""
-    unit = runs[0]["figures"][fig_name].get("unit", "ns")
+    # Under -icount (the command the harness kept beside the log) a ns of
+    # virtual time is an instruction.
+    units = {report.unit_name(r["figures"][fig_name], r["cmd"]) for r in runs}
+    unit = " or ".join(sorted(units))
     script = ["set terminal pngcairo noenhanced size 720,400 font 'sans,9'",
               "set output %s" % quote(out_png),
               "set title %s" % quote("%s: CDF reconstructed from the report's percentiles "
@@ -236,6 +234,9 @@ def plot_all(runs, outdir):
     """A CDF plot per figure that two or more runs have in one unit (the
     unit of the first run that has it); their paths."""
     os.makedirs(outdir, exist_ok=True)
+    for old in os.listdir(outdir):     # an earlier comparison's plots
+        if old.endswith(".png"):
+            os.unlink(os.path.join(outdir, old))
     pngs = []
     for fig in figure_names(runs):
         have = [r for r in runs if fig in r["figures"]]
@@ -290,7 +291,20 @@ def main(argv):
     if missing:
         print("compare: no such file: %s" % ", ".join(missing), file=sys.stderr)
         return 1
-    runs = [load(n, p) for n, p in specs]
+    report.need_yaml()
+    runs, bad = [], []
+    for n, p in specs:
+        try:
+            runs.append(load(n, p))
+        except report.NotAReport as e:
+            bad.append((p, e.args[0]))
+    if bad:
+        for p, problems in bad:
+            print("compare: %s holds no msilab report to compare:" % p, file=sys.stderr)
+            for x in problems:
+                print("  " + x, file=sys.stderr)
+        print("compare: nothing compared, nothing written", file=sys.stderr)
+        return 1
     print_runs(runs)
     print()
     for line in format_table(*table(runs)):

@@ -173,8 +173,10 @@ try:
     # make report's choice: the newest serial log of any kind of run.
     build = os.path.join(tmp, "build")
     logs = ["qemu/kernel/serial.log", "qemu/spcr-com2/serial.log", "qemu/bench/icount0.log",
-            "run/serial.log", "soak/serial.log", "lava/clean/serial.log"]
-    others = ["qemu/spcr-com2/com1.log", "qemu/kernel/qemu.stderr", "qemu/tests.list.log", "report/x.log"]
+            "run/serial.log", "soak/serial.log", "lava/run/serial.log"]
+    others = ["qemu/spcr-com2/com1.log", "qemu/kernel/qemu.stderr", "qemu/tests.list.log", "report/x.log",
+              "qemu/bench/icount-amd.log", "qemu/bench/kernel.log", "lava/cut/serial.log",
+              "lava/noisy/serial.log"]
     point(report.newest_log(build) is None, "no build folder: no log")
     for rel in logs + others:
         os.makedirs(os.path.dirname(os.path.join(build, rel)), exist_ok=True)

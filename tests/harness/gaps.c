@@ -7,7 +7,7 @@
 #include "lib/printf.h"
 
 /* KVM's CPUID signature at leaf 0x40000000: "KVMKVMKVM\0\0\0" in EBX, ECX, EDX. */
-static int under_kvm(void)
+int gaps_under_kvm(void)
 {
 	struct cpuid r;
 
@@ -24,7 +24,7 @@ const char *platform_gap(enum gap g)
 	int known;
 
 	if (g == GAP_TSC_ADJUST)
-		return under_kvm() ? "a KVM guest: whether the host adds IA32_TSC_ADJUST to the TSC "
+		return gaps_under_kvm() ? "a KVM guest: whether the host adds IA32_TSC_ADJUST to the TSC "
 				     "is the host's (nested KVM here keeps the MSR and does not)" : 0;
 	if (!platform_is_qemu())
 		return 0;	/* real hardware does all of it (the specifications) */

@@ -22,5 +22,7 @@ enum gap {
 
 /* Why this platform is known not to do it, or NULL: it must. */
 const char *platform_gap(enum gap g);
+/* 1 under KVM (its signature at CPUID 0x40000000), else 0. */
+int gaps_under_kvm(void);
 
 #endif

@@ -228,8 +228,14 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct se
 	if (!t_check(t, t->target.cpu == cpu, "%s: t_target_start() was not called for CPU %u",
 		     label, cpu) ||
 	    !t_check(t, t->target.offset_error == 0, "%s: TSC offset of CPU %u not measured: %s",
-		     label, cpu, err_name(t->target.offset_error)))
+		     label, cpu, err_name(t->target.offset_error))) {
+		/* The map is opened all the same: callers add keys to it. */
+		t_yaml(t, "%s:", label);
+		t_yaml(t, "  figure: left out");
+		if (tally)
+			t_tally(t, label, tally);
 		return;
+	}
 	/* The figure is left out, decided by the clock alone; what was
 	 * delivered is judged all the same (t_tally). */
 	if (tsc_to_ns(t->target.uncertainty) > CROSS_CPU_UNCERTAINTY_MAX_NS) {

@@ -13,6 +13,7 @@
 #include "arch/x86/mce.h"
 #include "arch/x86/nmi_watch.h"
 #include "tests/harness/runner.h"
+#include "tests/harness/gaps.h"
 #include "lib/console.h"
 #include "lib/string.h"
 
@@ -41,7 +42,7 @@ static const char *nmi_watch_name(void)
 	return name;
 }
 
-/* "qemu qemu_machine=pc-q35-10.0" (the version decides what QEMU is known
+/* "qemu qemu_machine=pc-q35-10.0 accel=tcg" (the version decides what QEMU is known
  * not to do: tests/harness/gaps.c), or "bare". */
 static const char *platform_name(void)
 {
@@ -52,18 +53,21 @@ static const char *platform_name(void)
 		return "bare";
 	if (platform_qemu_machine(machine, sizeof(machine)))
 		ksnprintf(machine, sizeof(machine), "unknown");
-	ksnprintf(name, sizeof(name), "qemu qemu_machine=%s", machine);
+	ksnprintf(name, sizeof(name), "qemu qemu_machine=%s accel=%s", machine,
+		  gaps_under_kvm() ? "kvm" : "tcg");
 	return name;
 }
 
 void report_header(const struct boot_info *bi, const struct config *cfg)
 {
 	kprintf("# msilab %s boot=%s cpus=%u tsc_hz=%lu tsc_source=%s tsc_invariant=%s apic=%s "
-		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s nmi_watchdog=%s cmdline=",
+		"apic_reason=%s acpi=%s platform=%s console=%s iommu=%s ir=%s nmi_watchdog=%s "
+		"image=0x%lx cmdline=",
 		MSILAB_VERSION, boot_loader_name(bi->loader), cpus_online, tsc.hz,
 		tsc_source_name(tsc.source), tsc.invariant ? "yes" : "no", lapic_mode_name(),
 		apic_reason_name(kernel_apic.reason), acpi_root_name(), platform_name(),
-		console_name(), iommu_name(), iommu_ir_enabled() ? "on" : "off", nmi_watch_name());
+		console_name(), iommu_name(), iommu_ir_enabled() ? "on" : "off", nmi_watch_name(),
+		bi->image_base);
 	print_quoted(cfg->options);
 	kprintf("\n");
 	warn_release();

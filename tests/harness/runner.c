@@ -55,22 +55,34 @@ void t_watchdog_restart(struct test_ctx *t)
 	lapic_timer_oneshot_ms(budget, VEC_WATCHDOG);
 }
 
-static void yaml_vappend(struct test_ctx *t, const char *prefix, const char *fmt, va_list ap)
+/* Room kept at the end of the block for its `truncated:` line. */
+#define YAML_TAIL 64
+
+/*
+ * One line, indented by two, appended to buf whole or not at all: a block
+ * that outgrows its buffer loses whole lines (and says so: `truncated:`),
+ * never half a line, so that it stays YAML.
+ */
+static void yaml_vappend(struct test_ctx *t, char *buf, size_t size, size_t *len, const char *fmt,
+			 va_list ap)
 {
-	size_t room = sizeof(t->yaml) - t->ylen;
+	size_t room = size - YAML_TAIL - *len;
 	int n;
 
-	if (room < 4)
+	if (*len + YAML_TAIL + 4 > size) {
+		t->truncated++;
 		return;
-	n = ksnprintf(t->yaml + t->ylen, room, "  %s", prefix);
-	if (n > 0 && (size_t)n < room)
-		t->ylen += n;
-	room = sizeof(t->yaml) - t->ylen;
-	n = kvsnprintf(t->yaml + t->ylen, room, fmt, ap);
-	t->ylen += (n > 0 && (size_t)n < room) ? (size_t)n : room - 1;
-	if (t->ylen + 1 < sizeof(t->yaml))
-		t->yaml[t->ylen++] = '\n';
-	t->yaml[t->ylen] = 0;
+	}
+	n = kvsnprintf(buf + *len + 2, room - 2, fmt, ap);
+	if (n < 0 || (size_t)n + 3 > room) {
+		buf[*len] = 0;
+		t->truncated++;
+		return;
+	}
+	buf[*len] = buf[*len + 1] = ' ';
+	*len += (size_t)n + 2;
+	buf[(*len)++] = '\n';
+	buf[*len] = 0;
 }
 
 void t_yaml(struct test_ctx *t, const char *fmt, ...)
@@ -78,7 +90,16 @@ void t_yaml(struct test_ctx *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	yaml_vappend(t, "", fmt, ap);
+	yaml_vappend(t, t->yaml, sizeof(t->yaml), &t->ylen, fmt, ap);
+	va_end(ap);
+}
+
+static void t_msg(struct test_ctx *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	yaml_vappend(t, t->msgs, sizeof(t->msgs), &t->mlen, fmt, ap);
 	va_end(ap);
 }
 
@@ -99,9 +120,9 @@ void t_fail(struct test_ctx *t, const char *fmt, ...)
 	}
 	quoted[q] = 0;
 	if (!t->failed)
-		t_yaml(t, "message: \"%s\"", quoted);
+		t_msg(t, "message: \"%s\"", quoted);
 	else
-		t_yaml(t, "also: \"%s\"", quoted);
+		t_msg(t, "also: \"%s\"", quoted);
 	t->failed++;
 }
 
@@ -311,9 +332,17 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 		kprintf("ok %d - %s.%s\n", num, test->suite, test->name);
 		result = "pass";
 	}
-	if (ctx.ylen) {
+	if (ctx.truncated) {
+		/* The room YAML_TAIL kept. */
+		ksnprintf(ctx.yaml + ctx.ylen, sizeof(ctx.yaml) - ctx.ylen,
+			  "  truncated: %u  # lines left out: the block outgrew its buffer\n",
+			  ctx.truncated);
+		ctx.ylen += strlen(ctx.yaml + ctx.ylen);
+	}
+	if (ctx.ylen || ctx.mlen) {
 		/* Not kprintf: its line buffer is smaller than a YAML block. */
 		console_write("  ---\n", 6);
+		console_write(ctx.msgs, ctx.mlen);
 		console_write(ctx.yaml, ctx.ylen);
 		console_write("  ...\n", 6);
 	}

@@ -49,6 +49,7 @@ struct test {
 	static void test_##suite_##_##name_(struct test_ctx *t)
 
 #define TEST_YAML_MAX	32768	/* room for a figure per CPU */
+#define TEST_MSGS_MAX	2048	/* message: and up to a few also: lines */
 #define TEST_ALLOCS	8
 #define TEST_FIGURES_MAX 32	/* figures kept for the `# lava:` lines */
 
@@ -69,6 +70,10 @@ struct test_ctx {
 	char reason[160];		/* SKIP reason */
 	size_t ylen;
 	char yaml[TEST_YAML_MAX];	/* the YAML block's lines, indented */
+	uint32_t truncated;		/* lines that did not fit */
+	size_t mlen;			/* message: and also: lines (t_fail), */
+	char msgs[TEST_MSGS_MAX];	/* printed first: top level wherever the
+					 * block was when the test failed */
 	struct { uint64_t base, pages; } allocs[TEST_ALLOCS];
 	uint64_t samples;		/* samples= from the command line */
 	uint32_t figures;		/* latency figures reported (t_latency) */
@@ -84,7 +89,9 @@ struct test_ctx {
 	} target;
 };
 
-/* Mark the test failed; the first call's text becomes `message:`. */
+/* Mark the test failed; the first call's text becomes `message:`, later
+ * ones `also:`, at the top of the block (not where the block has got to:
+ * a failure inside a nested figure must not end its map). */
 void t_fail(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Mark the test skipped with a reason (TAP "# SKIP reason"). */
 void t_skip(struct test_ctx *t, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -17,8 +17,9 @@
 The firmware's own test points are passed through (renumbered, prefixed
 with the configuration), followed by the harness's checks of the stream:
 valid TAP, plan and done line agree with the points, the exit status agrees,
-the expected tests ran. Each run leaves build/qemu/CONFIG/{serial.log,
-qemu.stderr,summary.json}. QEMU=path picks another QEMU binary and
+the expected tests ran, every YAML block parses (PyYAML). Each run leaves
+build/qemu/CONFIG/{serial.log,serial.log.cmd,qemu.stderr,summary.json}
+(serial.log.cmd: the QEMU command, for tools/report.py). QEMU=path picks another QEMU binary and
 QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
 """
 import fnmatch
@@ -261,6 +262,53 @@ def yaml_fields(yaml_lines):
     return out
 
 
+def yaml_blocks(lines):
+    """Every YAML block of the report (after its 'TAP version' line), whichever
+    line it follows: [(the line before its '  ---', first line number,
+    text, closed)]. closed is False for a block the log ends inside."""
+    out, start, block, before = [], None, None, None
+    for i, line in enumerate(lines):
+        if start is None:
+            if TAP_RE.match(line):
+                start = i
+            continue
+        if block is not None:
+            if line == "  ...":
+                out.append((before, block[0], "\n".join(block[1]), True))
+                block = None
+            else:
+                block[1].append(line[2:] if line.startswith("  ") else line)
+            continue
+        if line == "  ---":
+            block = (i + 2, [])
+        elif line.strip():
+            before = line
+    if block is not None:
+        out.append((before, block[0], "\n".join(block[1]), False))
+    return out
+
+
+def yaml_errors(lines):
+    """What PyYAML says of each YAML block that does not parse (or that the
+    log ends inside): a list of lines for a diagnostic, empty when every
+    block parses. Without PyYAML, the one line that says so."""
+    try:
+        import yaml
+    except ImportError:
+        return ["PyYAML is not installed (Debian: apt-get install python3-yaml)"]
+    out = []
+    for before, first, text, closed in yaml_blocks(lines):
+        where = "the block after %r (serial log line %d)" % ((before or "")[:80], first)
+        if not closed:
+            out.append("%s: the log ends before its '  ...'" % where)
+            continue
+        try:
+            yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            out.append("%s: %s" % (where, " ".join(str(e).split())))
+    return out
+
+
 INV_RE = re.compile(r"^# pci (\S+) \[([0-9a-f]{4}):([0-9a-f]{4})\] class (\S+) up=(\S+)(.*)$")
 
 
@@ -369,6 +417,10 @@ def boot(cmd, timeout, log, monitor=None):
     t0 = time.monotonic()
     marks = {}
     chunks = []
+    # The command beside the log: tools/report.py reads -icount and -accel
+    # from it (the firmware cannot tell -icount from inside).
+    with open(log + ".cmd", "w") as f:
+        f.write(shlex.join(cmd) + "\n")
     with open(os.path.join(os.path.dirname(log), "qemu.stderr"), "w") as err:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
         pending = b""
@@ -516,6 +568,8 @@ def run_check(name, timeout, tests=None):
                   "%s: Bail out! /%s/" % (name, cfg["bailout"]), [str(rep["bailout"])])
         tap.point(status == 3 and not rep["tests"],
                   "%s: no test ran, QEMU exit status %s (isa-debug-exit 1)" % (name, status))
+        bad_yaml = yaml_errors(lines)
+        tap.point(not bad_yaml, "%s: every YAML block parses (PyYAML)" % name, bad_yaml)
         print("1..%d" % tap.n)
         return 0
     nums = [t["num"] for t in rep["tests"]]
@@ -539,6 +593,8 @@ def run_check(name, timeout, tests=None):
                   ["timed out after %d s" % timeout] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
     check_summary(tap, name, rep)
+    bad_yaml = yaml_errors(lines)
+    tap.point(not bad_yaml, "%s: every YAML block parses (PyYAML)" % name, bad_yaml)
     if cfg.get("list"):
         check_list(tap, name, lines, rep)
     else:
