@@ -178,9 +178,9 @@ try:
     with open(os.path.join(tmp, "other.tap"), "w") as fo:
         fo.write("TAP version 14\n1..2\nok 1 - something\nok 2 - else\n")
     bad["other.tap"] = "not msilab's: no '# msilab' header line"
-    with open(os.path.join(tmp, "tap13.log"), "w") as fo:
-        fo.write("TAP version 13\nok 1 - x\n1..1\n")
-    bad["tap13.log"] = "a TAP stream of another version"
+    with open(os.path.join(tmp, "tap12.log"), "w") as fo:
+        fo.write("TAP version 12\nok 1 - x\n1..1\n")
+    bad["tap12.log"] = "a TAP stream of another version"
     open(os.path.join(tmp, "empty.log"), "w").close()
     bad["empty.log"] = "it is empty"
     broken = [l.replace("  histogram: {lo:", "  histogram: {lo: [") if l.startswith("  histogram:") else l
