@@ -213,9 +213,24 @@ static void target_platform(struct test_ctx *t, uint32_t cpu)
 	t_yaml(t, "  target_platform: {cpu: %u, smis: %s, aperf_mperf_pct: %s}", cpu, smis, ratio);
 }
 
+/* A cross-CPU figure left out: its map is opened all the same (callers add
+ * keys to it) with why, if known, and the tally, judged as ever: a lost
+ * interrupt has nothing to do with the clock. */
+static void left_out(struct test_ctx *t, const char *label, const char *why,
+		     const struct irq_tally *tally)
+{
+	t_yaml(t, "%s:", label);
+	if (why)
+		t_yaml(t, "  %s", why);
+	t_yaml(t, "  figure: left out");
+	if (tally)
+		t_tally(t, label, tally);
+}
+
 void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct series *s,
 		  const struct irq_tally *tally)
 {
+	char why[64];
 	uint64_t mag = s->offset < 0 ? (uint64_t)-s->offset : (uint64_t)s->offset;
 
 	if (cpu == this_cpu()->index) {
@@ -229,36 +244,27 @@ void t_latency_on(struct test_ctx *t, const char *label, uint32_t cpu, struct se
 		     label, cpu) ||
 	    !t_check(t, t->target.offset_error == 0, "%s: TSC offset of CPU %u not measured: %s",
 		     label, cpu, err_name(t->target.offset_error))) {
-		/* The map is opened all the same: callers add keys to it. */
-		t_yaml(t, "%s:", label);
-		t_yaml(t, "  figure: left out");
-		if (tally)
-			t_tally(t, label, tally);
+		left_out(t, label, 0, tally);
 		return;
 	}
-	/* The figure is left out, decided by the clock alone; what was
-	 * delivered is judged all the same (t_tally). */
+	/* The figure is left out for the clock alone (left_out). */
 	if (tsc_to_ns(t->target.uncertainty) > CROSS_CPU_UNCERTAINTY_MAX_NS) {
-		t_yaml(t, "%s:", label);
-		t_yaml(t, "  tsc_offset_uncertainty_ns: %lu", tsc_to_ns(t->target.uncertainty));
-		t_yaml(t, "  figure: left out");
+		ksnprintf(why, sizeof(why), "tsc_offset_uncertainty_ns: %lu",
+			  tsc_to_ns(t->target.uncertainty));
 		t_skip(t, "%s: CPU %u's TSC offset is known only to +-%lu ns (the tightest of %u "
 		       "ping-pong bursts; an overloaded host?), beyond %u ns: not measured",
 		       label, cpu, tsc_to_ns(t->target.uncertainty), TSC_OFFSET_TRIES,
 		       CROSS_CPU_UNCERTAINTY_MAX_NS);
-		if (tally)
-			t_tally(t, label, tally);
+		left_out(t, label, why, tally);
 		return;
 	}
 	if (tsc_to_ns(mag) > CROSS_CPU_OFFSET_MAX_NS) {
-		t_yaml(t, "%s:", label);
-		t_yaml(t, "  tsc_offset_ns: %s%lu", s->offset < 0 ? "-" : "", tsc_to_ns(mag));
-		t_yaml(t, "  figure: left out");
+		ksnprintf(why, sizeof(why), "tsc_offset_ns: %s%lu", s->offset < 0 ? "-" : "",
+			  tsc_to_ns(mag));
 		t_skip(t, "%s: CPU %u's TSC is %s%lu ns from this CPU's, beyond %u ns: not one clock",
 		       label, cpu, s->offset < 0 ? "-" : "", tsc_to_ns(mag),
 		       CROSS_CPU_OFFSET_MAX_NS);
-		if (tally)
-			t_tally(t, label, tally);
+		left_out(t, label, why, tally);
 		return;
 	}
 	t_latency(t, label, s, tally);
