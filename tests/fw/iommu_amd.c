@@ -84,7 +84,7 @@ void amd_units(struct test_ctx *t)
 		       "irte: %s, x2apic: %s, dtes: %u, blocked_devids: %u, tables: %u, "
 		       "invalidations: %lu, waits: %lu, event_overflows: %lu, "
 		       "found: {control: 0x%lx, status: 0x%lx}, "
-		       "pci_function: %s, error: \"%s\"}", i, u->ivhd->base, u->ivhd->devid, h->efr,
+		       "pci_function: %s, error: \"%s\"}", i, u->ivhd->base, u->ivhd->devid, h->efr_reg,
 		       u->ivhd->efr, u->ir_on ? "on" : "off", irte_format(u), h->xt ? "true" : "false",
 		       h->ndte, u->blocked_devids, h->ntables, h->invalidations, h->waits,
 		       h->evt_overflows, h->found_ctl, h->found_status, u->pci ? "true" : "false", u->error);

@@ -45,23 +45,20 @@ static void control(struct amdvi_unit *u, uint64_t bits, int on)
 int amdvi_probe(struct amdvi_unit *u, const struct amdvi_ops *ops, void *ctx, uint64_t base,
 		uint64_t efr_image)
 {
-	uint64_t ctl, differ;
-	char what[96];
+	uint64_t ctl;
 
 	memset(u, 0, sizeof(*u));
 	u->ops = ops;
 	u->ctx = ctx;
 	u->base = base;
-	u->efr = rd(u, AMDVI_EFR);
+	u->efr_reg = rd(u, AMDVI_EFR);
 	ctl = rd(u, AMDVI_CONTROL);
-	if (u->efr == ~0ull || ctl == ~0ull)
+	if (u->efr_reg == ~0ull || ctl == ~0ull)
 		return fail(u, -ENODEV, "registers read all-ones");
-	differ = efr_image ? (efr_image ^ u->efr) & AMDVI_EFR_USED : 0;
-	if (differ) {
-		ksnprintf(what, sizeof(what), "EFR 0x%lx disagrees with the IVRS image 0x%lx "
-			  "(bits 0x%lx)", u->efr, efr_image, differ);
-		return fail(u, -EINVAL, what);
-	}
+	/* The IVHD's copy when there is one (Linux early_iommu_features_init
+	 * takes it, late_iommu_features_init only warns when the register
+	 * differs: real firmware ships images that do). */
+	u->efr = efr_image ? efr_image : u->efr_reg;
 	return 0;
 }
 

@@ -44,9 +44,6 @@
 # define AMDVI_EFR_XTSUP	(1ull << 2)
 # define AMDVI_EFR_IASUP	(1ull << 6)	/* INVALIDATE_IOMMU_ALL */
 # define AMDVI_EFR_GASUP	(1ull << 7)
-/* The EFR bits this driver acts on: an IVRS image that disagrees with the
- * register in one of them leaves the unit out. */
-# define AMDVI_EFR_USED		(AMDVI_EFR_XTSUP | AMDVI_EFR_IASUP | AMDVI_EFR_GASUP)
 #define AMDVI_CMD_HEAD		0x2000	/* byte offsets, bits 18:4 */
 #define AMDVI_CMD_TAIL		0x2008
 #define AMDVI_EVT_HEAD		0x2010
@@ -96,7 +93,8 @@ struct amdvi_unit {
 	const struct amdvi_ops *ops;
 	void *ctx;
 	uint64_t base;
-	uint64_t efr;
+	uint64_t efr;			/* what the driver acts on: the IVRS image if given */
+	uint64_t efr_reg;		/* the register as read */
 	uint64_t ctl;			/* software copy of Control */
 	int ga, xt;			/* 128-bit IRTEs; x2APIC destinations */
 	uint32_t ndte;			/* device table entries (DeviceIDs 0..ndte-1) */
@@ -120,9 +118,11 @@ struct amdvi_unit {
 	char error[112];
 };
 
-/* Read EFR and Control. 0, or -ENODEV (all ones) with u->error; -EINVAL
- * when `efr_image` (the IVRS copy; 0: none given) disagrees with EFR in a
- * bit this driver acts on (AMDVI_EFR_USED). */
+/* Read EFR and Control. 0, or -ENODEV (all ones) with u->error. With
+ * `efr_image` (the IVRS copy; 0: none given) the driver acts on the image,
+ * as Linux's late_iommu_features_init() does ("EFR mismatch. Use IVHD
+ * EFR"): where the register disagrees (u->efr_reg != u->efr) the caller
+ * warns and the unit goes on. */
 int amdvi_probe(struct amdvi_unit *u, const struct amdvi_ops *ops, void *ctx, uint64_t base,
 		uint64_t efr_image) MUST_CHECK;
 /* Take the unit over: record Control and Status, turn off what a previous

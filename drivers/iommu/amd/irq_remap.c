@@ -323,7 +323,7 @@ static void unit_error(struct amd_ir_unit *u, const char *what)
 static int enable(struct amd_ir_unit *u)
 {
 	int xt = lapic_mode() == LAPIC_X2APIC && (u->hw.efr & AMDVI_EFR_XTSUP) &&
-		 (u->hw.efr & AMDVI_EFR_GASUP);
+		 (u->hw.efr & AMDVI_EFR_GASUP), e;
 
 	char what[96];
 
@@ -339,9 +339,9 @@ static int enable(struct amd_ir_unit *u)
 		return -ENOSPC;
 	}
 	u->blocked_devids = blocking_dtes(u);
-	if (amdvi_enable(&u->hw, xt, xt)) {
+	if ((e = amdvi_enable(&u->hw, xt, xt))) {
 		unit_error(u, u->hw.error);
-		return -EIO;
+		return e;
 	}
 	return 0;
 }
@@ -350,7 +350,7 @@ static void init_unit(struct amd_ir_unit *u, const struct mem_region *map, uint3
 {
 	struct recover r;
 	const char *why;
-	int v;
+	int v, e;
 
 	char what[96];
 
@@ -370,14 +370,22 @@ static void init_unit(struct amd_ir_unit *u, const struct mem_region *map, uint3
 		unit_error(u, u->hw.error);
 		return;
 	}
+	if (u->hw.efr != u->hw.efr_reg)
+		warn("amd-vi 0x%lx: EFR 0x%lx disagrees with the IVRS image 0x%lx: the image is used "
+		     "(Linux: \"EFR mismatch. Use IVHD EFR\")", u->ivhd->base, u->hw.efr_reg,
+		     u->hw.efr);
 	u->pci = own_function(u->ivhd);
 	if (amdvi_takeover(&u->hw)) {
 		unit_error(u, u->hw.error);
 		u->probed = 0;
 		return;
 	}
-	if (amd_ir.want_ir && enable(u) == 0)
-		u->ir_on = 1;
+	if (!amd_ir.want_ir)
+		return;
+	e = enable(u);
+	if (e == -ETIMEDOUT)
+		u->probed = 0;	/* it never ran a command: it does not answer as an IOMMU */
+	u->ir_on = e == 0;
 }
 
 void amd_ir_init(int want_ir, const struct mem_region *map, uint32_t nregions)
