@@ -63,6 +63,36 @@ static const char *irte_format(const struct amd_ir_unit *u)
 	return u->hw.ga ? "128-bit" : "32-bit";
 }
 
+/* What the IVHD asks for is in Control and in the DTEs (Linux
+ * iommu_init_flags, set_dev_entry_from_acpi): Control as read back, and
+ * the passes of every device entry in each DTE it covers. */
+static void ivhd_settings(struct test_ctx *t, const struct amd_ir_unit *u)
+{
+	const struct ivrs *v = &amd_ir.ivrs;
+	uint8_t f = u->ivhd->flags;
+	uint64_t want = (f & 1 ? AMDVI_CTL_HT_TUN_EN : 0) | (f & 2 ? AMDVI_CTL_PASSPW_EN : 0) |
+			(f & 4 ? AMDVI_CTL_RESPASSPW_EN : 0) | (f & 8 ? AMDVI_CTL_ISOC_EN : 0);
+	uint64_t mask = AMDVI_CTL_HT_TUN_EN | AMDVI_CTL_PASSPW_EN | AMDVI_CTL_RESPASSPW_EN |
+			AMDVI_CTL_ISOC_EN;
+	uint64_t ctl = mmio_read64(u->hw.base + AMDVI_CONTROL);
+	uint32_t missing = 0, first = 0;
+
+	t_check(t, (ctl & mask) == want, "Control 0x%lx: IVHD flags 0x%x ask for 0x%lx", ctl, f,
+		want);
+	for (uint32_t i = 0; i < v->ndevs; i++) {
+		const struct ivrs_devs *r = &v->devs[i];
+		uint64_t pass = amd_dte_pass(r->data);
+
+		if (r->unit != u->ivrs_index || !pass)
+			continue;
+		for (uint32_t d = r->first; d <= r->last && d < u->hw.ndte; d++)
+			if ((amdvi_dte_intr_of(&u->hw, (uint16_t)d) & pass) != pass && !missing++)
+				first = d;
+	}
+	t_check(t, !missing, "%u DTEs lack the passes their IVHD entry asks for (first 0x%04x)",
+		missing, first);
+}
+
 /* A unit the firmware described wrongly (base, EFR image, registers that
  * do not answer as an IOMMU's) is listed with the reason and left out:
  * SKIP when none is left. A unit that answered must come up. */
@@ -81,12 +111,13 @@ void amd_units(struct test_ctx *t)
 		const struct amdvi_unit *h = &u->hw;
 
 		t_yaml(t, "unit%u: {base: 0x%lx, devid: 0x%04x, efr: 0x%lx, efr_image: 0x%lx, ir: %s, "
-		       "irte: %s, x2apic: %s, dtes: %u, blocked_devids: %u, tables: %u, "
+		       "irte: %s, x2apic: %s, dtes: %u, blocked_devids: %u, pass_devids: %u, "
+		       "control: 0x%lx, ivhd_flags: 0x%x, tables: %u, "
 		       "invalidations: %lu, waits: %lu, event_overflows: %lu, "
 		       "found: {control: 0x%lx, status: 0x%lx}, "
 		       "pci_function: %s, error: \"%s\"}", i, u->ivhd->base, u->ivhd->devid, h->efr_reg,
 		       u->ivhd->efr, u->ir_on ? "on" : "off", irte_format(u), h->xt ? "true" : "false",
-		       h->ndte, u->blocked_devids, h->ntables, h->invalidations, h->waits,
+		       h->ndte, u->blocked_devids, u->pass_devids, h->ctl, u->ivhd->flags, h->ntables, h->invalidations, h->waits,
 		       h->evt_overflows, h->found_ctl, h->found_status, u->pci ? "true" : "false", u->error);
 		if (!u->probed)
 			continue;
@@ -96,6 +127,8 @@ void amd_units(struct test_ctx *t)
 		t_check(t, !u->ir_on || h->waits > 0, "remapping on with no completion wait done");
 		t_check(t, !u->ir_on || u->blocked_devids > 0,
 			"no DTE blocks compatibility messages");
+		if (u->ir_on)
+			ivhd_settings(t, u);
 	}
 	t_check(t, v->err.n == 0, "IVRS: %s", v->err.msg[0]);
 	if (!probed)

@@ -895,6 +895,61 @@ static void ga_irte_never_torn(void **state)
 	assert_int_equal(deliver(devid, 5, &v, &d), 0);
 }
 
+/* Firmware's settings from the IVHD (QEMU 10.0.2 keeps Control as written
+ * but models neither HyperTransport tunnelling nor the DTE passes, so the
+ * model's registers and DTEs are what show them): its flags into Control
+ * with the IOTLB invalidation timeout of 1 s (Linux iommu_init_flags), and
+ * each device entry's passes into the DTE, kept when the driver writes the
+ * interrupt fields (Linux set_dev_entry_from_acpi): an NMI or ExtINT from
+ * that device is otherwise aborted (48882 2.2.5). */
+static void ivhd_settings_kept(void **state)
+{
+	const uint64_t all = AMD_DTE_INIT_PASS | AMD_DTE_EINT_PASS | AMD_DTE_NMI_PASS |
+			     AMD_DTE_LINT0_PASS | AMD_DTE_LINT1_PASS;
+	const uint16_t devid = 0x100;
+	struct amdvi_table *t;
+	uint64_t ctl;
+
+	(void)state;
+	/* DTE setting byte: bits 0-2 INIT/EInt/NMI, 4-5 SysMgt, 6-7 Lint0/1 (5.2.2.3). */
+	assert_int_equal(amd_dte_pass(0xff), all);
+	assert_int_equal(amd_dte_pass(0x04), AMD_DTE_NMI_PASS);
+	assert_int_equal(amd_dte_pass(0x40), AMD_DTE_LINT0_PASS);
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	/* HtTunEn, PassPW, ResPassPW, Isoc; IotlbSup and Coherent are not Control's. */
+	amdvi_ivhd_flags(&u, 0x3f);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_dte_set_pass(&u, devid, amd_dte_pass(0xff)), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	ctl = reg(AMDVI_CONTROL);
+	assert_int_equal(ctl & (AMDVI_CTL_HT_TUN_EN | AMDVI_CTL_PASSPW_EN | AMDVI_CTL_RESPASSPW_EN |
+				AMDVI_CTL_ISOC_EN),
+			 AMDVI_CTL_HT_TUN_EN | AMDVI_CTL_PASSPW_EN | AMDVI_CTL_RESPASSPW_EN |
+			 AMDVI_CTL_ISOC_EN);
+	assert_int_equal((ctl >> 5) & 7, AMDVI_INV_TO_1S);
+	assert_true(ctl & AMDVI_CTL_COHERENT);
+	/* The interrupt table's DTE keeps the passes ... */
+	t = amdvi_table_get(&u, &devid, 1);
+	assert_non_null(t);
+	assert_int_equal(amdvi_dte_intr_of(&u, devid), amd_dte_intr(t->phys, AMDVI_IRT_LOG2) | all);
+	/* ... and so does one written back to forwarding. */
+	assert_int_equal(amdvi_dte_set_intr(&u, devid, 0), 0);
+	assert_int_equal(amdvi_dte_intr_of(&u, devid), all);
+	assert_int_equal(amdvi_dte_intr_of(&u, devid + 1), 0);
+	/* One flag alone: only its bit. */
+	reset_model(EFR_QEMU);
+	assert_int_equal(amdvi_probe(&u, &ops, 0, 0xfeb80000, 0), 0);
+	amdvi_ivhd_flags(&u, 0x02);
+	assert_int_equal(amdvi_takeover(&u), 0);
+	assert_int_equal(amdvi_setup(&u, DEVIDS), 0);
+	assert_int_equal(amdvi_enable(&u, 0, 0), 0);
+	assert_int_equal(reg(AMDVI_CONTROL) & (AMDVI_CTL_HT_TUN_EN | AMDVI_CTL_PASSPW_EN |
+					       AMDVI_CTL_RESPASSPW_EN | AMDVI_CTL_ISOC_EN),
+			 AMDVI_CTL_PASSPW_EN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +971,7 @@ int main(void)
 		cmocka_unit_test(event_written_late),
 		cmocka_unit_test(takeover_then_enable),
 		cmocka_unit_test(ga_irte_never_torn),
+		cmocka_unit_test(ivhd_settings_kept),
 	};
 
 	return RUN(tests);

@@ -62,6 +62,12 @@ int amdvi_probe(struct amdvi_unit *u, const struct amdvi_ops *ops, void *ctx, ui
 	return 0;
 }
 
+void amdvi_ivhd_flags(struct amdvi_unit *u, uint8_t flags)
+{
+	u->ctl_fw = (flags & 1 ? AMDVI_CTL_HT_TUN_EN : 0) | (flags & 2 ? AMDVI_CTL_PASSPW_EN : 0) |
+		    (flags & 4 ? AMDVI_CTL_RESPASSPW_EN : 0) | (flags & 8 ? AMDVI_CTL_ISOC_EN : 0);
+}
+
 int amdvi_takeover(struct amdvi_unit *u)
 {
 	u->found_ctl = rd(u, AMDVI_CONTROL);
@@ -221,6 +227,10 @@ int amdvi_enable(struct amdvi_unit *u, int ga, int xt)
 	u->xt = xt;
 	/* The enable order of Linux's early_enable_iommu(). */
 	control(u, AMDVI_CTL_IOMMU_EN, 0);
+	/* Linux's iommu_init_flags(): the IVHD's flags, the timeout, Coherent. */
+	control(u, AMDVI_CTL_HT_TUN_EN | AMDVI_CTL_PASSPW_EN | AMDVI_CTL_RESPASSPW_EN |
+		   AMDVI_CTL_ISOC_EN | AMDVI_CTL_INV_TIMEOUT(7), 0);
+	control(u, u->ctl_fw | AMDVI_CTL_INV_TIMEOUT(AMDVI_INV_TO_1S), 1);
 	control(u, AMDVI_CTL_COHERENT, 1);
 	wr(u, AMDVI_DEVTAB, u->devtab_phys | (u->ndte / DTE_PER_PAGE - 1));
 	wr(u, AMDVI_CMDBUF, u->cmd_phys | AMDVI_LEN(AMDVI_CMD_LOG2));
@@ -251,9 +261,19 @@ int amdvi_dte_set_intr(struct amdvi_unit *u, uint16_t devid, uint64_t intr)
 		return fail(u, -ERANGE, "DeviceID beyond the device table");
 	/* One 64-bit store: the IOMMU never sees half of the interrupt qword. */
 	q = &u->devtab[devid * AMDVI_DTE_QWORDS + 2];
-	*q = intr;
+	*q = (intr & ~AMD_DTE_PASS_MASK) | (*q & AMD_DTE_PASS_MASK);
 	if (!(u->ctl & AMDVI_CTL_IOMMU_EN))
 		return 0;	/* amdvi_enable invalidates everything */
+	return amdvi_command(u, amd_cmd_inv_devtab_entry(devid));
+}
+
+int amdvi_dte_set_pass(struct amdvi_unit *u, uint16_t devid, uint64_t pass)
+{
+	if (devid >= u->ndte)
+		return fail(u, -ERANGE, "DeviceID beyond the device table");
+	u->devtab[devid * AMDVI_DTE_QWORDS + 2] |= pass & AMD_DTE_PASS_MASK;
+	if (!(u->ctl & AMDVI_CTL_IOMMU_EN))
+		return 0;
 	return amdvi_command(u, amd_cmd_inv_devtab_entry(devid));
 }
 

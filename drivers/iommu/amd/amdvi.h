@@ -26,10 +26,16 @@
 # define AMDVI_LEN(log2)	((uint64_t)(log2) << 56)
 #define AMDVI_CONTROL		0x0018
 # define AMDVI_CTL_IOMMU_EN	(1ull << 0)
+# define AMDVI_CTL_HT_TUN_EN	(1ull << 1)
 # define AMDVI_CTL_EVTLOG_EN	(1ull << 2)
 # define AMDVI_CTL_EVTINT_EN	(1ull << 3)
 # define AMDVI_CTL_COMWAITINT_EN (1ull << 4)
+# define AMDVI_CTL_INV_TIMEOUT(t) ((uint64_t)(t) << 5)	/* 7:5: IOTLB invalidation timeout */
+# define AMDVI_INV_TO_1S	4
+# define AMDVI_CTL_PASSPW_EN	(1ull << 8)
+# define AMDVI_CTL_RESPASSPW_EN	(1ull << 9)
 # define AMDVI_CTL_COHERENT	(1ull << 10)	/* device table reads snoop */
+# define AMDVI_CTL_ISOC_EN	(1ull << 11)
 # define AMDVI_CTL_CMDBUF_EN	(1ull << 12)
 # define AMDVI_CTL_GA_EN	(1ull << 17)	/* 128-bit IRTEs */
 # define AMDVI_CTL_XT_EN	(1ull << 50)	/* 32-bit destinations */
@@ -96,6 +102,7 @@ struct amdvi_unit {
 	uint64_t efr;			/* what the driver acts on: the IVRS image if given */
 	uint64_t efr_reg;		/* the register as read */
 	uint64_t ctl;			/* software copy of Control */
+	uint64_t ctl_fw;		/* what the IVHD flags ask for (amdvi_ivhd_flags) */
 	int ga, xt;			/* 128-bit IRTEs; x2APIC destinations */
 	uint32_t ndte;			/* device table entries (DeviceIDs 0..ndte-1) */
 	uint64_t *devtab;
@@ -125,6 +132,10 @@ struct amdvi_unit {
  * warns and the unit goes on. */
 int amdvi_probe(struct amdvi_unit *u, const struct amdvi_ops *ops, void *ctx, uint64_t base,
 		uint64_t efr_image) MUST_CHECK;
+/* The IVHD's flags (48882 5.2.2.2: bit 0 HtTunEn, 1 PassPW, 2 ResPassPW,
+ * 3 Isoc) for Control, set by amdvi_enable with the IOTLB invalidation
+ * timeout of 1 s, as Linux's iommu_init_flags() does. After amdvi_probe. */
+void amdvi_ivhd_flags(struct amdvi_unit *u, uint8_t flags);
 /* Take the unit over: record Control and Status, turn off what a previous
  * owner left on (IOMMU, command buffer, event log, their interrupts, GA,
  * XT), wait for the command buffer and event log to stop, clear the
@@ -141,9 +152,14 @@ int amdvi_setup(struct amdvi_unit *u, uint32_t ndte) MUST_CHECK;
  * waited for. 0, or -ENOTSUP / -EINVAL / -ETIMEDOUT with u->error. */
 int amdvi_enable(struct amdvi_unit *u, int ga, int xt) MUST_CHECK;
 /* Set one DeviceID's interrupt qword: before amdvi_enable a plain store,
- * after it followed by INVALIDATE_DEVTAB_ENTRY and a wait. 0 or an error
- * (-ERANGE beyond the table). */
+ * after it followed by INVALIDATE_DEVTAB_ENTRY and a wait. The passes the
+ * firmware asked for (amdvi_dte_set_pass) are kept whatever `intr` says.
+ * 0 or an error (-ERANGE beyond the table). */
 int amdvi_dte_set_intr(struct amdvi_unit *u, uint16_t devid, uint64_t intr) MUST_CHECK;
+/* Add passes (AMD_DTE_*_PASS, from amd_dte_pass of an IVHD device entry)
+ * to one DeviceID's DTE, kept by every later amdvi_dte_set_intr; stored
+ * and invalidated as amdvi_dte_set_intr. */
+int amdvi_dte_set_pass(struct amdvi_unit *u, uint16_t devid, uint64_t pass) MUST_CHECK;
 uint64_t amdvi_dte_intr_of(const struct amdvi_unit *u, uint16_t devid);
 
 /* The table of `devids[0]` (the DeviceID the IOMMU sees), created on first

@@ -266,11 +266,34 @@ static uint32_t blocking_dtes(struct amd_ir_unit *u)
 			uint16_t seen = r->aliased ? r->alias : (uint16_t)d;
 
 			if (seen == u->ivhd->devid || special_devid(u->ivrs_index, seen) ||
-			    amdvi_dte_intr_of(&u->hw, seen))
+			    (amdvi_dte_intr_of(&u->hw, seen) & AMD_DTE_IV))
 				continue;
 			if (amdvi_dte_set_intr(&u->hw, seen, AMD_DTE_IV) == 0)
 				n++;
 		}
+	}
+	return n;
+}
+
+/* The passes each IVHD device entry asks for (INIT, ExtInt, NMI, LINT0,
+ * LINT1), into the DTE of every DeviceID it covers and of the alias it
+ * names, as Linux's init_iommu_from_acpi() -> set_dev_entry_from_acpi()
+ * does: with IV set and no pass, such a message is aborted (48882 2.2.5).
+ * The DTEs that carry one. */
+static uint32_t pass_dtes(struct amd_ir_unit *u)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < amd_ir.ivrs.ndevs; i++) {
+		const struct ivrs_devs *r = &amd_ir.ivrs.devs[i];
+		uint64_t pass = amd_dte_pass(r->data);
+
+		if (r->unit != u->ivrs_index || !pass)
+			continue;
+		for (uint32_t d = r->first; d <= r->last && d < u->hw.ndte; d++)
+			n += amdvi_dte_set_pass(&u->hw, (uint16_t)d, pass) == 0;
+		if (r->aliased && r->alias < u->hw.ndte)
+			n += amdvi_dte_set_pass(&u->hw, r->alias, pass) == 0;
 	}
 	return n;
 }
@@ -338,6 +361,7 @@ static int enable(struct amd_ir_unit *u)
 		unit_error(u, u->hw.error);
 		return -ENOSPC;
 	}
+	u->pass_devids = pass_dtes(u);
 	u->blocked_devids = blocking_dtes(u);
 	if ((e = amdvi_enable(&u->hw, xt, xt))) {
 		unit_error(u, u->hw.error);
@@ -375,6 +399,7 @@ static void init_unit(struct amd_ir_unit *u, const struct mem_region *map, uint3
 		     "(Linux: \"EFR mismatch. Use IVHD EFR\")", u->ivhd->base, u->hw.efr_reg,
 		     u->hw.efr);
 	u->pci = own_function(u->ivhd);
+	amdvi_ivhd_flags(&u->hw, u->ivhd->flags);
 	if (amdvi_takeover(&u->hw)) {
 		unit_error(u, u->hw.error);
 		u->probed = 0;
@@ -441,7 +466,7 @@ int amd_ir_set_remapping(struct amd_ir_unit *u, int on)
 
 	if (!on) {
 		for (uint32_t d = 0; d < hw->ndte && !e; d++)
-			if (amdvi_dte_intr_of(hw, (uint16_t)d))
+			if (amdvi_dte_intr_of(hw, (uint16_t)d) & AMD_DTE_IV)
 				e = amdvi_dte_set_intr(hw, (uint16_t)d, 0);
 	} else {
 		for (uint32_t i = 0; i < hw->ntables && !e; i++)

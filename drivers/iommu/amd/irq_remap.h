@@ -28,6 +28,7 @@ struct amd_ir_unit {
 	int probed;			/* registers answered */
 	int ir_on;			/* remapping enabled */
 	uint32_t blocked_devids;	/* DTEs set to abort compatibility messages */
+	uint32_t pass_devids;		/* DTEs with the IVHD's INIT/ExtInt/NMI/LINT passes */
 	struct pci_dev *pci;		/* its own PCI function (class 0806), or NULL */
 	struct msi_device event_dev;	/* that function's MSI: completion and event interrupt */
 	char error[128];		/* why it was left out, else "" */

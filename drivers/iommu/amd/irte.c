@@ -67,3 +67,8 @@ struct amd_cmd amd_cmd_inv_intr_table(uint16_t devid)
 {
 	return (struct amd_cmd){ .w = { devid, CMD_OPCODE(AMD_CMD_INV_INTR_TABLE), 0, 0 } };
 }
+
+uint64_t amd_dte_pass(uint8_t ivhd_data)
+{
+	return (uint64_t)(ivhd_data & 0xc7) << 56;	/* SysMgt (bits 5:4) is not in this qword */
+}

@@ -61,6 +61,22 @@ int amd_irte_ga_decode(struct amd_irte_ga e, uint8_t *vector, uint32_t *apic_id)
 #define AMD_DTE_ROOT_MASK	0x000fffffffffffc0ull	/* bits 179:134 = address 51:6 */
 uint64_t amd_dte_intr(uint64_t root, uint32_t len_log2);
 
+/* The passes of the same qword (48882 2.2.2.2; Linux DEV_ENTRY_INIT_PASS
+ * 0xb8, EINT_PASS 0xb9, NMI_PASS 0xba, LINT0_PASS 0xbe, LINT1_PASS 0xbf):
+ * INIT, ExtInt, NMI, LINT0 and LINT1 messages pass unremapped instead of
+ * being aborted. Firmware asks for them in each IVHD device entry's DTE
+ * setting byte (48882 5.2.2.3: bit 0 INITPass, 1 EIntPass, 2 NMIPass,
+ * 6 Lint0Pass, 7 Lint1Pass; Linux ACPI_DEVFLAG_*, set_dev_entry_from_acpi),
+ * whose bits sit 56 above in the qword. */
+#define AMD_DTE_INIT_PASS	(1ull << 56)
+#define AMD_DTE_EINT_PASS	(1ull << 57)
+#define AMD_DTE_NMI_PASS	(1ull << 58)
+#define AMD_DTE_LINT0_PASS	(1ull << 62)
+#define AMD_DTE_LINT1_PASS	(1ull << 63)
+#define AMD_DTE_PASS_MASK	(AMD_DTE_INIT_PASS | AMD_DTE_EINT_PASS | AMD_DTE_NMI_PASS | \
+				 AMD_DTE_LINT0_PASS | AMD_DTE_LINT1_PASS)
+uint64_t amd_dte_pass(uint8_t ivhd_data);
+
 /* The message a device sends for IRTE `index`: address 0xFEE00000, data
  * the index (no destination, mode or handle bits: the requester ID picks
  * the table). -1 for an index beyond AMD_IRTE_INDEX_MAX. */
