@@ -46,6 +46,9 @@ const char *platform_gap(enum gap g)
 		return "QEMU's amd-iommu writes no event-log entry for a blocked interrupt (10.0.2)";
 	case GAP_AMDVI_INTTABLEN:
 		return "QEMU's amd-iommu ignores IntTabLen: it reads any index of the table (10.0.2)";
+	case GAP_AMDVI_INTCAPXT:
+		return "QEMU's amd-iommu has no XT interrupt control registers (0x170, IntCapXTEn): "
+		       "no own interrupt in x2APIC mode (10.0.2)";
 	case GAP_TSC_ADJUST:
 		break;
 	}

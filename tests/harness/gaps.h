@@ -17,6 +17,7 @@ enum gap {
 	GAP_DMA_SOURCE_ID,	/* a device's DMA write to 0xFEExxxxx checked by source-id */
 	GAP_AMDVI_EVENTS,	/* AMD-Vi: an event-log entry for a blocked interrupt */
 	GAP_AMDVI_INTTABLEN,	/* AMD-Vi: IntTabLen bounds the interrupt table */
+	GAP_AMDVI_INTCAPXT,	/* AMD-Vi: the XT interrupt control registers (0x170) */
 	GAP_TSC_ADJUST,		/* a write to IA32_TSC_ADJUST moves the TSC */
 };
 

@@ -11,6 +11,7 @@
  * due time, so it reads the counter as soon after the stamp as it can.
  */
 #include "tests/harness/sources.h"
+#include "tests/harness/gaps.h"
 #include "drivers/idxd/instance.h"
 #include "drivers/iommu/amd/irq_remap.h"
 #include "drivers/iommu/intel/irq_remap.h"
@@ -276,7 +277,8 @@ static void vtd_inv_source(struct irq_source *s)
 			  "(QEMU: -device intel-iommu,intremap=on; ir=off turns it off)");
 }
 
-/* --- amdvi-cw: an AMD-Vi unit's completion interrupt, PCI MSI ------------ */
+/* --- amdvi-cw: an AMD-Vi unit's completion interrupt, PCI MSI or (x2APIC
+ * mode) its XT interrupt control register ---------------------------------- */
 
 static struct amd_ir_unit *cw_unit;
 
@@ -297,8 +299,16 @@ static int cw_ack(struct irq_source *s, uint32_t i)
 
 static void amdvi_cw_source(struct irq_source *s)
 {
-	*s = (struct irq_source){ .name = "amdvi-cw", .kind = "PCI-MSI", .nvec = 1,
-				  .trigger = cw_trigger, .ack = cw_ack };
+	struct amd_ir_unit *u = amd_ir_remapping_unit();
+	const char *gap = u && u->hw.xt ? platform_gap(GAP_AMDVI_INTCAPXT) : 0;
+
+	*s = (struct irq_source){ .name = "amdvi-cw", .kind = u && u->hw.xt ? "AMD-Vi-XT" : "PCI-MSI",
+				  .nvec = 1, .trigger = cw_trigger, .ack = cw_ack };
+	/* Decided from the platform before anything is measured. */
+	if (gap) {
+		ksnprintf(s->absent, sizeof(s->absent), "%s", gap);
+		return;
+	}
 	s->dev = amd_ir_event_device(&cw_unit);
 	if (!s->dev)
 		ksnprintf(s->absent, sizeof(s->absent), "no AMD-Vi unit with remapping on and its "

@@ -150,6 +150,12 @@ void amdvi_set_comwait_int(struct amdvi_unit *u, int on)
 	control(u, AMDVI_CTL_COMWAITINT_EN, on);
 }
 
+void amdvi_intcapxt_set(struct amdvi_unit *u, uint32_t off, uint8_t vector, uint32_t apic_id,
+			int on)
+{
+	wr(u, off, on ? amd_intcapxt(vector, apic_id) : 0);
+}
+
 uint64_t amdvi_comwait_irq(struct amdvi_unit *u)
 {
 	struct amd_cmd c = amd_cmd_completion_wait(0, 0);
@@ -245,6 +251,10 @@ int amdvi_enable(struct amdvi_unit *u, int ga, int xt)
 	control(u, AMDVI_CTL_EVTLOG_EN, 1);
 	control(u, AMDVI_CTL_GA_EN, ga);
 	control(u, AMDVI_CTL_XT_EN, xt);
+	/* The PCI MSI route holds 8 bits of destination and does not deliver
+	 * in x2APIC mode (Linux iommu_init_irq: iommu_setup_intcapxt and
+	 * CONTROL_INTCAPXT_EN with IRQ_REMAP_X2APIC_MODE). */
+	control(u, AMDVI_CTL_INTCAPXT_EN, xt);
 	control(u, AMDVI_CTL_IOMMU_EN, 1);
 	if (amdvi_wait(u, rd(u, AMDVI_STATUS) & AMDVI_ST_CMD_RUN))
 		return timed_out(u, "Status.CmdBufRun did not set");

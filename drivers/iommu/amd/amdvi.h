@@ -50,6 +50,11 @@
 # define AMDVI_EFR_XTSUP	(1ull << 2)
 # define AMDVI_EFR_IASUP	(1ull << 6)	/* INVALIDATE_IOMMU_ALL */
 # define AMDVI_EFR_GASUP	(1ull << 7)
+/* XT interrupt control (Linux MMIO_INTCAPXT_*_OFFSET): the general one
+ * (event log and COMPLETION_WAIT), PPR log, GA log; used with IntCapXTEn. */
+#define AMDVI_INTCAPXT_EVT	0x0170
+#define AMDVI_INTCAPXT_PPR	0x0178
+#define AMDVI_INTCAPXT_GALOG	0x0180
 #define AMDVI_CMD_HEAD		0x2000	/* byte offsets, bits 18:4 */
 #define AMDVI_CMD_TAIL		0x2008
 #define AMDVI_EVT_HEAD		0x2010
@@ -147,7 +152,9 @@ int amdvi_takeover(struct amdvi_unit *u) MUST_CHECK;
 int amdvi_setup(struct amdvi_unit *u, uint32_t ndte) MUST_CHECK;
 /* Point the unit at its tables (after amdvi_setup and the DTEs the caller
  * wants from the start); GAEn with `ga`, XTEn with `xt` (which needs
- * EFR.XTSup and ga); then IommuEn, and every cache invalidated
+ * EFR.XTSup and ga) and with it IntCapXTEn: the unit's own interrupts then
+ * go through the XT interrupt control registers (amdvi_intcapxt_set), as
+ * Linux's iommu_init_irq() does in x2APIC mode; then IommuEn, and every cache invalidated
  * (INVALIDATE_IOMMU_ALL, or each DTE and table without EFR.IASup) and
  * waited for. 0, or -ENOTSUP / -EINVAL / -ETIMEDOUT with u->error. */
 int amdvi_enable(struct amdvi_unit *u, int ga, int xt) MUST_CHECK;
@@ -201,6 +208,11 @@ int amdvi_sync(struct amdvi_unit *u) MUST_CHECK;
  * write (or before giving up on a full buffer: nothing is raised). The
  * handler clears Status.ComWaitInt so that the next one raises. */
 void amdvi_set_comwait_int(struct amdvi_unit *u, int on);
+/* The XT route of the unit's interrupt at `off` (AMDVI_INTCAPXT_*): vector
+ * on apic_id, physical destination, or 0 written (masked: Linux's
+ * intcapxt_mask_irq). One 64-bit write. */
+void amdvi_intcapxt_set(struct amdvi_unit *u, uint32_t off, uint8_t vector, uint32_t apic_id,
+			int on);
 uint64_t amdvi_comwait_irq(struct amdvi_unit *u);
 void amdvi_comwait_ack(struct amdvi_unit *u);
 

@@ -500,14 +500,91 @@ int amd_ir_event_take(struct amd_ir_unit *u, struct amdvi_event *e)
 
 /* --- the IOMMU's own interrupt ------------------------------------------ */
 
+/* In x2APIC mode (XTEn) the unit's own interrupt goes through its XT
+ * interrupt control register, not its PCI MSI (Linux iommu_init_irq ->
+ * iommu_setup_intcapxt with IRQ_REMAP_X2APIC_MODE): a device-level domain
+ * whose "message" is that register, written from the vector level's CPU
+ * and vector (so an APIC ID above 255 needs no 8-bit message field), 0
+ * when masked (Linux intcapxt_mask_irq / intcapxt_unmask_irq). One 64-bit
+ * write replaces it: an affinity move needs no mask around it. */
+static void xt_write(struct irq_data *d, int on)
+{
+	struct amd_ir_unit *u = d->domain->host_data;
+	uint32_t v = d->parent->hwirq;	/* the vector level: cpu << 8 | vector */
+
+	amdvi_intcapxt_set(&u->hw, AMDVI_INTCAPXT_EVT, (uint8_t)v, cpus[v >> 8].apic_id, on);
+}
+
+static void xt_mask(struct irq_data *d) { xt_write(d, 0); }
+static void xt_unmask(struct irq_data *d) { xt_write(d, 1); }
+
+static int xt_set_affinity(struct irq_data *d, uint32_t cpu)
+{
+	(void)cpu;
+	xt_write(d, !(d->desc->flags & IRQD_MASKED));
+	return IRQ_AFFINITY_DONE;
+}
+
+static const struct irq_chip xt_chip = {
+	.name = "AMD-Vi-XT",
+	.mask = xt_mask,
+	.unmask = xt_unmask,
+	.set_affinity = xt_set_affinity,
+};
+
+static int xt_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *info)
+{
+	(void)dom;
+	if (info->hwirq != 0)
+		return -ENOSPC;	/* one: the general interrupt (event log, COMPLETION_WAIT) */
+	d->hwirq = 0;
+	d->chip = &xt_chip;
+	d->chip_data = 0;
+	return 0;
+}
+
+static void xt_free(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	(void)d;
+}
+
+static int xt_activate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	xt_write(d, 1);
+	return 0;
+}
+
+static void xt_deactivate(struct irq_domain *dom, struct irq_data *d)
+{
+	(void)dom;
+	xt_write(d, 0);
+}
+
+static const struct irq_domain_ops xt_ops = {
+	.alloc = xt_alloc,
+	.free = xt_free,
+	.activate = xt_activate,
+	.deactivate = xt_deactivate,
+};
+
 struct msi_device *amd_ir_event_device(struct amd_ir_unit **unit)
 {
 	struct amd_ir_unit *u = amd_ir_remapping_unit();
 
-	if (!u || !u->pci)
+	if (!u)
 		return 0;
+	if (!u->event_dev.domain && u->hw.xt) {
+		/* An IOMMU's own messages are not remapped: the vector domain. */
+		u->event_dev = msi_device_platform("amd-vi-xt");
+		u->xt_domain = (struct irq_domain){ .name = "AMD-Vi-XT", .ops = &xt_ops,
+						    .parent = &vector_domain, .host_data = u,
+						    .owner = &u->event_dev };
+		u->event_dev.domain = &u->xt_domain;
+	}
 	if (!u->event_dev.domain &&
-	    (pci_msi_device_init(&u->event_dev, "amd-vi", u->pci) ||
+	    (!u->pci || pci_msi_device_init(&u->event_dev, "amd-vi", u->pci) ||
 	     pci_msi_domain_create(&u->event_dev)))
 		return 0;
 	amdvi_set_comwait_int(&u->hw, 1);

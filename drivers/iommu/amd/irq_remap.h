@@ -30,7 +30,8 @@ struct amd_ir_unit {
 	uint32_t blocked_devids;	/* DTEs set to abort compatibility messages */
 	uint32_t pass_devids;		/* DTEs with the IVHD's INIT/ExtInt/NMI/LINT passes */
 	struct pci_dev *pci;		/* its own PCI function (class 0806), or NULL */
-	struct msi_device event_dev;	/* that function's MSI: completion and event interrupt */
+	struct msi_device event_dev;	/* its completion and event interrupt: the PCI MSI, */
+	struct irq_domain xt_domain;	/* or with XTEn this, the XT register at 0x170 */
 	char error[128];		/* why it was left out, else "" */
 };
 
@@ -82,9 +83,10 @@ int amd_ir_event_take(struct amd_ir_unit *u, struct amdvi_event *e);
 /* IRTEs in use now, every unit and table together. */
 uint32_t amd_ir_irtes_in_use(void);
 
-/* The first remapping unit's completion interrupt as an MSI device (its
- * PCI MSI, under the vector domain: an IOMMU's own messages are not
- * remapped), or NULL. Raise: the TSC just before the tail write of a
+/* The first remapping unit's completion interrupt as an MSI device, under
+ * the vector domain (an IOMMU's own messages are not remapped): its PCI
+ * MSI, or with XTEn (x2APIC mode) its XT interrupt control register at
+ * 0x170 with IntCapXTEn, as Linux's iommu_init_irq(); or NULL. Raise: the TSC just before the tail write of a
  * COMPLETION_WAIT with I; ack: Status.ComWaitInt cleared. */
 struct msi_device *amd_ir_event_device(struct amd_ir_unit **unit);
 uint64_t amd_ir_comwait_raise(struct amd_ir_unit *u);

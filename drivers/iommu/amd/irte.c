@@ -72,3 +72,9 @@ uint64_t amd_dte_pass(uint8_t ivhd_data)
 {
 	return (uint64_t)(ivhd_data & 0xc7) << 56;	/* SysMgt (bits 5:4) is not in this qword */
 }
+
+uint64_t amd_intcapxt(uint8_t vector, uint32_t apic_id)
+{
+	return (uint64_t)(apic_id & 0xffffff) << 8 | (uint64_t)vector << 32 |
+	       (uint64_t)(apic_id >> 24) << 56;
+}

@@ -77,6 +77,14 @@ uint64_t amd_dte_intr(uint64_t root, uint32_t len_log2);
 				 AMD_DTE_LINT0_PASS | AMD_DTE_LINT1_PASS)
 uint64_t amd_dte_pass(uint8_t ivhd_data);
 
+/* An XT interrupt control register's value (48882 MMIO 0170h-0180h;
+ * Linux union intcapxt and intcapxt_unmask_irq): DestMode bit 2 (0:
+ * physical), destination 23:0 in bits 31:8, vector 39:32, destination
+ * 31:24 in bits 63:56. With Control.IntCapXTEn the IOMMU sends its own
+ * interrupts so, not through its PCI MSI capability, whose 8-bit
+ * destination cannot name an x2APIC ID. */
+uint64_t amd_intcapxt(uint8_t vector, uint32_t apic_id);
+
 /* The message a device sends for IRTE `index`: address 0xFEE00000, data
  * the index (no destination, mode or handle bits: the requester ID picks
  * the table). -1 for an index beyond AMD_IRTE_INDEX_MAX. */
