@@ -282,9 +282,8 @@ int amdvi_dte_set_pass(struct amdvi_unit *u, uint16_t devid, uint64_t pass)
 	if (devid >= u->ndte)
 		return fail(u, -ERANGE, "DeviceID beyond the device table");
 	u->devtab[devid * AMDVI_DTE_QWORDS + 2] |= pass & AMD_DTE_PASS_MASK;
-	if (!(u->ctl & AMDVI_CTL_IOMMU_EN))
-		return 0;
-	return amdvi_command(u, amd_cmd_inv_devtab_entry(devid));
+	/* The same qword again: its invalidation when the unit is enabled. */
+	return amdvi_dte_set_intr(u, devid, u->devtab[devid * AMDVI_DTE_QWORDS + 2]);
 }
 
 uint64_t amdvi_dte_intr_of(const struct amdvi_unit *u, uint16_t devid)
