@@ -378,6 +378,13 @@ static void firmware_warnings(struct emit *e, const struct machine *m)
 		say(e, "madt: %s%s", md->err.msg[i], "");
 	for (uint32_t i = 0; i < md->warn.n && i < ACPI_ERRORS_MAX; i++)
 		say(e, "madt: %s%s", md->warn.msg[i], "");
+	if (md->ncpus > madt_usable_cpus(md)) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%u", md->ncpus - madt_usable_cpus(md));
+		say(e, "madt: %s online-capable CPUs not started: only enabled CPUs run (the "
+		    "platform may hot-add those)%s", n, "");
+	}
 	if (!m->count[K_MCFG])
 		say(e, "pci: no usable MCFG; legacy configuration access (no extended space)%s%s",
 		    "", "");
@@ -433,11 +440,17 @@ static void summary(struct emit *e, const struct machine *m)
 		emit_bool(e, "interrupt_remapping", 0);
 	}
 	emit_bool(e, "x2apic_opt_out", m->count[K_DMAR] && (dm->flags & DMAR_FLAG_X2APIC_OPT_OUT));
+	/* The CPUs the firmware starts: the enabled ones (kernel/main.c,
+	 * madt_enabled_apic_ids); an online-capable CPU that is not enabled
+	 * is one the platform may hot-add (ACPI 6.3, 5.2.12.2), not started. */
 	for (uint32_t i = 0; i < md->ncpus; i++) {
+		if (!(md->cpus[i].flags & MADT_CPU_ENABLED))
+			continue;
 		max_id = md->cpus[i].apic_id > max_id ? md->cpus[i].apic_id : max_id;
 		above += md->cpus[i].apic_id > 254;
 	}
-	emit_u64(e, "cpus", md->ncpus);
+	emit_u64(e, "cpus", madt_usable_cpus(md));
+	emit_u64(e, "cpus_online_capable", md->ncpus - madt_usable_cpus(md));
 	emit_u64(e, "max_apic_id", max_id);
 	emit_u64(e, "cpus_needing_x2apic", above);
 	emit_u64(e, "ioapics", md->nioapics);
