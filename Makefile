@@ -138,7 +138,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd amd_irte amdvi idxd \
-	apic_mode topology acpi_tool
+	apic_mode topology acpi_tool vector_domain
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
 host_src_stats    := lib/stats.c
@@ -157,6 +157,7 @@ host_src_acpi_tool := tools/acpi/load.c tools/acpi/emit.c $(ACPI_PARSERS) driver
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
 	drivers/pci/msi_domain.c msi/irqdomain.c msi/device.c lib/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
+host_src_vector_domain := msi/vector_domain.c msi/irqdomain.c msi/device.c arch/x86/vector.c
 host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
 host_src_amd_irte := drivers/iommu/amd/irte.c
 host_src_amdvi    := drivers/iommu/amd/amdvi.c drivers/iommu/amd/irte.c lib/printf.c

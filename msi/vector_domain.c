@@ -6,6 +6,9 @@
  * An affinity move takes a new vector on the new CPU first, lets the level
  * above rewrite its message, then drains the old vector on the old CPU (an
  * interrupt already in its IRR is delivered, not lost) before freeing it.
+ * Where a level above refuses the move, the new vector is given back and
+ * the old one, still in use, named again (v_affinity_undo).
+ * Host-tested with fake CPUs (tests/host/test_vector_domain.c).
  */
 #include "msi/vector_domain.h"
 #include "arch/x86/cpu.h"
@@ -64,6 +67,21 @@ static int v_set_affinity(struct irq_data *d, uint32_t cpu)
 	return IRQ_AFFINITY_PROPAGATE;
 }
 
+/* A level above refused the move (and wrote nothing): the new vector,
+ * which nothing names, is given back and the old one, still in use, is
+ * named again; it is not drained, and the next move starts from it. */
+static void v_affinity_undo(struct irq_data *d)
+{
+	struct vector_assign a = assign_of(d), old = moves[d->desc->irq].old;
+
+	if (!moves[d->desc->irq].moving)
+		return;
+	moves[d->desc->irq].moving = 0;
+	irq_unregister(a.cpu, a.vector);
+	vector_free(&vectors, &a);
+	d->hwirq = old.cpu << 8 | old.vector;
+}
+
 struct drain {
 	uint8_t vector;
 	int err;
@@ -101,6 +119,7 @@ static const struct irq_chip vector_chip = {
 	.name = "VECTOR",
 	.set_affinity = v_set_affinity,
 	.affinity_done = v_affinity_done,
+	.affinity_undo = v_affinity_undo,
 	.compose_msi_msg = v_compose,
 };
 
