@@ -82,18 +82,21 @@ static void v_affinity_undo(struct irq_data *d)
 	d->hwirq = old.cpu << 8 | old.vector;
 }
 
-struct drain {
-	uint8_t vector;
-	int err;
-};
+/* What a drain found, by the CPU it ran on. Static, never on the caller's
+ * stack: smp_call gives up after its timeout with the call still queued,
+ * and the target runs it later, after the caller's frame is gone (issue
+ * 24). A CPU takes one call at a time (smp_call_async is -EBUSY until the
+ * last one is done), so its slot is not reused while a late call may still
+ * write it; the call's argument carries CPU and vector by value. */
+static volatile int drain_err[CPUS_MAX];
 
 /* Runs on the old CPU with interrupts on: whatever is in its IRR for the
  * old vector is delivered before the vector goes away. */
 static void drain(void *arg)
 {
-	struct drain *dr = arg;
+	uintptr_t a = (uintptr_t)arg;
 
-	dr->err = wait_ms(!lapic_irr_pending(dr->vector), DRAIN_MS);
+	drain_err[a >> 8] = wait_ms(!lapic_irr_pending((uint8_t)a), DRAIN_MS);
 }
 
 /* The old vector is freed only once drained: where the old CPU did not
@@ -102,12 +105,12 @@ static void drain(void *arg)
 static void v_affinity_done(struct irq_data *d)
 {
 	struct vector_assign old = moves[d->desc->irq].old;
-	struct drain dr = { .vector = old.vector, .err = 0 };
 
 	if (!moves[d->desc->irq].moving)
 		return;
 	moves[d->desc->irq].moving = 0;
-	if (smp_call(old.cpu, drain, &dr, SMP_CALL_TIMEOUT_MS) || dr.err) {
+	if (smp_call(old.cpu, drain, (void *)((uintptr_t)old.cpu << 8 | old.vector),
+		     SMP_CALL_TIMEOUT_MS) || drain_err[old.cpu]) {
 		irq_stats.errors++;
 		return;
 	}

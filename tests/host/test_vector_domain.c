@@ -5,7 +5,8 @@
  * here (arch/x86/vector.c, the allocator, is the real one). What they let
  * a test do that QEMU cannot: a level above the vector that refuses a move
  * (AMD-Vi with an APIC ID above 255 and no XTEn: QEMU's amd-iommu has no
- * XT interrupt support, issue 24).
+ * XT interrupt support, issue 24), and an old CPU that answers a drain
+ * only after smp_call has given up on it.
  */
 #include "tests/host/host.h"
 #include "msi/vector_domain.h"
@@ -158,10 +159,42 @@ static void refused_move_gives_the_new_vector_back(void **state)
 	assert_int_equal(vector_in_use(&vectors), 0);
 }
 
+/* The old CPU does not answer the drain in time: the call stays queued
+ * and runs later, after v_affinity_done has returned. Nothing it touches
+ * may live on the caller's stack; the old vector stays allocated with its
+ * handler (a late delivery still lands) and the refusal is counted; the
+ * late drain looks at the old vector's IRR. */
+static void late_drain_touches_no_dead_frame(void **state)
+{
+	struct irq_desc *d = setup_irq();
+	uint8_t vec = irq_vector(d);
+	uint32_t errors = irq_stats.errors;
+
+	(void)state;
+	stack_top = __builtin_frame_address(0);
+	arg_on_stack = 0;
+	late_cpu = 0;
+	queued_fn = 0;
+	assert_int_equal(irq_set_affinity(d, 3), 0);
+	assert_int_equal(irq_cpu(d), 3);
+	assert_non_null(queued_fn);
+	assert_false(arg_on_stack);
+	assert_int_equal(irq_stats.errors, errors + 1);
+	assert_true(vector_is_allocated(&vectors, 0, vec));
+	assert_ptr_equal(handler_arg[0][vec], d);
+	/* Later, from another frame, CPU 0 runs the call. */
+	memset(irr_reads, 0, sizeof(irr_reads));
+	queued_fn(queued_arg);
+	assert_int_equal(irr_reads[vec / 32], 1);
+	late_cpu = -1;
+	assert_int_equal(irq_domain_free(d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(refused_move_gives_the_new_vector_back),
+		cmocka_unit_test(late_drain_touches_no_dead_frame),
 	};
 	return RUN(tests);
 }
