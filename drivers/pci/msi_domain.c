@@ -67,8 +67,9 @@ static void msi_write(struct irq_data *d, const struct msi_msg *msg)
  * destination (only the address), so that a message in between reaches
  * either CPU with the new vector, never the new CPU with the old one.
  * Linux then checks the old CPU's IRR for the new vector and retriggers;
- * msilab does not yet hold the new vector on the old CPU, so a message
- * caught in that window counts there as unowned (irq_counts.unowned).
+ * here the vector level holds the new vector on the old CPU for the move
+ * (where it is free there) with this interrupt's handler, and its drain
+ * waits for that IRR bit too (msi/vector_domain.c).
  */
 static int msi_set_affinity(struct irq_data *d, uint32_t cpu)
 {
