@@ -138,7 +138,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -I. -DFIXTURES='"$(CURDIR)/tests/
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_TESTS := printf cmdline stats lathist memmap pfa multiboot madt vector acpi_tables pci irqdomain vtd amd_irte amdvi idxd \
-	apic_mode topology
+	apic_mode topology acpi_tool vector_domain
 host_src_printf   := lib/printf.c
 host_src_cmdline  := kernel/cmdline.c lib/glob.c lib/printf.c
 host_src_stats    := lib/stats.c
@@ -152,9 +152,12 @@ host_src_apic_mode := arch/x86/apic_mode.c
 host_src_topology := arch/x86/topology.c
 ACPI_PARSERS := drivers/acpi/table.c drivers/acpi/tables.c drivers/acpi/dmar.c drivers/acpi/ivrs.c
 host_src_acpi_tables := $(ACPI_PARSERS) lib/printf.c
+host_src_acpi_tool := tools/acpi/load.c tools/acpi/emit.c $(ACPI_PARSERS) drivers/acpi/madt.c \
+	lib/printf.c
 host_src_pci      := drivers/pci/enum.c drivers/pci/cap.c drivers/pci/bar.c drivers/pci/msi.c \
 	drivers/pci/msi_domain.c msi/irqdomain.c msi/device.c lib/printf.c
 host_src_irqdomain := msi/irqdomain.c msi/device.c
+host_src_vector_domain := msi/vector_domain.c msi/irqdomain.c msi/device.c arch/x86/vector.c
 host_src_vtd      := drivers/iommu/intel/vtd.c drivers/iommu/intel/irte.c lib/printf.c
 host_src_amd_irte := drivers/iommu/amd/irte.c
 host_src_amdvi    := drivers/iommu/amd/amdvi.c drivers/iommu/amd/irte.c lib/printf.c

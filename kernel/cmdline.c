@@ -21,7 +21,9 @@ static void config_warn(struct config *cfg, const char *fmt, ...)
 	cfg->nwarnings++;
 }
 
-/* Parse a decimal or 0x-prefixed number that fills exactly n characters. */
+/* Parse a decimal or 0x-prefixed number that fills exactly n characters.
+ * One that does not fit in 64 bits is refused (the caller warns), never
+ * taken modulo 2^64: samples=0x10000000000000005 is not 5. */
 static int parse_u64(const char *s, int n, uint64_t *out)
 {
 	unsigned base = 10;
@@ -32,7 +34,7 @@ static int parse_u64(const char *s, int n, uint64_t *out)
 		s += 2;
 		n -= 2;
 	}
-	if (n <= 0 || n > 18)
+	if (n <= 0)
 		return -1;
 	for (; n; n--, s++) {
 		unsigned d;
@@ -44,6 +46,8 @@ static int parse_u64(const char *s, int n, uint64_t *out)
 		else if (base == 16 && *s >= 'A' && *s <= 'F')
 			d = *s - 'A' + 10;
 		else
+			return -1;
+		if (v > (UINT64_MAX - d) / base)
 			return -1;
 		v = v * base + d;
 	}

@@ -253,8 +253,19 @@ int irq_set_affinity(struct irq_desc *desc, uint32_t cpu)
 		if (!d->chip || !d->chip->set_affinity)
 			continue;
 		r = d->chip->set_affinity(d, cpu);
-		if (r < 0)
+		if (r < 0) {
+			/* Refused here (AMD-Vi: an APIC ID above 255 without
+			 * XTEn): every level below moved and propagated; each
+			 * goes back, top down as they unwind elsewhere, so that
+			 * the vector level gives back its new vector only once
+			 * nothing above names it. No affinity_done: the old
+			 * vector is the one in use, and the next move starts
+			 * from it. */
+			for (uint32_t j = i + 1; j < desc->nlevels; j++)
+				if (desc->levels[j].chip && desc->levels[j].chip->affinity_undo)
+					desc->levels[j].chip->affinity_undo(&desc->levels[j]);
 			return refuse(r);
+		}
 		if (r == IRQ_AFFINITY_DONE)
 			break;
 	}

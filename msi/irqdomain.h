@@ -34,6 +34,10 @@ struct irq_chip {
 	int (*pending)(struct irq_data *d);	/* 1, 0; NULL: the source keeps none */
 	int (*set_affinity)(struct irq_data *d, uint32_t cpu);
 	void (*affinity_done)(struct irq_data *d);	/* after every level moved */
+	/* A level above refused the move (and wrote nothing): go back to what
+	 * this level had before its set_affinity returned PROPAGATE. A level
+	 * that can return PROPAGATE has one. */
+	void (*affinity_undo)(struct irq_data *d);
 	int (*compose_msi_msg)(struct irq_data *d, struct msi_msg *msg);
 	void (*write_msi_msg)(struct irq_data *d, const struct msi_msg *msg);
 };

@@ -57,6 +57,17 @@ int vector_alloc(struct vector_pool *p, int cpu, struct vector_assign *out)
 	return -ENOSPC;
 }
 
+int vector_claim(struct vector_pool *p, uint32_t cpu, uint8_t vector)
+{
+	if (cpu >= p->ncpus || vector < VEC_ALLOC_FIRST || vector > VEC_ALLOC_LAST)
+		return -EINVAL;
+	if (test_bit(p->used[cpu], vector))
+		return -EBUSY;
+	set_bit(p->used[cpu], vector, 1);
+	p->count[cpu]++;
+	return 0;
+}
+
 int vector_is_allocated(const struct vector_pool *p, uint32_t cpu, uint8_t vector)
 {
 	return cpu < p->ncpus && vector >= VEC_ALLOC_FIRST && vector <= VEC_ALLOC_LAST &&

@@ -35,6 +35,9 @@ void vector_pool_init(struct vector_pool *p, uint32_t ncpus);
 /* Allocate a vector on `cpu`, or on the least loaded CPU when cpu < 0.
  * 0, -EINVAL (no such CPU) or -ENOSPC (none left). */
 int vector_alloc(struct vector_pool *p, int cpu, struct vector_assign *out) MUST_CHECK;
+/* Take this vector on `cpu`: 0, -EBUSY when it is allocated there, -EINVAL
+ * for a reserved vector or no such CPU. */
+int vector_claim(struct vector_pool *p, uint32_t cpu, uint8_t vector) MUST_CHECK;
 /* 0, or -EINVAL when the vector is not allocated (double free, reserved). */
 int vector_free(struct vector_pool *p, const struct vector_assign *a);
 int vector_is_allocated(const struct vector_pool *p, uint32_t cpu, uint8_t vector);

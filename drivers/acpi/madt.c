@@ -91,8 +91,8 @@ static void entry(struct madt *m, const uint8_t *e, int x2apic)
 	case MADT_TYPE_LAPIC_NMI:
 	case MADT_TYPE_X2APIC_NMI:
 		if (m->nmis_listed++ == MADT_NMIS_MAX)
-			acpi_err(&m->warn, "more than %d local APIC NMI entries: the first %d kept",
-				 MADT_NMIS_MAX, MADT_NMIS_MAX);
+			acpi_err(&m->warn, "more than %d local APIC NMI entries (four per CPU): "
+				 "the first %d kept", MADT_NMIS_MAX, MADT_NMIS_MAX);
 		if (m->nnmis == MADT_NMIS_MAX)
 			break;
 		if (e[0] == MADT_TYPE_LAPIC_NMI)

@@ -13,7 +13,13 @@
 #define MADT_CPUS_MAX		1024
 #define MADT_IOAPICS_MAX	64
 #define MADT_OVERRIDES_MAX	32
-#define MADT_NMIS_MAX		16
+/* Every local APIC NMI entry is kept (Linux's acpi_parse_lapic_nmi and
+ * acpi_parse_x2apic_nmi apply each one, with no limit): a laptop lists 20-24,
+ * one per CPU and LINT, and the one dropped by a cap of 16 was the boot
+ * CPU's. Room for a local APIC and an x2APIC entry for LINT0 and LINT1 of
+ * every CPU cpus[] can hold (ACPI 6.5, 5.2.12.7 and 5.2.12.13); more is
+ * warned about, never silently cut. */
+#define MADT_NMIS_MAX		(4 * MADT_CPUS_MAX)
 
 #define MADT_TYPE_LAPIC		0
 #define MADT_TYPE_IOAPIC	1
@@ -61,7 +67,7 @@ struct madt {
 	struct madt_ioapic ioapics[MADT_IOAPICS_MAX];
 	struct madt_override overrides[MADT_OVERRIDES_MAX];
 	struct madt_lapic_nmi nmis[MADT_NMIS_MAX];
-	uint32_t nmis_listed;	/* NMI entries in the table (nmis[] keeps the first) */
+	uint32_t nmis_listed;	/* NMI entries in the table (nmis[] keeps them all) */
 	uint32_t unknown;	/* structures of a reserved or OEM type, stepped over */
 	uint32_t reserved_flag;	/* CPUs with bit 1 set before revision 5 (ignored) */
 	struct acpi_errors err;
@@ -72,8 +78,8 @@ struct madt {
  * Parse a MADT of `len` bytes (the table's own length field is checked
  * against it). Returns 0 when the table is well formed; otherwise -1, with
  * everything valid that could be read kept and the problems in m->err.
- * What does not stop the parse goes to m->warn: more NMI entries than kept
- * (firmware lists one per CPU), structures of a reserved or OEM type
+ * What does not stop the parse goes to m->warn: more NMI entries than
+ * MADT_NMIS_MAX (four per CPU), structures of a reserved or OEM type
  * (stepped over by their length: a type 0x7F entry is not an IO-APIC).
  * Entries are never read past the table. Duplicate APIC IDs keep the first;
  * xAPIC-only systems (x2apic=0) cannot use APIC IDs above 254, and those

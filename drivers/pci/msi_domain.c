@@ -54,14 +54,45 @@ static void msi_write(struct irq_data *d, const struct msi_msg *msg)
 	pci_msi_write_msg(pd_of(d)->dev->pci, &pd_of(d)->msi, msg);
 }
 
+/*
+ * The vector moved below and nothing remaps it: the message changes with
+ * the vector live, in separate configuration writes (address, then data),
+ * and a message raised between them must not reach the new CPU with the
+ * old vector. Where the function can mask the vector (PCI Local Bus 3.0,
+ * 6.8.3.5: a masked vector's message is held, its pending bit set, and
+ * sent at the unmask), it is masked around the writes, as Linux moves a
+ * masked interrupt (kernel/irq/migration.c, irq_move_masked_irq). Where it
+ * cannot, Linux's x86 msi_set_affinity (arch/x86/kernel/apic/msi.c): the
+ * new vector on the old CPU first (only the data changes), then the new
+ * destination (only the address), so that a message in between reaches
+ * either CPU with the new vector, never the new CPU with the old one.
+ * Linux then checks the old CPU's IRR for the new vector and retriggers;
+ * here the vector level holds the new vector on the old CPU for the move
+ * (where it is free there) with this interrupt's handler, and its drain
+ * waits for that IRR bit too (msi/vector_domain.c).
+ */
 static int msi_set_affinity(struct irq_data *d, uint32_t cpu)
 {
-	struct msi_msg msg;
+	struct pci_msi_domain *pd = pd_of(d);
+	struct msi_msg msg, now;
 	int e = irq_data_compose_msg(d, &msg);
 
 	(void)cpu;
 	if (e)
 		return e;
+	if (pd->msi.maskable) {
+		msi_mask(d);
+		msi_write(d, &msg);
+		if (!(d->desc->flags & IRQD_MASKED))
+			msi_unmask(d);
+		return IRQ_AFFINITY_DONE;
+	}
+	pci_msi_read_msg(pd->dev->pci, &pd->msi, &now);
+	if ((now.address_lo != msg.address_lo || now.address_hi != msg.address_hi) &&
+	    (uint16_t)now.data != (uint16_t)msg.data) {
+		now.data = msg.data;
+		msi_write(d, &now);
+	}
 	msi_write(d, &msg);
 	return IRQ_AFFINITY_DONE;
 }

@@ -86,6 +86,6 @@ void registry_print(void)
 	for (uint32_t i = 0; i < n; i++)
 		kprintf("# test %s.%s %s needs=\"%s\" budget_ms=%u file=%s:%u\n", all[i]->suite,
 			all[i]->name, all[i]->flags & TEST_MANUAL ? "manual" : "default",
-			all[i]->needs ? all[i]->needs : "", all[i]->budget_ms ? all[i]->budget_ms :
-			TEST_BUDGET_MS, all[i]->file, all[i]->line);
+			all[i]->needs ? all[i]->needs : "", test_budget_ms(all[i]), all[i]->file,
+			all[i]->line);
 }

@@ -49,7 +49,7 @@ static void watchdog_fire(uint64_t tsc_now, void *arg)
 
 void t_watchdog_restart(struct test_ctx *t)
 {
-	uint32_t budget = t->test->budget_ms ? t->test->budget_ms : TEST_BUDGET_MS;
+	uint32_t budget = test_budget_ms(t->test);
 
 	(void)nmi_watch_arm(budget + NMI_WATCH_GRACE_MS, runner_point);
 	lapic_timer_oneshot_ms(budget, VEC_WATCHDOG);
@@ -239,7 +239,7 @@ static void run_one(const struct test *test, int num, const struct config *cfg,
 {
 	struct recover point;
 	uint64_t unowned0 = irq_counts.unowned;
-	uint32_t budget = test->budget_ms ? test->budget_ms : TEST_BUDGET_MS;
+	uint32_t budget = test_budget_ms(test);
 	int why;
 
 	uint64_t nmis0 = nmi_counts.count, tsc0;

@@ -28,6 +28,9 @@ struct test {
 	const char *file;	/* where it is declared: a suite lives in one file */
 	uint32_t line;
 	uint32_t budget_ms;	/* 0: TEST_BUDGET_MS */
+	/* The budget computed when the test starts, for one whose work grows
+	 * with the machine (every PCI function walked): NULL, budget_ms. */
+	uint32_t (*budget)(void);
 	uint32_t flags;		/* TEST_MANUAL */
 	const char *needs;	/* devices and sources it needs, for tests=list */
 };
@@ -40,7 +43,13 @@ struct test {
  *   TEST(lapic, ipi_latency, .budget_ms = 60000) { ... }
  *   TEST(selftest, hang, .budget_ms = 300, .flags = TEST_MANUAL) { ... }
  *   TEST(iommu, units, .needs = "vt-d") { ... }
+ *   TEST(pci, access_methods_agree, .budget = pci_walks_budget_ms) { ... }
  */
+static inline uint32_t test_budget_ms(const struct test *t)
+{
+	return t->budget ? t->budget() : t->budget_ms ? t->budget_ms : TEST_BUDGET_MS;
+}
+
 #define TEST(suite_, name_, ...)						\
 	static void test_##suite_##_##name_(struct test_ctx *t);		\
 	static const struct test test_desc_##suite_##_##name_ TEST_SECTION = {	\

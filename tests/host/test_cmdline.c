@@ -105,6 +105,38 @@ static void samples_range(void **state)
 	assert_int_equal(c.nwarnings, 0);
 }
 
+/* A number that does not fit in 64 bits is refused, not taken modulo 2^64:
+ * 0x10000000000000005 was 5, io:0x1000000000000002f8 was COM2 (issue 24). */
+static void numbers_that_do_not_fit(void **state)
+{
+	(void)state;
+	config_parse("samples=0x10000000000000005", &c);
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_int_equal(c.nwarnings, 1);
+	assert_string_equal(c.warnings[0], "option 'samples': bad value '0x10000000000000005', "
+			    "ignored; values: 2 ... 10000000000 (the first is reported apart as cold)");
+	config_parse("console=io:0x1000000000000002f8", &c);
+	assert_int_equal(c.console, CONSOLE_AUTO);
+	assert_int_equal(c.console_base, 0x3f8);
+	assert_int_equal(c.nwarnings, 1);
+	config_parse("cpus=0x10000000000000001 console=mmio,0x100000000fedc9000 "
+		     "console=ttyS0,0x10000000000009600 samples=18446744073709551621 "
+		     "soak=18446744073709551617ms", &c);
+	assert_int_equal(c.cpus, CONFIG_CPUS_MAX);
+	assert_int_equal(c.console, CONSOLE_AUTO);
+	assert_int_equal(c.console_baud, 115200);
+	assert_int_equal(c.samples, CONFIG_SAMPLES_DEFAULT);
+	assert_int_equal(c.soak_ms, 0);
+	assert_int_equal(c.nwarnings, 5);
+	/* What fits still parses, leading zeros and the largest value too. */
+	config_parse("samples=0x00000000000000000000000000005 console=mmio,0xffffffffffffffff "
+		     "cpus=000000000000000000000007", &c);
+	assert_int_equal(c.nwarnings, 0);
+	assert_int_equal(c.samples, 5);
+	assert_int_equal(c.console_base, 0xffffffffffffffffull);
+	assert_int_equal(c.cpus, 7);
+}
+
 /* A misspelt key or value gets the closest valid one, when one is close
  * (an edit in three characters, a swap of two counting as one, case not at
  * all), and the list of what is valid. */
@@ -254,6 +286,7 @@ int main(void)
 		cmocka_unit_test(choices),
 		cmocka_unit_test(bad_values_warn_and_keep_defaults),
 		cmocka_unit_test(samples_range),
+		cmocka_unit_test(numbers_that_do_not_fit),
 		cmocka_unit_test(mistakes_get_answers),
 		cmocka_unit_test(soak_and_progress),
 		cmocka_unit_test(unknown_keys_warn),

@@ -51,9 +51,25 @@ static void root_done(struct irq_data *d)
 	moved_to = d->hwirq >> 8;
 }
 
+/* A level above refused: back to the vector it had (the real one gives
+ * the new vector back, msi/vector_domain.c). */
+static uint32_t root_old;
+
+static int root_set_affinity_saving(struct irq_data *d, uint32_t cpu)
+{
+	root_old = d->hwirq;
+	return root_set_affinity(d, cpu);
+}
+
+static void root_undo(struct irq_data *d)
+{
+	logf_("root.undo");
+	d->hwirq = root_old;
+}
+
 static const struct irq_chip root_chip = {
-	.name = "fake-vector", .set_affinity = root_set_affinity, .affinity_done = root_done,
-	.compose_msi_msg = root_compose,
+	.name = "fake-vector", .set_affinity = root_set_affinity_saving, .affinity_done = root_done,
+	.affinity_undo = root_undo, .compose_msi_msg = root_compose,
 };
 
 static int root_alloc(struct irq_domain *dom, struct irq_data *d, const struct irq_alloc_info *i)
@@ -330,7 +346,7 @@ static void child_takes_physical_domain(void **state)
 
 static struct irq_domain remap;
 static uint32_t irte[8], next_irte;
-static int remap_fail_alloc, remap_fail_activate;
+static int remap_fail_alloc, remap_fail_activate, remap_refuse_move;
 
 static int remap_compose(struct irq_data *d, struct msi_msg *m)
 {
@@ -342,6 +358,10 @@ static int remap_compose(struct irq_data *d, struct msi_msg *m)
 
 static int remap_set_affinity(struct irq_data *d, uint32_t cpu)
 {
+	if (remap_refuse_move) {	/* AMD-Vi: an APIC ID above 255 without XTEn */
+		logf_("remap.refused");
+		return -ERANGE;		/* the entry is left as it was */
+	}
 	(void)cpu;
 	logf_("remap.irte");
 	irte[d->hwirq] = d->parent->hwirq;	/* the vector level moved first */
@@ -430,6 +450,31 @@ static void remapped_hierarchy(void **state)
 	assert_int_equal(sl.writes, 0);
 	assert_int_equal(irq_cpu(d), 2);
 	assert_int_equal(irte[d->levels[1].hwirq], d->levels[2].hwirq);
+	/* The entry refuses the next move (AMD-Vi's -ERANGE for an APIC ID
+	 * above 255 without XTEn): the vector level goes back to the vector
+	 * the entry still names, and no level's affinity_done runs (the
+	 * vector level would drain and free the vector still in use). */
+	{
+		uint32_t vec = d->levels[2].hwirq;
+		uint32_t errors = irq_stats.errors;
+
+		remap_refuse_move = 1;
+		moved_to = ~0u;
+		memset(log_buf, 0, sizeof(log_buf));
+		assert_int_equal(irq_set_affinity(d, 3), -ERANGE);
+		assert_string_equal(log_buf, "root.move remap.refused root.undo");
+		assert_int_equal(d->levels[2].hwirq, vec);
+		assert_int_equal(irq_cpu(d), 2);
+		assert_int_equal(irte[d->levels[1].hwirq], vec);
+		assert_int_equal(moved_to, ~0u);
+		assert_int_equal(irq_stats.errors, errors + 1);
+		remap_refuse_move = 0;
+		memset(log_buf, 0, sizeof(log_buf));
+		assert_int_equal(irq_set_affinity(d, 1), 0);
+		assert_string_equal(log_buf, "root.move remap.irte root.done");
+		assert_int_equal(irq_cpu(d), 1);
+		assert_int_equal(irte[d->levels[1].hwirq], d->levels[2].hwirq);
+	}
 	memset(log_buf, 0, sizeof(log_buf));
 	msi_free_irqs(&d, 1);
 	assert_string_equal(log_buf, "dev.mask remap.deactivate root.deactivate remap.free root.free");

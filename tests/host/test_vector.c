@@ -58,6 +58,26 @@ static void free_and_double_free(void **state)
 	assert_int_equal(b.vector, a.vector);
 }
 
+/* A given vector taken on a given CPU (msi/vector_domain.c holds a moving
+ * interrupt's new vector on its old CPU too): once, never a reserved one. */
+static void claim(void **state)
+{
+	struct vector_assign a;
+
+	(void)state;
+	vector_pool_init(&p, 2);
+	assert_int_equal(vector_claim(&p, 1, 0x41), 0);
+	assert_int_equal(vector_claim(&p, 1, 0x41), -EBUSY);
+	assert_true(vector_is_allocated(&p, 1, 0x41));
+	assert_int_equal(p.count[1], 1);
+	assert_int_equal(vector_claim(&p, 0, 0x41), 0);		/* another CPU's own */
+	assert_int_equal(vector_claim(&p, 0, 0x10), -EINVAL);	/* an exception vector */
+	assert_int_equal(vector_claim(&p, 2, 0x42), -EINVAL);	/* no such CPU */
+	a = (struct vector_assign){ 1, 0x41 };
+	assert_int_equal(vector_free(&p, &a), 0);
+	assert_int_equal(p.count[1], 0);
+}
+
 static void bad_cpu(void **state)
 {
 	struct vector_assign a, bad = { 5, 0x40 };
@@ -93,6 +113,7 @@ int main(void)
 		cmocka_unit_test(reserved_vectors_never_given),
 		cmocka_unit_test(least_loaded),
 		cmocka_unit_test(free_and_double_free),
+		cmocka_unit_test(claim),
 		cmocka_unit_test(bad_cpu),
 		cmocka_unit_test(compat_msi),
 	};

@@ -114,10 +114,19 @@ def ovmf():
 
 def many_functions(spec):
     """QEMU arguments for a server-sized PCI hierarchy: `bridges` PCIe-to-PCI
-    bridges, each with `slots` slots of `functions` multifunction devices."""
+    bridges, each with `slots` slots of `functions` multifunction devices;
+    or `root_ports` PCIe root ports on bus 0 (8 functions to a slot from
+    slot 1, each its own bus) with a `device` behind each."""
     if not spec:
         return []
     out = []
+    for p in range(spec.get("root_ports", 0)):
+        slot, fn = 1 + p // 8, p % 8
+        out += ["-device", "pcie-root-port,id=rp%d,bus=pcie.0,chassis=%d,addr=0x%x.%d%s" % (
+            p, p + 1, slot, fn, ",multifunction=on" if fn == 0 else ""),
+            "-device", "%s,bus=rp%d" % (spec["device"], p)]
+    if "root_ports" in spec:
+        return out
     for b in range(spec["bridges"]):
         out += ["-device", "pcie-pci-bridge,id=mf%d,bus=pcie.0" % b]
         for s in range(1, spec["slots"] + 1):

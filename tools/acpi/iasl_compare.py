@@ -423,7 +423,9 @@ def main(argv):
     if test_self:
         return self_test(tool, argv)
     out = subprocess.run([tool, "--json"] + argv, capture_output=True, text=True)
-    if out.returncode != 0:
+    # 1: some table of the corpus is unsound (real firmware ships bad
+    # checksums); only a usage error (2) or a crash stops the comparison.
+    if out.returncode not in (0, 1):
         print("1..1\nnot ok 1 - msilab-acpi ran\n# " + out.stderr.replace("\n", "\n# "))
         return 1
     tables = [t for t in json.loads(out.stdout)["tables"]

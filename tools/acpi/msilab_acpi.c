@@ -8,6 +8,9 @@
  *
  * PATH: /sys/firmware/acpi/tables, the files of `acpidump -b`, any table
  * file, or a msilab serial log of tests=acpi.dump. See docs/acpi-tool.md.
+ * Exit status: 0 when every path was read and every table is sound, 1 when
+ * a path cannot be read, is no table, or a table fails its checksum or does
+ * not parse; 2 for a usage error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -323,10 +326,13 @@ static void header(struct emit *e, const struct table *t)
 	emit_u64(e, "bytes", t->len);
 }
 
-static void one_table(struct emit *e, struct machine *m, const struct table *t)
+/* One table's entry; 0 when it is sound: the file read whole, and the
+ * table parsed (one msilab reads) or its checksum good (one it does not:
+ * ACPI 6.5, 5.2.6, all bytes of the table sum to zero). */
+static int one_table(struct emit *e, struct machine *m, const struct table *t)
 {
 	static union acpi_parsed p;
-	int k = t->sig[0] ? kind_of(t->sig) : -1;
+	int k = t->sig[0] ? kind_of(t->sig) : -1, ok;
 
 	emit_obj(e, 0);
 	emit_str(e, "file", t->origin);
@@ -335,12 +341,21 @@ static void one_table(struct emit *e, struct machine *m, const struct table *t)
 	if (t->problem[0])
 		emit_str(e, "problem", t->problem);
 	if (k < 0) {
-		if (t->sig[0])
+		ok = !t->problem[0];
+		if (t->sig[0]) {
+			struct acpi_errors err = { 0 };
+
 			emit_str(e, "msilab", "does not read this table");
+			if (ok)		/* 36: the header (ACPI 6.5, 5.2.6) */
+				acpi_table_check(t->data, t->len, t->sig, 36, &err);
+			emit_list(e, "errors", &err);
+			ok = ok && !err.n;
+		}
 		emit_end(e);
-		return;
+		return !ok;
 	}
-	emit_bool(e, "parsed", parse(k, t, &p) == 0);
+	ok = parse(k, t, &p) == 0;
+	emit_bool(e, "parsed", ok);
 	emit_list(e, "errors", errors_of(k, &p));
 	emit_list(e, "warnings", warnings_of(k, &p));
 	decode(e, k, &p);
@@ -348,8 +363,9 @@ static void one_table(struct emit *e, struct machine *m, const struct table *t)
 	if (!m->count[k]++) {
 		m->first[k] = t;
 		m->parsed[k] = p;
-		m->ok[k] = errors_of(k, &p)->n == 0;
+		m->ok[k] = ok && errors_of(k, &p)->n == 0;
 	}
+	return !ok || t->problem[0];
 }
 
 static void say(struct emit *e, const char *fmt, const char *a, const char *b)
@@ -378,6 +394,13 @@ static void firmware_warnings(struct emit *e, const struct machine *m)
 		say(e, "madt: %s%s", md->err.msg[i], "");
 	for (uint32_t i = 0; i < md->warn.n && i < ACPI_ERRORS_MAX; i++)
 		say(e, "madt: %s%s", md->warn.msg[i], "");
+	if (md->ncpus > madt_usable_cpus(md)) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%u", md->ncpus - madt_usable_cpus(md));
+		say(e, "madt: %s online-capable CPUs not started: only enabled CPUs run (the "
+		    "platform may hot-add those)%s", n, "");
+	}
 	if (!m->count[K_MCFG])
 		say(e, "pci: no usable MCFG; legacy configuration access (no extended space)%s%s",
 		    "", "");
@@ -420,10 +443,21 @@ static void summary(struct emit *e, const struct machine *m)
 	char console[64];
 
 	emit_obj(e, "msilab_would");
-	if (m->count[K_DMAR] && dm->nunits) {
+	if (m->count[K_DMAR] && !m->ok[K_DMAR]) {
+		/* A DMAR that fails its checksum or does not parse is no VT-d:
+		 * the firmware's dmar_parse refuses it and remapping stays off
+		 * (kernel/main.c apic_mode_choose, intel/irq_remap.c). */
+		emit_str(e, "iommu", "none");
+		emit_str(e, "iommu_problem", dm->err.msg[0]);
+		emit_bool(e, "interrupt_remapping", 0);
+	} else if (m->count[K_DMAR] && dm->nunits) {
 		emit_str(e, "iommu", "vt-d");
 		emit_u64(e, "iommu_units", dm->nunits);
 		emit_bool(e, "interrupt_remapping", (dm->flags & DMAR_FLAG_INTR_REMAP) && !dm->warn.n);
+	} else if (m->count[K_IVRS] && !m->ok[K_IVRS]) {
+		emit_str(e, "iommu", "none");
+		emit_str(e, "iommu_problem", m->parsed[K_IVRS].ivrs.err.msg[0]);
+		emit_bool(e, "interrupt_remapping", 0);
 	} else if (m->count[K_IVRS] && m->parsed[K_IVRS].ivrs.nunits) {
 		emit_str(e, "iommu", "amd-vi");
 		emit_u64(e, "iommu_units", m->parsed[K_IVRS].ivrs.nunits);
@@ -433,11 +467,17 @@ static void summary(struct emit *e, const struct machine *m)
 		emit_bool(e, "interrupt_remapping", 0);
 	}
 	emit_bool(e, "x2apic_opt_out", m->count[K_DMAR] && (dm->flags & DMAR_FLAG_X2APIC_OPT_OUT));
+	/* The CPUs the firmware starts: the enabled ones (kernel/main.c,
+	 * madt_enabled_apic_ids); an online-capable CPU that is not enabled
+	 * is one the platform may hot-add (ACPI 6.3, 5.2.12.2), not started. */
 	for (uint32_t i = 0; i < md->ncpus; i++) {
+		if (!(md->cpus[i].flags & MADT_CPU_ENABLED))
+			continue;
 		max_id = md->cpus[i].apic_id > max_id ? md->cpus[i].apic_id : max_id;
 		above += md->cpus[i].apic_id > 254;
 	}
-	emit_u64(e, "cpus", md->ncpus);
+	emit_u64(e, "cpus", madt_usable_cpus(md));
+	emit_u64(e, "cpus_online_capable", md->ncpus - madt_usable_cpus(md));
 	emit_u64(e, "max_apic_id", max_id);
 	emit_u64(e, "cpus_needing_x2apic", above);
 	emit_u64(e, "ioapics", md->nioapics);
@@ -455,34 +495,68 @@ static void summary(struct emit *e, const struct machine *m)
 	emit_end(e);
 }
 
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: msilab-acpi [--json] PATH...\n"
+		"  PATH: /sys/firmware/acpi/tables, acpidump -b files, a table file,\n"
+		"        or a msilab serial log of tests=acpi.dump\n"
+		"  --json   one JSON document instead of key: value lines\n"
+		"  --help   this text\n"
+		"  --       the words after it are paths, even those starting with -\n"
+		"exit status: 0 every path read and every table sound; 1 a path that\n"
+		"  cannot be read or is no table, a table that fails its checksum or\n"
+		"  does not parse; 2 a usage error\n");
+}
+
 int main(int argc, char **argv)
 {
 	static struct machine m;
 	struct tables t = { 0 };
 	struct emit e;
-	int json = 0, first = 1;
+	int json = 0, npaths = 0, bad = 0, options = 1;
+	char **paths = calloc((size_t)argc, sizeof(*paths));
 
-	if (argc > 1 && !strcmp(argv[1], "--json")) {
-		json = 1;
-		first = 2;
-	}
-	if (first >= argc) {
-		fprintf(stderr, "usage: msilab-acpi [--json] PATH...\n"
-			"  PATH: /sys/firmware/acpi/tables, acpidump -b files, a table file,\n"
-			"        or a msilab serial log of tests=acpi.dump\n");
+	if (!paths) {
+		perror("msilab-acpi");
 		return 2;
 	}
-	for (int i = first; i < argc; i++)
-		tables_load(&t, argv[i]);
+	/* Options anywhere on the line, as getopt_long permutes them; "--"
+	 * ends them, and "-" alone is a path. */
+	for (int i = 1; i < argc; i++) {
+		if (options && !strcmp(argv[i], "--")) {
+			options = 0;
+		} else if (options && (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))) {
+			usage(stdout);
+			free(paths);
+			return 0;
+		} else if (options && !strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (options && argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "msilab-acpi: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			free(paths);
+			return 2;
+		} else {
+			paths[npaths++] = argv[i];
+		}
+	}
+	if (!npaths) {
+		usage(stderr);
+		free(paths);
+		return 2;
+	}
+	for (int i = 0; i < npaths; i++)
+		tables_load(&t, paths[i]);
+	free(paths);
 	emit_open(&e, stdout, json);
 	emit_arr(&e, "tables");
 	for (size_t i = 0; i < t.n; i++)
-		one_table(&e, &m, &t.v[i]);
+		bad |= one_table(&e, &m, &t.v[i]);
 	emit_end(&e);
 	summary(&e, &m);
 	emit_close(&e);
 	for (size_t i = 0; i < t.n; i++)
 		free(t.v[i].data);
 	free(t.v);
-	return 0;
+	return bad ? 1 : 0;
 }
