@@ -119,20 +119,69 @@ static int qi_submit(struct vtd_unit *u, struct qi_desc d)
 	return 0;
 }
 
-/* Wait descriptor with a status write, polled with a bound. */
+/*
+ * An error the unit reported while our wait was pending (FSTS, 11.4.7;
+ * 6.5.2.10 queued invalidation errors), handled as Linux's qi_check_fault:
+ *  IQE  the unit refused the descriptor at IQH (IQER.IQEI says why) and
+ *       fetches nothing more until IQE is cleared: that descriptor is
+ *       overwritten with our wait, IQE cleared, and the queue left to run
+ *       through it; -EINVAL, the refused descriptor named.
+ *  ITE  a device-TLB invalidation timed out; the unit aborted every pending
+ *       wait and fetches nothing until ITE is cleared: cleared, -EBUSY (the
+ *       batch is submitted again, as qi_submit_sync's restart).
+ *  ICE  an invalid device-TLB invalidation completion: cleared, and the
+ *       wait goes on (0).
+ */
+static int qi_fault(struct vtd_unit *u, uint32_t fsts, uint32_t wait_index, uint32_t seq)
+{
+	u->queue_errors++;
+	if (fsts & VTD_FSTS_IQE) {
+		uint32_t head = VTD_IQ_INDEX(rd64(u, VTD_IQH)) % VTD_QI_ENTRIES;
+		uint32_t iqei = (uint32_t)VTD_IQER_IQEI(rd64(u, VTD_IQER));
+		struct qi_desc bad = u->qi[head];
+
+		u->qi[head] = u->qi[wait_index];
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the copy before the unit resumes */
+		wr32(u, VTD_FSTS, VTD_FSTS_IQE);		/* write 1 to clear */
+		if (vtd_wait(u, *u->status == seq))
+			return timed_out(u, "the queue did not recover from FSTS.IQE");
+		ksnprintf(u->error, sizeof(u->error),
+			  "vtd 0x%lx: FSTS.IQE: descriptor %u (0x%lx) refused, IQER.IQEI %u",
+			  u->base, head, (unsigned long)bad.lo, iqei);
+		return -EINVAL;
+	}
+	if (fsts & VTD_FSTS_ITE) {
+		wr32(u, VTD_FSTS, VTD_FSTS_ITE);
+		ksnprintf(u->error, sizeof(u->error), "vtd 0x%lx: FSTS.ITE: the unit aborted the wait",
+			  u->base);
+		return -EBUSY;
+	}
+	wr32(u, VTD_FSTS, fsts & VTD_FSTS_ICE);
+	return 0;
+}
+
+/* Wait descriptor with a status write, polled with a bound; the queue's
+ * errors are looked at while it is polled (Linux qi_submit_sync). */
 static int qi_wait_done(struct vtd_unit *u)
 {
 	uint32_t seq = ++u->status_seq;
+	uint32_t wait_index = u->qi_tail, fsts = 0;
 	int e = qi_submit(u, qi_wait(seq, u->status_phys, 0));
 
 	if (e)
 		return e;
-	if (vtd_wait(u, *u->status == seq))
-		return timed_out(u, "the invalidation wait's status write did not come");
-	return 0;
+	for (int n = 0; n < 4; n++) {	/* ICE cleared and the wait resumed, a few times */
+		if (vtd_wait(u, *u->status == seq || ((fsts = rd32(u, VTD_FSTS)) & VTD_FSTS_QERR)))
+			return timed_out(u, "the invalidation wait's status write did not come");
+		if (*u->status == seq)
+			return 0;
+		if ((e = qi_fault(u, fsts, wait_index, seq)))
+			return e;
+	}
+	return timed_out(u, "the invalidation wait's status write did not come (FSTS.ICE)");
 }
 
-static int iec(struct vtd_unit *u, int selective, uint32_t index)
+static int iec_once(struct vtd_unit *u, int selective, uint32_t index)
 {
 	int e = qi_submit(u, qi_iec(selective, (uint16_t)index));
 
@@ -140,6 +189,17 @@ static int iec(struct vtd_unit *u, int selective, uint32_t index)
 		return e;
 	u->invalidations++;
 	return qi_wait_done(u);
+}
+
+/* A batch whose wait the unit aborted (FSTS.ITE) is queued again, as
+ * Linux's qi_submit_sync restarts on its -EAGAIN; three tries. */
+static int iec(struct vtd_unit *u, int selective, uint32_t index)
+{
+	int e = -EBUSY;
+
+	for (int tries = 0; tries < 3 && e == -EBUSY; tries++)
+		e = iec_once(u, selective, index);
+	return e;
 }
 
 int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index)
@@ -181,9 +241,15 @@ int vtd_takeover(struct vtd_unit *u)
 	for (uint32_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
 		if (!(u->gcmd & off[i].bit))
 			continue;
-		if (off[i].bit == VTD_GCMD_QIE &&
-		    vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) == VTD_IQ_INDEX(rd64(u, VTD_IQT))))
-			return timed_out(u, "the invalidation queue left on did not drain (IQH != IQT)");
+		/* Linux's dmar_disable_qi: the queue gets its bound to drain,
+		 * and goes off after it whether or not it did. A queue stopped
+		 * by an error (FSTS.IQE/ITE) fetches nothing until the error is
+		 * cleared (11.4.7), so that comes first. */
+		if (off[i].bit == VTD_GCMD_QIE) {
+			wr32(u, VTD_FSTS, VTD_FSTS_QERR);	/* write 1 to clear */
+			u->found_queue_stuck =
+				!!vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) == VTD_IQ_INDEX(rd64(u, VTD_IQT)));
+		}
 		if ((e = command(u, off[i].bit, 0, off[i].status)))
 			return e;
 	}

@@ -24,6 +24,7 @@
 # define VTD_ECAP_QI	(1ull << 1)
 # define VTD_ECAP_IR	(1ull << 3)
 # define VTD_ECAP_EIM	(1ull << 4)
+# define VTD_ECAP_SMTS	(1ull << 43)	/* scalable-mode translation (Linux ecap_smts) */
 #define VTD_GCMD	0x18	/* global command */
 #define VTD_GSTS	0x1c	/* global status, same bit positions */
 # define VTD_GCMD_TE	(1u << 31)	/* DMA translation enable */
@@ -37,7 +38,8 @@
 # define VTD_FSTS_IQE	(1u << 4)	/* invalidation queue error (write 1 to clear) */
 # define VTD_FSTS_ICE	(1u << 5)	/* invalidation completion error */
 # define VTD_FSTS_ITE	(1u << 6)	/* invalidation time-out error */
-# define VTD_FSTS_CLEAR	(VTD_FSTS_PFO | VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)
+# define VTD_FSTS_QERR	(VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)	/* the queue's errors */
+# define VTD_FSTS_CLEAR	(VTD_FSTS_PFO | VTD_FSTS_QERR)
 #define VTD_FECTL	0x38	/* fault event control: IM 31, IP 30 */
 #define VTD_FEDATA	0x3c
 #define VTD_FEADDR	0x40
@@ -56,6 +58,8 @@
 #define VTD_IEDATA	0xa4
 #define VTD_IEADDR	0xa8
 #define VTD_IEUADDR	0xac
+#define VTD_IQER	0xb0	/* invalidation queue error record (Linux DMAR_IQER_REG) */
+# define VTD_IQER_IQEI(r)	((r) & 0xf)	/* why the descriptor at IQH was refused */
 #define VTD_IRTA	0xb8
 # define VTD_IRTA_EIME	(1ull << 11)
 #define VTD_EVT_IM	(1u << 31)	/* FECTL, IECTL: interrupt mask */
@@ -118,6 +122,8 @@ struct vtd_unit {
 	uint64_t irt_used[VTD_IRT_ENTRIES / 64];
 	uint64_t invalidations;	/* entry-cache invalidations issued */
 	uint64_t flushes;	/* cache-line write-backs of the table (ECAP.C clear) */
+	uint32_t queue_errors;	/* FSTS.IQE/ITE/ICE seen and cleared in operation */
+	int found_queue_stuck;	/* takeover: the queue left on did not drain in its bound */
 	/* What the unit was left with by whoever ran before (vtd_takeover). */
 	uint32_t found_gsts, found_fsts, found_pmen;
 	uint32_t found_faults;	/* fault records found pending, cleared */
@@ -133,10 +139,12 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 /* Take the unit over from whoever ran before (firmware, a previous boot,
  * an earlier owner): read GSTS, FSTS and PMEN into found_*; seed the
  * command copy from GSTS; turn off interrupt remapping, then translation,
- * then (its queue drained) queued invalidation, and compatibility format,
- * one command bit per GCMD write as 11.4.4 requires; turn protected memory
- * off; clear every pending fault record and error. 0, or -ETIMEDOUT with
- * u->error. */
+ * then queued invalidation, and compatibility format, one command bit per
+ * GCMD write as 11.4.4 requires; turn protected memory off; clear every
+ * pending fault record and error. Queued invalidation goes off once its
+ * queue drained, or after VTD_POLL_US when it does not (found_queue_stuck),
+ * its error bits (FSTS.IQE/ITE/ICE, which stop the queue) cleared first, as
+ * Linux's dmar_disable_qi. 0, or -ETIMEDOUT with u->error. */
 int vtd_takeover(struct vtd_unit *u) MUST_CHECK;
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
  * IRE; CFI stays clear. The table is written back from the CPU caches
@@ -158,7 +166,9 @@ void vtd_irte_free(struct vtd_unit *u, uint32_t index);
  * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 /* Queue an index-selective IEC invalidation and wait for it: 0, or
- * -ETIMEDOUT / -ENOSPC (the queue stayed full) with u->error. */
+ * -ETIMEDOUT / -ENOSPC (the queue stayed full) / -EINVAL (the unit refused
+ * a descriptor: FSTS.IQE, the queue recovered) / -EBUSY (the unit aborted
+ * the wait three times: FSTS.ITE) with u->error. */
 int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index) MUST_CHECK;
 /* The IRTE as the table holds it now. */
 struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index);
