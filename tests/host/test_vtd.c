@@ -433,6 +433,31 @@ static void every_change_is_invalidated(void **state)
 	assert_int_equal(vtd_irte_alloc(&u), i);	/* the slot is free again */
 }
 
+/* A present entry whose upper half changes (a test giving it another
+ * source ID, ir_irte_write): written with 64-bit stores only (no
+ * CMPXCHG16B, which KVM cannot emulate), so it goes not present while the
+ * upper half changes and present again after; the unit then uses the new
+ * entry whole. An upper half left alone keeps its one-store path. */
+static void present_entry_gets_a_new_upper_half(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	struct irte b = irte_compose(0x41, 1, 0, 0x0020, IRTE_SQ_IGNORE_2_0);
+	struct irte c = irte_compose(0x43, 3, 0, 0x0020, IRTE_SQ_IGNORE_2_0);
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(vtd_irte_write(&u, 7, a), 0);
+	assert_int_equal(vtd_irte_write(&u, 7, b), 0);
+	assert_int_equal(fetch(7).lo, b.lo);
+	assert_int_equal(fetch(7).hi, b.hi);
+	assert_int_equal(vtd_irte_write(&u, 7, c), 0);
+	assert_int_equal(fetch(7).lo, c.lo);
+	assert_int_equal(fetch(7).hi, c.hi);
+	assert_int_equal(vtd_irte_read(&u, 7).lo, c.lo);
+}
+
 /* Every poll gives up after VTD_POLL_US with the reason: a command GSTS
  * never acknowledges, a wait whose status write never comes. The model
  * fails the test once the clock or the register reads run past twice that
@@ -772,6 +797,7 @@ int main(void)
 		cmocka_unit_test(bring_up_order),
 		cmocka_unit_test(bring_up_x2apic),
 		cmocka_unit_test(every_change_is_invalidated),
+		cmocka_unit_test(present_entry_gets_a_new_upper_half),
 		cmocka_unit_test(polls_are_bounded),
 		cmocka_unit_test(full_queue_never_overrun),
 		cmocka_unit_test(noncoherent_unit_reads_only_what_was_flushed),

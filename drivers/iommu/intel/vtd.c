@@ -338,21 +338,43 @@ struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index)
 	return u->irt[index];
 }
 
+/*
+ * The entry is changed with ordered 64-bit stores, never LOCK CMPXCHG16B:
+ * KVM's instruction emulator cannot emulate CMPXCHG16B (em_cmpxchg8b
+ * returns X86EMUL_UNHANDLEABLE for 16 bytes), so a hypervisor that traps
+ * it stops the guest with "emulation failure". Nothing is special about
+ * the table's page: on the nested KVM of issue 24 (kvm_pvm, shadow paging)
+ * a CMPXCHG16B to a fresh page in another 2 MiB region, or to the stack,
+ * traps the same way, while plain and LOCK-prefixed 64-bit accesses run.
+ * Linux's modify_irte writes low then high with two 64-bit stores too,
+ * keeping cmpxchg_double for posted entries (pst), which msilab never
+ * writes. An aligned 64-bit store is one access (SDM Vol. 3A, "Guaranteed
+ * Atomic Operations"), so every state the unit can read is an entry that
+ * is whole, old or new, or not present (9.10: with P clear nothing else is
+ * used; a message then is blocked and recorded as a fault, never delivered
+ * through a mixed entry):
+ *  - not present now: the upper half, then the lower half with P
+ *    (Jailhouse vtd_update_irte);
+ *  - present, upper half (SID, SQ, SVT) unchanged, which is every affinity
+ *    move, mask and unmask: the lower half in one store, old or new;
+ *  - present, upper half changing: the lower half without P first (going
+ *    not present, as a deactivation does in full), then the upper half,
+ *    then the lower half with P. A source that may fire meanwhile is
+ *    masked at the source by the caller, or its message is a fault.
+ */
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
 {
 	volatile uint64_t *p = (volatile uint64_t *)&u->irt[index];
 
-	if (p[0] & IRTE_P) {
-		/* Present: replaced in one access (Linux's modify_irte uses
-		 * cmpxchg_double), never seen half old, half new. */
-		store128(p, e.lo, e.hi);
-	} else {
-		/* Not present: upper half first, then the lower half with P
-		 * (Jailhouse vtd_update_irte). */
-		p[1] = e.hi;
+	if ((p[0] & IRTE_P) && p[1] != e.hi) {
+		p[0] = e.lo & ~IRTE_P;		/* not present from here */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		p[0] = e.lo;
 	}
+	if (p[1] != e.hi) {
+		p[1] = e.hi;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* upper half before P */
+	}
+	p[0] = e.lo;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	table_flush(u, &u->irt[index], sizeof(struct irte));	/* before the unit may read it */
 	return vtd_iec_invalidate(u, index);

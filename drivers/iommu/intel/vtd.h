@@ -162,8 +162,11 @@ void vtd_inv_event_ack(struct vtd_unit *u);
 
 int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
 void vtd_irte_free(struct vtd_unit *u, uint32_t index);
-/* Write an IRTE the careful way (upper half, barrier, lower half) and
- * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
+/* Write an IRTE with ordered 64-bit stores, so that the unit only ever
+ * reads a whole entry or a not-present one (vtd.c says how; no CMPXCHG16B,
+ * which KVM cannot emulate), and invalidate its entry-cache entry, waiting
+ * for it. 0 or -ETIMEDOUT / -ENOSPC / -EINVAL / -EBUSY as
+ * vtd_iec_invalidate. */
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 /* Queue an index-selective IEC invalidation and wait for it: 0, or
  * -ETIMEDOUT / -ENOSPC (the queue stayed full) / -EINVAL (the unit refused
