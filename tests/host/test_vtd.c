@@ -51,6 +51,7 @@ static struct model {
 	int refuse_iec;			/* refuse the next IEC descriptor: FSTS.IQE */
 	int ite_wait;			/* abort the next wait descriptor: FSTS.ITE */
 	int qie_off_busy;		/* QIE went off with IQH != IQT */
+	int ttm_scalable;		/* RTADDR_REG.TTM = 01b left by a previous owner */
 } m;
 
 #define QUEUE_LAG_US	300		/* tail write to descriptors consumed */
@@ -147,22 +148,50 @@ static int queue_halted(void)
  * A descriptor the unit refuses (an unknown type, or refuse_iec) sets
  * FSTS.IQE with IQH left on it; a wait aborted (ite_wait) sets FSTS.ITE,
  * IQH past it, no status write. Returns whether the queue is now empty. */
+static void queue_error(uint64_t iqei)
+{
+	memcpy(m.regs + VTD_IQER, &iqei, 8);
+	fsts_set(VTD_FSTS_IQE);
+}
+
 static int process_queue(uint32_t tail, uint32_t max)
 {
-	uint64_t iqa, head, i, iqer = 4;	/* IQER.IQEI: a reserved field set */
-	struct qi_desc *q;
+	uint64_t iqa, ecap, head, i;
+	uint8_t *q;
+	int dw, sh;
+	uint32_t n;
 
 	memcpy(&iqa, m.regs + VTD_IQA, 8);
+	memcpy(&ecap, m.regs + VTD_ECAP, 8);
 	memcpy(&head, m.regs + VTD_IQH, 8);
-	q = (struct qi_desc *)(uintptr_t)(iqa & ~0xfffull);
-	for (i = head >> 4; i != tail >> 4 && max && !queue_halted(); i = (i + 1) % VTD_QI_ENTRIES, max--) {
-		struct qi_desc d = q[i];
+	/* IQA.DW counts only where the unit has scalable mode (QEMU's
+	 * vtd_update_iq_dw): 256-bit descriptors, 128 to the page, the index
+	 * in bits 18:5 of IQH/IQT, with bit 4 of IQT zero (QEMU's
+	 * VTD_IQT_QT_256_RSV_BIT; IQER.IQEI 1, an invalid tail). */
+	dw = (iqa & VTD_IQA_DW) && (ecap & VTD_ECAP_SMTS);
+	sh = 4 + dw;
+	n = VTD_QI_ENTRIES >> dw;
+	q = (uint8_t *)(uintptr_t)(iqa & ~0xfffull);
+	if (dw && (tail & 0x10)) {
+		queue_error(1);
+		return 0;
+	}
+	for (i = head >> sh; i != tail >> sh && max && !queue_halted(); i = (i + 1) % n, max--) {
+		struct qi_desc d, up = { 0, 0 };
 
+		memcpy(&d, q + (i << sh), 16);
+		if (dw)
+			memcpy(&up, q + (i << sh) + 16, 16);
+		/* In scalable mode a 128-bit descriptor is refused (IQER.IQEI 5,
+		 * invalid descriptor width: VT-d 4.1, 11.4.9.9). */
+		if (m.ttm_scalable && !dw) {
+			queue_error(5);
+			break;
+		}
 		if (((d.lo & 0xf) != QI_IEC && (d.lo & 0xf) != QI_WAIT) ||
-		    ((d.lo & 0xf) == QI_IEC && m.refuse_iec)) {
+		    ((d.lo & 0xf) == QI_IEC && m.refuse_iec) || up.lo || up.hi) {
 			m.refuse_iec = 0;
-			memcpy(m.regs + VTD_IQER, &iqer, 8);
-			fsts_set(VTD_FSTS_IQE);
+			queue_error(4);		/* IQER.IQEI: a reserved field set */
 			break;			/* IQH stays on it */
 		}
 		if ((d.lo & 0xf) == QI_WAIT && m.ite_wait) {
@@ -198,9 +227,9 @@ static int process_queue(uint32_t tail, uint32_t max)
 			m.waits++;
 		}
 	}
-	head = VTD_IQ_REG(i);
+	head = i << sh;
 	memcpy(m.regs + VTD_IQH, &head, 8);
-	return i == tail >> 4;
+	return i == tail >> sh;
 }
 
 static void w32(void *ctx, uint32_t off, uint32_t v)
@@ -360,6 +389,8 @@ static void bring_up_order(void **state)
 	assert_int_equal(vtd_enable_ir(&u, 0), 0);
 	/* The unit took the table (IRTA.S = 7: 256 entries, xAPIC) at SIRTP. */
 	assert_int_equal(m.irta, u.irt_phys | (VTD_IRT_SHIFT - 1));
+	/* No scalable mode: 128-bit descriptors, one page (IQA.DW, QS 0). */
+	assert_int_equal(r64(0, VTD_IQA), u.qi_phys);
 	/* QIE, then SIRTP (with QIE kept), then IRE; SIRTP never kept; CFI never. */
 	assert_int_equal(m.ngcmd, 3);
 	assert_int_equal(m.gcmd_log[0], VTD_GCMD_QIE);
@@ -484,6 +515,37 @@ static void polls_are_bounded(void **state)
 	m.read_limit = 2 * VTD_POLL_US / 100;
 	assert_int_equal(vtd_irte_write(&u, 1, irte_compose(0x41, 1, 0, -1, IRTE_SQ_ALL)), -ETIMEDOUT);
 	assert_non_null(strstr(u.error, "status write did not come within 10 ms"));
+}
+
+/* A unit with scalable mode (ECAP.SMTS) that a previous owner left in it
+ * (RTADDR_REG.TTM = 01b): it refuses 128-bit descriptors (IQER.IQEI 5), so
+ * the queue takes 256-bit ones (IQA.DW, Linux __dmar_enable_qi): 128 to
+ * the page, IQH/IQT counting them in bits 18:5, the upper 128 bits zero.
+ * Bring-up, IRTE changes and a full queue all work in that geometry. */
+static void scalable_unit_takes_256_bit_descriptors(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	uint64_t head, tail;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_SMTS);
+	m.ttm_scalable = 1;
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(r64(0, VTD_IQA), u.qi_phys | VTD_IQA_DW);
+	assert_int_equal(r64(0, VTD_IQT), 2ull << 5);	/* the global IEC and its wait */
+	assert_int_equal(m.iec_global, 1);
+	assert_int_equal(vtd_irte_write(&u, 9, a), 0);
+	assert_int_equal(m.iec_selective, 1);
+	assert_int_equal(fetch(9).lo, a.lo);
+	m.stalled = 1;
+	for (uint32_t i = 0; i < VTD_QI_ENTRIES / 2 + 8; i++)
+		vtd_qi_wait_irq(&u);
+	memcpy(&head, m.regs + VTD_IQH, 8);
+	memcpy(&tail, m.regs + VTD_IQT, 8);
+	assert_int_equal(tail >> 5, ((head >> 5) + VTD_QI_ENTRIES / 2 - 1) % (VTD_QI_ENTRIES / 2));
+	assert_int_equal(tail & 0x1f, 0);
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
 }
 
 /* A queue the hardware stops consuming: descriptors are queued until one
@@ -800,6 +862,7 @@ int main(void)
 		cmocka_unit_test(present_entry_gets_a_new_upper_half),
 		cmocka_unit_test(polls_are_bounded),
 		cmocka_unit_test(full_queue_never_overrun),
+		cmocka_unit_test(scalable_unit_takes_256_bit_descriptors),
 		cmocka_unit_test(noncoherent_unit_reads_only_what_was_flushed),
 		cmocka_unit_test(coherent_unit_is_never_flushed),
 		cmocka_unit_test(completion_event_raises_each_time),

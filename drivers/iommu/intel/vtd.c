@@ -83,13 +83,26 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 	return 0;
 }
 
+/*
+ * The queue's geometry follows IQA.DW (VT-d 4.1, 11.4.9.1-3; QEMU's
+ * VTD_IQT_QT): 128-bit descriptors, 256 to the page, the IQH/IQT index in
+ * bits 18:4; or 256-bit ones, 128 to the page, the index in bits 18:5 (bit
+ * 4 zero). A 256-bit slot is the 128-bit descriptor and 128 bits of zero
+ * (reserved for IEC and wait descriptors, 6.5.2.7-8): the page is zeroed
+ * when allocated and only the low half of a slot is ever written.
+ */
+#define qi_entries(u)		(VTD_QI_ENTRIES >> (u)->qi_dw)
+#define qi_index(u, reg)	((uint32_t)VTD_IQ_INDEX(reg) >> (u)->qi_dw)
+#define qi_reg(u, i)		VTD_IQ_REG((uint64_t)(i) << (u)->qi_dw)
+#define qi_slot(u, i)		(&(u)->qi[(uint64_t)(i) << (u)->qi_dw])
+
 /* Room for one descriptor: the slot after the tail must not be the head
  * (6.5.2: the queue is full when the tail is one behind the head). */
 static int qi_room(struct vtd_unit *u)
 {
-	uint32_t next = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+	uint32_t next = (u->qi_tail + 1) % qi_entries(u);
 
-	if (!vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) != next))
+	if (!vtd_wait(u, qi_index(u, rd64(u, VTD_IQH)) != next))
 		return 0;
 	timed_out(u, "IQH did not move off a full queue");
 	return -ENOSPC;
@@ -98,14 +111,14 @@ static int qi_room(struct vtd_unit *u)
 /* The descriptor in the tail slot; the caller writes IQT (qi_commit). */
 static void qi_put(struct vtd_unit *u, struct qi_desc d)
 {
-	u->qi[u->qi_tail] = d;
-	u->qi_tail = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+	*qi_slot(u, u->qi_tail) = d;
+	u->qi_tail = (u->qi_tail + 1) % qi_entries(u);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* descriptor before the tail */
 }
 
 static void qi_commit(struct vtd_unit *u)
 {
-	wr64(u, VTD_IQT, VTD_IQ_REG(u->qi_tail));
+	wr64(u, VTD_IQT, qi_reg(u, u->qi_tail));
 }
 
 static int qi_submit(struct vtd_unit *u, struct qi_desc d)
@@ -136,11 +149,11 @@ static int qi_fault(struct vtd_unit *u, uint32_t fsts, uint32_t wait_index, uint
 {
 	u->queue_errors++;
 	if (fsts & VTD_FSTS_IQE) {
-		uint32_t head = VTD_IQ_INDEX(rd64(u, VTD_IQH)) % VTD_QI_ENTRIES;
+		uint32_t head = qi_index(u, rd64(u, VTD_IQH)) % qi_entries(u);
 		uint32_t iqei = (uint32_t)VTD_IQER_IQEI(rd64(u, VTD_IQER));
-		struct qi_desc bad = u->qi[head];
+		struct qi_desc bad = *qi_slot(u, head);
 
-		u->qi[head] = u->qi[wait_index];
+		*qi_slot(u, head) = *qi_slot(u, wait_index);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the copy before the unit resumes */
 		wr32(u, VTD_FSTS, VTD_FSTS_IQE);		/* write 1 to clear */
 		if (vtd_wait(u, *u->status == seq))
@@ -280,7 +293,16 @@ int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 		return fail(u, -ENOTSUP, "x2APIC destinations need ECAP.EIM");
 	u->x2apic = x2apic;
 	/* Queued invalidation first: entry-cache invalidation needs it. */
-	wr64(u, VTD_IQA, u->qi_phys);		/* QS = 0: 256 entries */
+	/* 256-bit descriptors where the unit has scalable mode (ECAP.SMTS), as
+	 * Linux's __dmar_enable_qi (which also sets QS = 1 for 256 of them;
+	 * msilab keeps one page, QS = 0: 128). The spec asks for them only in
+	 * scalable mode (RTADDR_REG.TTM = 01b; a 128-bit descriptor then is
+	 * IQE with IQER.IQEI 5, "invalid descriptor width", 11.4.9.9), which
+	 * msilab never turns on but a previous owner (Linux on such a unit)
+	 * leaves behind in RTADDR_REG; 256-bit ones are valid in either
+	 * mode on such a unit, so Linux's rule covers both. */
+	u->qi_dw = !!(u->ecap & VTD_ECAP_SMTS);
+	wr64(u, VTD_IQA, u->qi_phys | (u->qi_dw ? VTD_IQA_DW : 0));	/* QS = 0: one page */
 	wr64(u, VTD_IQT, 0);
 	u->qi_tail = 0;
 	if ((e = command(u, VTD_GCMD_QIE, 1, "QIES")))

@@ -52,6 +52,7 @@
 # define VTD_IQ_INDEX(r)	(((r) >> 4) & 0x7fff)	/* bits 18:4 of IQH and IQT */
 # define VTD_IQ_REG(i)		((uint64_t)(i) << 4)
 #define VTD_IQA		0x90
+# define VTD_IQA_DW	(1ull << 11)	/* 256-bit descriptors (11.4.9.3; Linux __dmar_enable_qi) */
 #define VTD_ICS		0x9c
 # define VTD_ICS_IWC	(1u << 0)
 #define VTD_IECTL	0xa0	/* invalidation event control: IM 31, IP 30 */
@@ -85,7 +86,7 @@
 #define VTD_FR_IR_REQ_COMPAT	0x25	/* compatibility format with GCMD.CFI clear */
 #define VTD_FR_IR_SID_ERR	0x26	/* source-id verification failed */
 
-#define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors */
+#define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors (128 of 256-bit) */
 #define VTD_IRT_SHIFT	8	/* 2^(7+1) = 256 entries: IRTA.S = 7 */
 #define VTD_IRT_ENTRIES	(1u << VTD_IRT_SHIFT)
 
@@ -114,6 +115,7 @@ struct vtd_unit {
 	struct qi_desc *qi;
 	uint64_t qi_phys;
 	uint32_t qi_tail;
+	uint32_t qi_dw;		/* IQA.DW: 256-bit descriptors, IQH/IQT index in bits 18:5 */
 	volatile uint32_t *status;	/* the wait descriptor's status word */
 	uint64_t status_phys;
 	uint32_t status_seq;
@@ -147,9 +149,10 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
  * Linux's dmar_disable_qi. 0, or -ETIMEDOUT with u->error. */
 int vtd_takeover(struct vtd_unit *u) MUST_CHECK;
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
- * IRE; CFI stays clear. The table is written back from the CPU caches
- * when the unit does not snoop them (ECAP.C clear), as is every IRTE
- * change after. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
+ * IRE; CFI stays clear. The queue takes 256-bit descriptors (IQA.DW) where
+ * the unit has scalable mode (ECAP.SMTS), as Linux's __dmar_enable_qi.
+ * The table is written back from the CPU caches when the unit does not
+ * snoop them (ECAP.C clear), as is every IRTE change after. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
 int vtd_enable_ir(struct vtd_unit *u, int x2apic) MUST_CHECK;
 /* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
 int vtd_set_ire(struct vtd_unit *u, int on) MUST_CHECK;
