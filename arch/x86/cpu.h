@@ -142,7 +142,11 @@ static inline void cache_flush_range(const void *p, unsigned long n)
 /* Replace the 16 bytes at p (16-byte aligned) in one access: LOCK
  * CMPXCHG16B until it takes (SDM Vol. 2A, CMPXCHG8B/CMPXCHG16B; every
  * x86-64 CPU msilab runs on has it, CPUID.1:ECX[13]). For a table entry
- * the hardware may read while it changes (Linux's __modify_irte_ga). */
+ * the hardware may read while it changes (Linux's __modify_irte_ga).
+ * KVM's instruction emulator cannot emulate it (em_cmpxchg8b returns
+ * X86EMUL_UNHANDLEABLE for 16 bytes): where the hypervisor traps the access
+ * (shadow paging; the nested KVM of issue 24 traps every one) the guest
+ * stops with "emulation failure". VT-d's IRTE no longer uses it (vtd.c). */
 static inline void store128(volatile void *p, uint64_t lo, uint64_t hi)
 {
 	volatile uint64_t *q = p;

@@ -48,6 +48,10 @@ static struct model {
 	uint64_t clock_limit;		/* poll budget: fail past this clock (0: none) */
 	uint32_t reads, read_limit;	/* and past this many register reads */
 	uint32_t inv_events;		/* invalidation completion interrupts raised */
+	int refuse_iec;			/* refuse the next IEC descriptor: FSTS.IQE */
+	int ite_wait;			/* abort the next wait descriptor: FSTS.ITE */
+	int qie_off_busy;		/* QIE went off with IQH != IQT */
+	int ttm_scalable;		/* RTADDR_REG.TTM = 01b left by a previous owner */
 } m;
 
 #define QUEUE_LAG_US	300		/* tail write to descriptors consumed */
@@ -119,19 +123,82 @@ static uint64_t r64(void *ctx, uint32_t off)
 
 static struct irte fetch(uint32_t index);
 
+static void fsts_set(uint32_t bits)
+{
+	uint32_t v;
+
+	memcpy(&v, m.regs + VTD_FSTS, 4);
+	v |= bits;
+	memcpy(m.regs + VTD_FSTS, &v, 4);
+}
+
+/* FSTS.IQE or ITE set: the unit fetches no descriptor until software
+ * clears it (FSTS_REG; Linux qi_check_fault: "No new descriptors are
+ * fetched until the IQE/ITE is cleared"). QEMU sets IQE too, but only
+ * for what it rejects and never ITE, and never with a queue behind. */
+static int queue_halted(void)
+{
+	uint32_t v;
+
+	memcpy(&v, m.regs + VTD_FSTS, 4);
+	return !!(v & (VTD_FSTS_IQE | VTD_FSTS_ITE));
+}
+
 /* Consume up to `max` descriptors up to `tail`, in order; IQH follows.
- * Returns whether the queue is now empty. */
+ * A descriptor the unit refuses (an unknown type, or refuse_iec) sets
+ * FSTS.IQE with IQH left on it; a wait aborted (ite_wait) sets FSTS.ITE,
+ * IQH past it, no status write. Returns whether the queue is now empty. */
+static void queue_error(uint64_t iqei)
+{
+	memcpy(m.regs + VTD_IQER, &iqei, 8);
+	fsts_set(VTD_FSTS_IQE);
+}
+
 static int process_queue(uint32_t tail, uint32_t max)
 {
-	uint64_t iqa, head, i;
-	struct qi_desc *q;
+	uint64_t iqa, ecap, head, i;
+	uint8_t *q;
+	int dw, sh;
+	uint32_t n;
 
 	memcpy(&iqa, m.regs + VTD_IQA, 8);
+	memcpy(&ecap, m.regs + VTD_ECAP, 8);
 	memcpy(&head, m.regs + VTD_IQH, 8);
-	q = (struct qi_desc *)(uintptr_t)(iqa & ~0xfffull);
-	for (i = head >> 4; i != tail >> 4 && max; i = (i + 1) % VTD_QI_ENTRIES, max--) {
-		struct qi_desc d = q[i];
+	/* IQA.DW counts only where the unit has scalable mode (QEMU's
+	 * vtd_update_iq_dw): 256-bit descriptors, 128 to the page, the index
+	 * in bits 18:5 of IQH/IQT, with bit 4 of IQT zero (QEMU's
+	 * VTD_IQT_QT_256_RSV_BIT; IQER.IQEI 1, an invalid tail). */
+	dw = (iqa & VTD_IQA_DW) && (ecap & VTD_ECAP_SMTS);
+	sh = 4 + dw;
+	n = VTD_QI_ENTRIES >> dw;
+	q = (uint8_t *)(uintptr_t)(iqa & ~0xfffull);
+	if (dw && (tail & 0x10)) {
+		queue_error(1);
+		return 0;
+	}
+	for (i = head >> sh; i != tail >> sh && max && !queue_halted(); i = (i + 1) % n, max--) {
+		struct qi_desc d, up = { 0, 0 };
 
+		memcpy(&d, q + (i << sh), 16);
+		if (dw)
+			memcpy(&up, q + (i << sh) + 16, 16);
+		/* In scalable mode a 128-bit descriptor is refused (IQER.IQEI 5,
+		 * invalid descriptor width: VT-d 4.1, 11.4.9.9). */
+		if (m.ttm_scalable && !dw) {
+			queue_error(5);
+			break;
+		}
+		if (((d.lo & 0xf) != QI_IEC && (d.lo & 0xf) != QI_WAIT) ||
+		    ((d.lo & 0xf) == QI_IEC && m.refuse_iec) || up.lo || up.hi) {
+			m.refuse_iec = 0;
+			queue_error(4);		/* IQER.IQEI: a reserved field set */
+			break;			/* IQH stays on it */
+		}
+		if ((d.lo & 0xf) == QI_WAIT && m.ite_wait) {
+			m.ite_wait = 0;
+			fsts_set(VTD_FSTS_ITE);	/* the wait aborted: no status write */
+			continue;
+		}
 		if ((d.lo & 0xf) == QI_IEC) {
 			if (d.lo & QI_IEC_SELECTIVE) {
 				m.cached[(d.lo >> 32) & 0xffff] = 0;
@@ -160,9 +227,9 @@ static int process_queue(uint32_t tail, uint32_t max)
 			m.waits++;
 		}
 	}
-	head = VTD_IQ_REG(i);
+	head = i << sh;
 	memcpy(m.regs + VTD_IQH, &head, 8);
-	return i == tail >> 4;
+	return i == tail >> sh;
 }
 
 static void w32(void *ctx, uint32_t off, uint32_t v)
@@ -184,6 +251,21 @@ static void w32(void *ctx, uint32_t off, uint32_t v)
 			for (uint32_t i = 0; i < VTD_IRT_ENTRIES; i++)
 				if (m.cached[i])
 					fail_msg("IRE set with IRTE %u still cached from before SIRTP", i);
+		}
+		if (!(v & VTD_GCMD_QIE) && (m.gsts & VTD_GCMD_QIE)) {
+			uint64_t h, t;
+
+			memcpy(&h, m.regs + VTD_IQH, 8);
+			memcpy(&t, m.regs + VTD_IQT, 8);
+			m.qie_off_busy = VTD_IQ_INDEX(h) != VTD_IQ_INDEX(t);
+		}
+		/* IQH is read-only: the unit puts it back to 0 when queued
+		 * invalidation goes off (QEMU's vtd_handle_gcmd_qie), and
+		 * Linux's __dmar_enable_qi, writing only IQT = 0, starts at
+		 * slot 0; the work of a queue turned off is dropped. */
+		if (!m.deaf && (v ^ m.gsts) & VTD_GCMD_QIE) {
+			memset(m.regs + VTD_IQH, 0, 8);
+			m.queued = 0;
 		}
 		if (!m.deaf)	/* each command bit shows in its status bit */
 			m.gsts = v;
@@ -215,7 +297,7 @@ static uint64_t now(void)
 		fail_msg("the clock passed %lu us: a poll of the unit without its bound",
 			 (unsigned long)m.clock_limit);
 	/* One descriptor per tick once the lag has passed. */
-	if (m.queued && !m.stalled && m.clock - m.queued_at >= QUEUE_LAG_US)
+	if (m.queued && !m.stalled && !queue_halted() && m.clock - m.queued_at >= QUEUE_LAG_US)
 		m.queued = !process_queue(m.queued_tail, 1);
 	return m.clock;
 }
@@ -307,6 +389,8 @@ static void bring_up_order(void **state)
 	assert_int_equal(vtd_enable_ir(&u, 0), 0);
 	/* The unit took the table (IRTA.S = 7: 256 entries, xAPIC) at SIRTP. */
 	assert_int_equal(m.irta, u.irt_phys | (VTD_IRT_SHIFT - 1));
+	/* No scalable mode: 128-bit descriptors, one page (IQA.DW, QS 0). */
+	assert_int_equal(r64(0, VTD_IQA), u.qi_phys);
 	/* QIE, then SIRTP (with QIE kept), then IRE; SIRTP never kept; CFI never. */
 	assert_int_equal(m.ngcmd, 3);
 	assert_int_equal(m.gcmd_log[0], VTD_GCMD_QIE);
@@ -380,6 +464,31 @@ static void every_change_is_invalidated(void **state)
 	assert_int_equal(vtd_irte_alloc(&u), i);	/* the slot is free again */
 }
 
+/* A present entry whose upper half changes (a test giving it another
+ * source ID, ir_irte_write): written with 64-bit stores only (no
+ * CMPXCHG16B, which KVM cannot emulate), so it goes not present while the
+ * upper half changes and present again after; the unit then uses the new
+ * entry whole. An upper half left alone keeps its one-store path. */
+static void present_entry_gets_a_new_upper_half(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	struct irte b = irte_compose(0x41, 1, 0, 0x0020, IRTE_SQ_IGNORE_2_0);
+	struct irte c = irte_compose(0x43, 3, 0, 0x0020, IRTE_SQ_IGNORE_2_0);
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(vtd_irte_write(&u, 7, a), 0);
+	assert_int_equal(vtd_irte_write(&u, 7, b), 0);
+	assert_int_equal(fetch(7).lo, b.lo);
+	assert_int_equal(fetch(7).hi, b.hi);
+	assert_int_equal(vtd_irte_write(&u, 7, c), 0);
+	assert_int_equal(fetch(7).lo, c.lo);
+	assert_int_equal(fetch(7).hi, c.hi);
+	assert_int_equal(vtd_irte_read(&u, 7).lo, c.lo);
+}
+
 /* Every poll gives up after VTD_POLL_US with the reason: a command GSTS
  * never acknowledges, a wait whose status write never comes. The model
  * fails the test once the clock or the register reads run past twice that
@@ -406,6 +515,37 @@ static void polls_are_bounded(void **state)
 	m.read_limit = 2 * VTD_POLL_US / 100;
 	assert_int_equal(vtd_irte_write(&u, 1, irte_compose(0x41, 1, 0, -1, IRTE_SQ_ALL)), -ETIMEDOUT);
 	assert_non_null(strstr(u.error, "status write did not come within 10 ms"));
+}
+
+/* A unit with scalable mode (ECAP.SMTS) that a previous owner left in it
+ * (RTADDR_REG.TTM = 01b): it refuses 128-bit descriptors (IQER.IQEI 5), so
+ * the queue takes 256-bit ones (IQA.DW, Linux __dmar_enable_qi): 128 to
+ * the page, IQH/IQT counting them in bits 18:5, the upper 128 bits zero.
+ * Bring-up, IRTE changes and a full queue all work in that geometry. */
+static void scalable_unit_takes_256_bit_descriptors(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	uint64_t head, tail;
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR | VTD_ECAP_SMTS);
+	m.ttm_scalable = 1;
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	assert_int_equal(r64(0, VTD_IQA), u.qi_phys | VTD_IQA_DW);
+	assert_int_equal(r64(0, VTD_IQT), 2ull << 5);	/* the global IEC and its wait */
+	assert_int_equal(m.iec_global, 1);
+	assert_int_equal(vtd_irte_write(&u, 9, a), 0);
+	assert_int_equal(m.iec_selective, 1);
+	assert_int_equal(fetch(9).lo, a.lo);
+	m.stalled = 1;
+	for (uint32_t i = 0; i < VTD_QI_ENTRIES / 2 + 8; i++)
+		vtd_qi_wait_irq(&u);
+	memcpy(&head, m.regs + VTD_IQH, 8);
+	memcpy(&tail, m.regs + VTD_IQT, 8);
+	assert_int_equal(tail >> 5, ((head >> 5) + VTD_QI_ENTRIES / 2 - 1) % (VTD_QI_ENTRIES / 2));
+	assert_int_equal(tail & 0x1f, 0);
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
 }
 
 /* A queue the hardware stops consuming: descriptors are queued until one
@@ -530,19 +670,93 @@ static void takeover_from_previous_owner(void **state)
 	assert_true(m.gsts & VTD_GCMD_IRE);
 }
 
-/* A queue left on with work in it that never drains: a bounded error. */
+/* The previous owner's queue: descriptors 0-4 pending in a page of the
+ * model's (`fill` each, type in bits 3:0), the tail at 5, and FSTS as left. */
+static void previous_queue(uint64_t fill, uint32_t fsts)
+{
+	uint64_t iqa, tail = VTD_IQ_REG(5);
+	struct qi_desc *q = page(&iqa);
+
+	for (int i = 0; i < 5; i++)
+		q[i] = (struct qi_desc){ .lo = fill };
+	m.gsts = VTD_GCMD_QIE;
+	memcpy(m.regs + VTD_IQA, &iqa, 8);
+	memcpy(m.regs + VTD_IQT, &tail, 8);
+	memcpy(m.regs + VTD_FSTS, &fsts, 4);
+	m.queued = 1;
+	m.queued_tail = (uint32_t)tail;
+}
+
+/* A queue left on with work in it that never drains (its next descriptor
+ * is refused, FSTS.IQE again each time it is cleared): queued invalidation
+ * goes off after the bound all the same, as Linux's dmar_disable_qi, and
+ * the takeover goes on; the stuck queue is reported. */
 static void takeover_with_a_stuck_queue(void **state)
 {
-	uint64_t tail = VTD_IQ_REG(5);
+	uint64_t t0;
 
 	(void)state;
 	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
-	m.gsts = VTD_GCMD_QIE;
-	memcpy(m.regs + VTD_IQT, &tail, 8);
+	previous_queue(0, VTD_FSTS_IQE);	/* type 0: no such descriptor */
 	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
-	assert_int_equal(vtd_takeover(&u), -ETIMEDOUT);
-	assert_non_null(strstr(u.error, "did not drain"));
-	assert_true(m.gsts & VTD_GCMD_QIE);	/* not turned off under a busy queue */
+	t0 = m.clock;
+	assert_int_equal(vtd_takeover(&u), 0);
+	assert_true(u.found_queue_stuck);
+	assert_true(m.clock - t0 >= VTD_POLL_US);	/* it was given its bound */
+	assert_false(m.gsts & VTD_GCMD_QIE);
+	assert_true(m.qie_off_busy);
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+}
+
+/* A queue left stopped by an error (FSTS.IQE, ITE) with valid work behind
+ * it: the error is cleared before the drain wait, so the queue drains and
+ * QIE goes off with IQH == IQT, without waiting out the bound. */
+static void takeover_clears_the_queue_error_first(void **state)
+{
+	uint32_t errs[] = { VTD_FSTS_IQE, VTD_FSTS_ITE };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+		previous_queue(QI_WAIT, errs[i]);	/* waits with neither SW nor IF */
+		assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+		assert_int_equal(vtd_takeover(&u), 0);
+		assert_false(u.found_queue_stuck);
+		assert_false(m.qie_off_busy);
+		assert_int_equal(m.waits, 5);
+		assert_true(u.found_fsts & errs[i]);
+		assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
+	}
+}
+
+/* In operation, a descriptor the unit refuses (FSTS.IQE) is named, the
+ * queue recovered as Linux's qi_check_fault does (the refused descriptor
+ * overwritten with the wait, IQE cleared), and the next change works; a
+ * wait the unit aborts (FSTS.ITE) is cleared and the invalidation queued
+ * again. Before, both read as "status write did not come" forever after. */
+static void queue_errors_named_and_recovered(void **state)
+{
+	struct irte a = irte_compose(0x41, 1, 0, 0x0018, IRTE_SQ_ALL);
+	struct irte b = irte_compose(0x52, 2, 0, 0x0018, IRTE_SQ_ALL);
+
+	(void)state;
+	reset_model(VTD_ECAP_QI | VTD_ECAP_IR);
+	assert_int_equal(vtd_probe(&u, &ops, 0, 0xfed90000), 0);
+	assert_int_equal(vtd_enable_ir(&u, 0), 0);
+	m.refuse_iec = 1;
+	assert_int_equal(vtd_irte_write(&u, 4, a), -EINVAL);
+	assert_non_null(strstr(u.error, "FSTS.IQE: descriptor 2 (0x400000014) refused, IQER.IQEI 4"));
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
+	assert_int_equal(vtd_irte_write(&u, 4, b), 0);	/* the queue works again */
+	assert_int_equal(fetch(4).lo, b.lo);
+	assert_int_equal(u.queue_errors, 1);
+	m.ite_wait = 1;
+	assert_int_equal(vtd_irte_write(&u, 4, a), 0);
+	assert_int_equal(fetch(4).lo, a.lo);
+	assert_int_equal(u.queue_errors, 2);
+	assert_int_equal(m.iec_selective, 3);		/* the aborted batch queued again */
+	assert_int_equal(r32(0, VTD_FSTS) & VTD_FSTS_QERR, 0);
 }
 
 static void table_fills_up(void **state)
@@ -645,13 +859,17 @@ int main(void)
 		cmocka_unit_test(bring_up_order),
 		cmocka_unit_test(bring_up_x2apic),
 		cmocka_unit_test(every_change_is_invalidated),
+		cmocka_unit_test(present_entry_gets_a_new_upper_half),
 		cmocka_unit_test(polls_are_bounded),
 		cmocka_unit_test(full_queue_never_overrun),
+		cmocka_unit_test(scalable_unit_takes_256_bit_descriptors),
 		cmocka_unit_test(noncoherent_unit_reads_only_what_was_flushed),
 		cmocka_unit_test(coherent_unit_is_never_flushed),
 		cmocka_unit_test(completion_event_raises_each_time),
 		cmocka_unit_test(takeover_from_previous_owner),
 		cmocka_unit_test(takeover_with_a_stuck_queue),
+		cmocka_unit_test(takeover_clears_the_queue_error_first),
+		cmocka_unit_test(queue_errors_named_and_recovered),
 		cmocka_unit_test(table_fills_up),
 		cmocka_unit_test(irte_and_message_formats),
 		cmocka_unit_test(faults_taken_and_cleared),

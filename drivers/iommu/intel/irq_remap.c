@@ -373,6 +373,9 @@ void ir_init(int want_ir, const struct mem_region *map, uint32_t nregions)
 			u->probed = 0;
 			continue;
 		}
+		if (u->vtd.found_queue_stuck)
+			warn("vtd 0x%lx: the invalidation queue left on did not drain (IQH != IQT); "
+			     "turned off after its bound (Linux dmar_disable_qi)", u->vtd.base);
 		if (!want_ir || !(ir.dmar.flags & DMAR_FLAG_INTR_REMAP))
 			continue;
 		if (vtd_enable_ir(&u->vtd, lapic_mode() == LAPIC_X2APIC)) {

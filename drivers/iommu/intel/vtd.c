@@ -83,13 +83,26 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 	return 0;
 }
 
+/*
+ * The queue's geometry follows IQA.DW (VT-d 4.1, 11.4.9.1-3; QEMU's
+ * VTD_IQT_QT): 128-bit descriptors, 256 to the page, the IQH/IQT index in
+ * bits 18:4; or 256-bit ones, 128 to the page, the index in bits 18:5 (bit
+ * 4 zero). A 256-bit slot is the 128-bit descriptor and 128 bits of zero
+ * (reserved for IEC and wait descriptors, 6.5.2.7-8): the page is zeroed
+ * when allocated and only the low half of a slot is ever written.
+ */
+#define qi_entries(u)		(VTD_QI_ENTRIES >> (u)->qi_dw)
+#define qi_index(u, reg)	((uint32_t)VTD_IQ_INDEX(reg) >> (u)->qi_dw)
+#define qi_reg(u, i)		VTD_IQ_REG((uint64_t)(i) << (u)->qi_dw)
+#define qi_slot(u, i)		(&(u)->qi[(uint64_t)(i) << (u)->qi_dw])
+
 /* Room for one descriptor: the slot after the tail must not be the head
  * (6.5.2: the queue is full when the tail is one behind the head). */
 static int qi_room(struct vtd_unit *u)
 {
-	uint32_t next = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+	uint32_t next = (u->qi_tail + 1) % qi_entries(u);
 
-	if (!vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) != next))
+	if (!vtd_wait(u, qi_index(u, rd64(u, VTD_IQH)) != next))
 		return 0;
 	timed_out(u, "IQH did not move off a full queue");
 	return -ENOSPC;
@@ -98,14 +111,14 @@ static int qi_room(struct vtd_unit *u)
 /* The descriptor in the tail slot; the caller writes IQT (qi_commit). */
 static void qi_put(struct vtd_unit *u, struct qi_desc d)
 {
-	u->qi[u->qi_tail] = d;
-	u->qi_tail = (u->qi_tail + 1) % VTD_QI_ENTRIES;
+	*qi_slot(u, u->qi_tail) = d;
+	u->qi_tail = (u->qi_tail + 1) % qi_entries(u);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* descriptor before the tail */
 }
 
 static void qi_commit(struct vtd_unit *u)
 {
-	wr64(u, VTD_IQT, VTD_IQ_REG(u->qi_tail));
+	wr64(u, VTD_IQT, qi_reg(u, u->qi_tail));
 }
 
 static int qi_submit(struct vtd_unit *u, struct qi_desc d)
@@ -119,20 +132,69 @@ static int qi_submit(struct vtd_unit *u, struct qi_desc d)
 	return 0;
 }
 
-/* Wait descriptor with a status write, polled with a bound. */
+/*
+ * An error the unit reported while our wait was pending (FSTS, 11.4.7;
+ * 6.5.2.10 queued invalidation errors), handled as Linux's qi_check_fault:
+ *  IQE  the unit refused the descriptor at IQH (IQER.IQEI says why) and
+ *       fetches nothing more until IQE is cleared: that descriptor is
+ *       overwritten with our wait, IQE cleared, and the queue left to run
+ *       through it; -EINVAL, the refused descriptor named.
+ *  ITE  a device-TLB invalidation timed out; the unit aborted every pending
+ *       wait and fetches nothing until ITE is cleared: cleared, -EBUSY (the
+ *       batch is submitted again, as qi_submit_sync's restart).
+ *  ICE  an invalid device-TLB invalidation completion: cleared, and the
+ *       wait goes on (0).
+ */
+static int qi_fault(struct vtd_unit *u, uint32_t fsts, uint32_t wait_index, uint32_t seq)
+{
+	u->queue_errors++;
+	if (fsts & VTD_FSTS_IQE) {
+		uint32_t head = qi_index(u, rd64(u, VTD_IQH)) % qi_entries(u);
+		uint32_t iqei = (uint32_t)VTD_IQER_IQEI(rd64(u, VTD_IQER));
+		struct qi_desc bad = *qi_slot(u, head);
+
+		*qi_slot(u, head) = *qi_slot(u, wait_index);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the copy before the unit resumes */
+		wr32(u, VTD_FSTS, VTD_FSTS_IQE);		/* write 1 to clear */
+		if (vtd_wait(u, *u->status == seq))
+			return timed_out(u, "the queue did not recover from FSTS.IQE");
+		ksnprintf(u->error, sizeof(u->error),
+			  "vtd 0x%lx: FSTS.IQE: descriptor %u (0x%lx) refused, IQER.IQEI %u",
+			  u->base, head, (unsigned long)bad.lo, iqei);
+		return -EINVAL;
+	}
+	if (fsts & VTD_FSTS_ITE) {
+		wr32(u, VTD_FSTS, VTD_FSTS_ITE);
+		ksnprintf(u->error, sizeof(u->error), "vtd 0x%lx: FSTS.ITE: the unit aborted the wait",
+			  u->base);
+		return -EBUSY;
+	}
+	wr32(u, VTD_FSTS, fsts & VTD_FSTS_ICE);
+	return 0;
+}
+
+/* Wait descriptor with a status write, polled with a bound; the queue's
+ * errors are looked at while it is polled (Linux qi_submit_sync). */
 static int qi_wait_done(struct vtd_unit *u)
 {
 	uint32_t seq = ++u->status_seq;
+	uint32_t wait_index = u->qi_tail, fsts = 0;
 	int e = qi_submit(u, qi_wait(seq, u->status_phys, 0));
 
 	if (e)
 		return e;
-	if (vtd_wait(u, *u->status == seq))
-		return timed_out(u, "the invalidation wait's status write did not come");
-	return 0;
+	for (int n = 0; n < 4; n++) {	/* ICE cleared and the wait resumed, a few times */
+		if (vtd_wait(u, *u->status == seq || ((fsts = rd32(u, VTD_FSTS)) & VTD_FSTS_QERR)))
+			return timed_out(u, "the invalidation wait's status write did not come");
+		if (*u->status == seq)
+			return 0;
+		if ((e = qi_fault(u, fsts, wait_index, seq)))
+			return e;
+	}
+	return timed_out(u, "the invalidation wait's status write did not come (FSTS.ICE)");
 }
 
-static int iec(struct vtd_unit *u, int selective, uint32_t index)
+static int iec_once(struct vtd_unit *u, int selective, uint32_t index)
 {
 	int e = qi_submit(u, qi_iec(selective, (uint16_t)index));
 
@@ -140,6 +202,17 @@ static int iec(struct vtd_unit *u, int selective, uint32_t index)
 		return e;
 	u->invalidations++;
 	return qi_wait_done(u);
+}
+
+/* A batch whose wait the unit aborted (FSTS.ITE) is queued again, as
+ * Linux's qi_submit_sync restarts on its -EAGAIN; three tries. */
+static int iec(struct vtd_unit *u, int selective, uint32_t index)
+{
+	int e = -EBUSY;
+
+	for (int tries = 0; tries < 3 && e == -EBUSY; tries++)
+		e = iec_once(u, selective, index);
+	return e;
 }
 
 int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index)
@@ -181,9 +254,15 @@ int vtd_takeover(struct vtd_unit *u)
 	for (uint32_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
 		if (!(u->gcmd & off[i].bit))
 			continue;
-		if (off[i].bit == VTD_GCMD_QIE &&
-		    vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) == VTD_IQ_INDEX(rd64(u, VTD_IQT))))
-			return timed_out(u, "the invalidation queue left on did not drain (IQH != IQT)");
+		/* Linux's dmar_disable_qi: the queue gets its bound to drain,
+		 * and goes off after it whether or not it did. A queue stopped
+		 * by an error (FSTS.IQE/ITE) fetches nothing until the error is
+		 * cleared (11.4.7), so that comes first. */
+		if (off[i].bit == VTD_GCMD_QIE) {
+			wr32(u, VTD_FSTS, VTD_FSTS_QERR);	/* write 1 to clear */
+			u->found_queue_stuck =
+				!!vtd_wait(u, VTD_IQ_INDEX(rd64(u, VTD_IQH)) == VTD_IQ_INDEX(rd64(u, VTD_IQT)));
+		}
 		if ((e = command(u, off[i].bit, 0, off[i].status)))
 			return e;
 	}
@@ -214,7 +293,16 @@ int vtd_enable_ir(struct vtd_unit *u, int x2apic)
 		return fail(u, -ENOTSUP, "x2APIC destinations need ECAP.EIM");
 	u->x2apic = x2apic;
 	/* Queued invalidation first: entry-cache invalidation needs it. */
-	wr64(u, VTD_IQA, u->qi_phys);		/* QS = 0: 256 entries */
+	/* 256-bit descriptors where the unit has scalable mode (ECAP.SMTS), as
+	 * Linux's __dmar_enable_qi (which also sets QS = 1 for 256 of them;
+	 * msilab keeps one page, QS = 0: 128). The spec asks for them only in
+	 * scalable mode (RTADDR_REG.TTM = 01b; a 128-bit descriptor then is
+	 * IQE with IQER.IQEI 5, "invalid descriptor width", 11.4.9.9), which
+	 * msilab never turns on but a previous owner (Linux on such a unit)
+	 * leaves behind in RTADDR_REG; 256-bit ones are valid in either
+	 * mode on such a unit, so Linux's rule covers both. */
+	u->qi_dw = !!(u->ecap & VTD_ECAP_SMTS);
+	wr64(u, VTD_IQA, u->qi_phys | (u->qi_dw ? VTD_IQA_DW : 0));	/* QS = 0: one page */
 	wr64(u, VTD_IQT, 0);
 	u->qi_tail = 0;
 	if ((e = command(u, VTD_GCMD_QIE, 1, "QIES")))
@@ -272,21 +360,43 @@ struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index)
 	return u->irt[index];
 }
 
+/*
+ * The entry is changed with ordered 64-bit stores, never LOCK CMPXCHG16B:
+ * KVM's instruction emulator cannot emulate CMPXCHG16B (em_cmpxchg8b
+ * returns X86EMUL_UNHANDLEABLE for 16 bytes), so a hypervisor that traps
+ * it stops the guest with "emulation failure". Nothing is special about
+ * the table's page: on the nested KVM of issue 24 (kvm_pvm, shadow paging)
+ * a CMPXCHG16B to a fresh page in another 2 MiB region, or to the stack,
+ * traps the same way, while plain and LOCK-prefixed 64-bit accesses run.
+ * Linux's modify_irte writes low then high with two 64-bit stores too,
+ * keeping cmpxchg_double for posted entries (pst), which msilab never
+ * writes. An aligned 64-bit store is one access (SDM Vol. 3A, "Guaranteed
+ * Atomic Operations"), so every state the unit can read is an entry that
+ * is whole, old or new, or not present (9.10: with P clear nothing else is
+ * used; a message then is blocked and recorded as a fault, never delivered
+ * through a mixed entry):
+ *  - not present now: the upper half, then the lower half with P
+ *    (Jailhouse vtd_update_irte);
+ *  - present, upper half (SID, SQ, SVT) unchanged, which is every affinity
+ *    move, mask and unmask: the lower half in one store, old or new;
+ *  - present, upper half changing: the lower half without P first (going
+ *    not present, as a deactivation does in full), then the upper half,
+ *    then the lower half with P. A source that may fire meanwhile is
+ *    masked at the source by the caller, or its message is a fault.
+ */
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e)
 {
 	volatile uint64_t *p = (volatile uint64_t *)&u->irt[index];
 
-	if (p[0] & IRTE_P) {
-		/* Present: replaced in one access (Linux's modify_irte uses
-		 * cmpxchg_double), never seen half old, half new. */
-		store128(p, e.lo, e.hi);
-	} else {
-		/* Not present: upper half first, then the lower half with P
-		 * (Jailhouse vtd_update_irte). */
-		p[1] = e.hi;
+	if ((p[0] & IRTE_P) && p[1] != e.hi) {
+		p[0] = e.lo & ~IRTE_P;		/* not present from here */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		p[0] = e.lo;
 	}
+	if (p[1] != e.hi) {
+		p[1] = e.hi;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* upper half before P */
+	}
+	p[0] = e.lo;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	table_flush(u, &u->irt[index], sizeof(struct irte));	/* before the unit may read it */
 	return vtd_iec_invalidate(u, index);

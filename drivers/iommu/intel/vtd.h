@@ -24,6 +24,7 @@
 # define VTD_ECAP_QI	(1ull << 1)
 # define VTD_ECAP_IR	(1ull << 3)
 # define VTD_ECAP_EIM	(1ull << 4)
+# define VTD_ECAP_SMTS	(1ull << 43)	/* scalable-mode translation (Linux ecap_smts) */
 #define VTD_GCMD	0x18	/* global command */
 #define VTD_GSTS	0x1c	/* global status, same bit positions */
 # define VTD_GCMD_TE	(1u << 31)	/* DMA translation enable */
@@ -37,7 +38,8 @@
 # define VTD_FSTS_IQE	(1u << 4)	/* invalidation queue error (write 1 to clear) */
 # define VTD_FSTS_ICE	(1u << 5)	/* invalidation completion error */
 # define VTD_FSTS_ITE	(1u << 6)	/* invalidation time-out error */
-# define VTD_FSTS_CLEAR	(VTD_FSTS_PFO | VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)
+# define VTD_FSTS_QERR	(VTD_FSTS_IQE | VTD_FSTS_ICE | VTD_FSTS_ITE)	/* the queue's errors */
+# define VTD_FSTS_CLEAR	(VTD_FSTS_PFO | VTD_FSTS_QERR)
 #define VTD_FECTL	0x38	/* fault event control: IM 31, IP 30 */
 #define VTD_FEDATA	0x3c
 #define VTD_FEADDR	0x40
@@ -50,12 +52,15 @@
 # define VTD_IQ_INDEX(r)	(((r) >> 4) & 0x7fff)	/* bits 18:4 of IQH and IQT */
 # define VTD_IQ_REG(i)		((uint64_t)(i) << 4)
 #define VTD_IQA		0x90
+# define VTD_IQA_DW	(1ull << 11)	/* 256-bit descriptors (11.4.9.3; Linux __dmar_enable_qi) */
 #define VTD_ICS		0x9c
 # define VTD_ICS_IWC	(1u << 0)
 #define VTD_IECTL	0xa0	/* invalidation event control: IM 31, IP 30 */
 #define VTD_IEDATA	0xa4
 #define VTD_IEADDR	0xa8
 #define VTD_IEUADDR	0xac
+#define VTD_IQER	0xb0	/* invalidation queue error record (Linux DMAR_IQER_REG) */
+# define VTD_IQER_IQEI(r)	((r) & 0xf)	/* why the descriptor at IQH was refused */
 #define VTD_IRTA	0xb8
 # define VTD_IRTA_EIME	(1ull << 11)
 #define VTD_EVT_IM	(1u << 31)	/* FECTL, IECTL: interrupt mask */
@@ -81,7 +86,7 @@
 #define VTD_FR_IR_REQ_COMPAT	0x25	/* compatibility format with GCMD.CFI clear */
 #define VTD_FR_IR_SID_ERR	0x26	/* source-id verification failed */
 
-#define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors */
+#define VTD_QI_ENTRIES	256	/* one 4 KiB page of 128-bit descriptors (128 of 256-bit) */
 #define VTD_IRT_SHIFT	8	/* 2^(7+1) = 256 entries: IRTA.S = 7 */
 #define VTD_IRT_ENTRIES	(1u << VTD_IRT_SHIFT)
 
@@ -110,6 +115,7 @@ struct vtd_unit {
 	struct qi_desc *qi;
 	uint64_t qi_phys;
 	uint32_t qi_tail;
+	uint32_t qi_dw;		/* IQA.DW: 256-bit descriptors, IQH/IQT index in bits 18:5 */
 	volatile uint32_t *status;	/* the wait descriptor's status word */
 	uint64_t status_phys;
 	uint32_t status_seq;
@@ -118,6 +124,8 @@ struct vtd_unit {
 	uint64_t irt_used[VTD_IRT_ENTRIES / 64];
 	uint64_t invalidations;	/* entry-cache invalidations issued */
 	uint64_t flushes;	/* cache-line write-backs of the table (ECAP.C clear) */
+	uint32_t queue_errors;	/* FSTS.IQE/ITE/ICE seen and cleared in operation */
+	int found_queue_stuck;	/* takeover: the queue left on did not drain in its bound */
 	/* What the unit was left with by whoever ran before (vtd_takeover). */
 	uint32_t found_gsts, found_fsts, found_pmen;
 	uint32_t found_faults;	/* fault records found pending, cleared */
@@ -133,15 +141,18 @@ int vtd_probe(struct vtd_unit *u, const struct vtd_ops *ops, void *ctx, uint64_t
 /* Take the unit over from whoever ran before (firmware, a previous boot,
  * an earlier owner): read GSTS, FSTS and PMEN into found_*; seed the
  * command copy from GSTS; turn off interrupt remapping, then translation,
- * then (its queue drained) queued invalidation, and compatibility format,
- * one command bit per GCMD write as 11.4.4 requires; turn protected memory
- * off; clear every pending fault record and error. 0, or -ETIMEDOUT with
- * u->error. */
+ * then queued invalidation, and compatibility format, one command bit per
+ * GCMD write as 11.4.4 requires; turn protected memory off; clear every
+ * pending fault record and error. Queued invalidation goes off once its
+ * queue drained, or after VTD_POLL_US when it does not (found_queue_stuck),
+ * its error bits (FSTS.IQE/ITE/ICE, which stop the queue) cleared first, as
+ * Linux's dmar_disable_qi. 0, or -ETIMEDOUT with u->error. */
 int vtd_takeover(struct vtd_unit *u) MUST_CHECK;
 /* Queued invalidation, then the remapping table (EIME for x2APIC), then
- * IRE; CFI stays clear. The table is written back from the CPU caches
- * when the unit does not snoop them (ECAP.C clear), as is every IRTE
- * change after. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
+ * IRE; CFI stays clear. The queue takes 256-bit descriptors (IQA.DW) where
+ * the unit has scalable mode (ECAP.SMTS), as Linux's __dmar_enable_qi.
+ * The table is written back from the CPU caches when the unit does not
+ * snoop them (ECAP.C clear), as is every IRTE change after. 0, or -ETIMEDOUT / -ENOSPC with u->error. */
 int vtd_enable_ir(struct vtd_unit *u, int x2apic) MUST_CHECK;
 /* IRE alone, with the queue and table kept: 0 or -ETIMEDOUT. */
 int vtd_set_ire(struct vtd_unit *u, int on) MUST_CHECK;
@@ -154,11 +165,16 @@ void vtd_inv_event_ack(struct vtd_unit *u);
 
 int vtd_irte_alloc(struct vtd_unit *u);	/* index, or -ENOSPC */
 void vtd_irte_free(struct vtd_unit *u, uint32_t index);
-/* Write an IRTE the careful way (upper half, barrier, lower half) and
- * invalidate its entry-cache entry, waiting for it. 0 or -ETIMEDOUT. */
+/* Write an IRTE with ordered 64-bit stores, so that the unit only ever
+ * reads a whole entry or a not-present one (vtd.c says how; no CMPXCHG16B,
+ * which KVM cannot emulate), and invalidate its entry-cache entry, waiting
+ * for it. 0 or -ETIMEDOUT / -ENOSPC / -EINVAL / -EBUSY as
+ * vtd_iec_invalidate. */
 int vtd_irte_write(struct vtd_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 /* Queue an index-selective IEC invalidation and wait for it: 0, or
- * -ETIMEDOUT / -ENOSPC (the queue stayed full) with u->error. */
+ * -ETIMEDOUT / -ENOSPC (the queue stayed full) / -EINVAL (the unit refused
+ * a descriptor: FSTS.IQE, the queue recovered) / -EBUSY (the unit aborted
+ * the wait three times: FSTS.ITE) with u->error. */
 int vtd_iec_invalidate(struct vtd_unit *u, uint32_t index) MUST_CHECK;
 /* The IRTE as the table holds it now. */
 struct irte vtd_irte_read(const struct vtd_unit *u, uint32_t index);
