@@ -232,6 +232,9 @@ class Worker:
         if ok != 0:
             return "does not build unmutated", out
         verdict, out = self.run(e)
+        lacks = re.search(r"^1\.\.0 # SKIP (.*)$", out, re.M)
+        if lacks and "config" in e.d:     # the whole configuration: the platform lacks it
+            return "skip", lacks.group(1)
         return (None if verdict == "pass" else "the test is %s without the mutation" % verdict), out
 
     def mutate(self, e):
@@ -300,6 +303,8 @@ def main(argv):
                 known = w.baseline(e)
                 with lock:
                     baselines[e.target()] = known
+            if known[0] == "skip":
+                return "skip", None, known[1]
             if known[0]:
                 return "broken", known[0], known[1]
             t = time.monotonic()
@@ -325,7 +330,10 @@ def main(argv):
             caught += 1
         else:
             verdict, why, out = futures[e.name].result()
-            if verdict in ("fail", "died"):
+            if verdict == "skip":
+                hw += 1
+                print("ok %d - %s # SKIP %s" % (i, e.name, out))
+            elif verdict in ("fail", "died"):
                 caught += 1
                 print("ok %d - %s: caught by %s%s (%s)" % (
                     i, e.name, e.target(), ", which died before reporting it" if verdict == "died"
@@ -341,7 +349,8 @@ def main(argv):
     ex.shutdown()
     print("# %.0f s, %d workers" % (time.monotonic() - t0, len(pool)))
     print("caught %d of %d%s" % (caught, len(entries) - hw,
-                                  " (%d hardware-only not run)" % hw if hw else ""))
+                                  " (%d not run: hardware only, or a configuration this "
+                                  "machine cannot run)" % hw if hw else ""))
     return 0 if caught == len(entries) - hw else 1
 
 
