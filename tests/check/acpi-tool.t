@@ -15,19 +15,13 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402
+
+tap = Tap()
+point, skip = tap.point, tap.skip
 TOOL = os.path.join(ROOT, "build", "host", "msilab-acpi")
 FIX = os.path.join(ROOT, "tests", "host", "fixtures", "qemu-q35-smp4-iommu")
-n = 0
-failed = 0
-
-
-def point(ok, desc, diag=None):
-    global n, failed
-    n += 1
-    failed += not ok
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
-    if not ok and diag:
-        print("#   " + str(diag)[:1500].replace("\n", "\n#   "))
 
 
 def run(*paths):
@@ -186,4 +180,4 @@ with tempfile.TemporaryDirectory() as tmp:
     point(rc == 1 and doc and "checksum" in " ".join(doc["tables"][0].get("errors", [])),
           "a table msilab does not read, with a bad checksum: named, exit status 1",
           (rc, doc))
-sys.exit(1 if failed else 0)
+tap.exit()

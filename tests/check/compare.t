@@ -11,29 +11,16 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402
+
+tap = Tap()
+point, skip = tap.point, tap.skip
 COMPARE = os.path.join(ROOT, "tools", "compare.py")
 REPORT = os.path.join(ROOT, "tools", "report.py")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import compare  # noqa: E402
 import report   # noqa: E402
-
-n = 0
-failed = 0
-
-
-def point(ok, desc, diag=None):
-    global n, failed
-    n += 1
-    failed += not ok
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
-    if not ok and diag is not None:
-        print("#   " + str(diag)[:2000].replace("\n", "\n#   "))
-
-
-def skip(desc, why):
-    global n
-    n += 1
-    print("ok %d - %s # SKIP %s" % (n, desc, why))
 
 
 def figure(indent, p50, p99, unit="ns", samples=999):
@@ -201,4 +188,4 @@ try:
           "report.py --build-dir prints the log it chose and reports it", (out, err))
 finally:
     shutil.rmtree(tmp)
-sys.exit(1 if failed else 0)
+tap.exit()

@@ -20,6 +20,11 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402
+
+tap = Tap()
+point, skip = tap.point, tap.skip
 REPORT = os.path.join(ROOT, "tools", "report.py")
 COMPARE = os.path.join(ROOT, "tools", "compare.py")
 SYMBOLIZE = os.path.join(ROOT, "tools", "symbolize.py")
@@ -28,24 +33,6 @@ SCHEMA = os.path.join(ROOT, "docs", "report.schema.json")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import report   # noqa: E402
-
-n = 0
-failed = 0
-
-
-def point(ok, desc, diag=None):
-    global n, failed
-    n += 1
-    failed += not ok
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
-    if not ok and diag is not None:
-        print("#   " + str(diag)[:3000].replace("\n", "\n#   "))
-
-
-def skip(desc, why):
-    global n
-    n += 1
-    print("ok %d - %s # SKIP %s" % (n, desc, why))
 
 
 def run(*args):
@@ -255,4 +242,4 @@ try:
               hf.get("image"))
 finally:
     shutil.rmtree(tmp)
-sys.exit(1 if failed else 0)
+tap.exit()

@@ -13,21 +13,20 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap import Tap  # noqa: E402
+
+TAP = Tap()
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 import harness  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "check", "tap-readers")
 EXTRACT = r"/^TAP version/,/^1\.\./p"
 LOADER_JUNK = b"\x1b[2J\x1b[01;01H\x1b[=3h\x1b[2J\x1b[01;01HBdsDxe: loading Boot0001"
-n = 0
 
 
 def point(ok, desc, diag=""):
-    global n
-    n += 1
-    print("%s %d - %s" % ("ok" if ok else "not ok", n, desc))
-    if not ok and diag:
-        print("#   " + str(diag)[-2000:].replace("\n", "\n#   "))
+    TAP.point(ok, desc, diag, tail=True)   # a reader's complaint comes last
 
 
 def saved_log(name, cmdline):
@@ -76,7 +75,7 @@ def main():
             point((rc == 0) == (kind == "passing") and not bad,
                   "tappy on the TAP cut out of the %s log: %s, no complaint about the stream"
                   % (kind, "passes" if kind == "passing" else "fails"), out)
-    print("1..%d" % n)
+    print("1..%d" % TAP.n)
     return 0
 
 
