@@ -418,6 +418,19 @@ class Monitor:
             self.sock.close()
 
 
+def kvm_stopped(errpath):
+    """QEMU's line when KVM stopped the guest ("KVM internal error ...":
+    QEMU then pauses the VM and waits, so nothing more would come), else
+    None."""
+    try:
+        with open(errpath, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    m = re.search(r"^KVM internal error.*$", text, re.M)
+    return m and "QEMU stopped: %s (the rest in %s)" % (m.group(0).strip(), errpath)
+
+
 def boot(cmd, timeout, log, monitor=None):
     """Run QEMU with the serial console on a pipe. Returns the serial lines,
     the exit status (None on timeout) and when (seconds after start) the
@@ -430,15 +443,18 @@ def boot(cmd, timeout, log, monitor=None):
     # from it (the firmware cannot tell -icount from inside).
     with open(log + ".cmd", "w") as f:
         f.write(shlex.join(cmd) + "\n")
-    with open(os.path.join(os.path.dirname(log), "qemu.stderr"), "w") as err:
+    errpath = os.path.join(os.path.dirname(log), "qemu.stderr")
+    with open(errpath, "w") as err:
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
         pending = b""
         while True:
             left = t0 + timeout - time.monotonic()
-            if left <= 0:
+            stuck = kvm_stopped(errpath) if left > 0 else None
+            if left <= 0 or stuck:
                 p.kill()
                 p.wait()
                 status = None
+                marks["stopped"] = stuck or "timed out after %d s" % timeout
                 break
             r, _, _ = select.select([p.stdout], [], [], min(left, 1.0))
             if not r:
@@ -538,7 +554,7 @@ def run_check(name, timeout, tests=None):
     print("# %s" % shlex.join(cmd))
     print("# wall %.2f s (TAP line %s s, first test point %s s, done line %s s), exit status %s%s"
           % (wall, fmt_mark(marks, "tap"), fmt_mark(marks, "first_point"), fmt_mark(marks, "done"),
-             status, " (timed out)" if timed_out else ""))
+             status, " (%s)" % marks["stopped"] if timed_out else ""))
     tap = Tap()
     old_qemu = qemu_major() < 10
     expect = dict(cfg.get("expect", {}), **(cfg.get("qemu7_expect", {}) if old_qemu else {}))
@@ -593,13 +609,13 @@ def run_check(name, timeout, tests=None):
     if "exit_status" in cfg:    # the guest left another way (exit=reboot)
         tap.point(status == cfg["exit_status"] and rep["done"] is not None,
                   "%s: QEMU exit status %s, as %s expects" % (name, status, cfg["exit_status"]),
-                  ["timed out after %d s" % timeout] if timed_out else [])
+                  [marks["stopped"]] if timed_out else [])
     else:
         want_status = 3 if counts["failed"] else 1
         tap.point(status == want_status and rep["done"] is not None,
                   "%s: QEMU exit status %s agrees (isa-debug-exit %d)"
                   % (name, status, want_status >> 1),
-                  ["timed out after %d s" % timeout] if timed_out else [])
+                  [marks["stopped"]] if timed_out else [])
     tap.point(rep["bailout"] is None, "%s: no Bail out!" % name, [str(rep["bailout"])])
     check_summary(tap, name, rep)
     bad_yaml = yaml_errors(lines)
@@ -637,7 +653,8 @@ def run_check(name, timeout, tests=None):
 
     summary = dict(config=name, doc=cfg["doc"], qemu=qemu_version(), command=cmd,
                    wall_seconds=round(wall, 3),
-                   seconds_to={k: round(v, 3) for k, v in marks.items()}, exit_status=status, timed_out=timed_out,
+                   seconds_to={k: round(v, 3) for k, v in marks.items() if k != "stopped"},
+                   exit_status=status, timed_out=timed_out, stopped=marks.get("stopped"),
                    header=rep["header"], header_fields=hf, warnings=rep["warnings"],
                    plan=rep["plan"], done=rep["done"], counts=counts, bailout=rep["bailout"],
                    harness_points=tap.n, harness_failed=tap.failed,
