@@ -172,6 +172,21 @@ static void ext_cap(struct fake_fn *f, uint16_t off, uint16_t id, uint16_t next)
 	memcpy(f->cfg + off, &h, 4);
 }
 
+/* A function at 00:dev.0 with an MSI-X capability at 0x40: `nvec`
+ * entries, its Table and PBA registers (offset | BIR) as given (PCI 3.0
+ * 6.8.2.4-6.8.2.5). */
+static struct fake_fn *msix_fn(uint8_t dev, uint16_t nvec, uint32_t table, uint32_t pba)
+{
+	struct fake_fn *a = add(0, dev, 0, 0x8086, 0);
+	uint16_t ctrl = nvec - 1;
+
+	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
+	memcpy(a->cfg + 0x42, &ctrl, 2);
+	memcpy(a->cfg + 0x44, &table, 4);
+	memcpy(a->cfg + 0x48, &pba, 4);
+	return a;
+}
+
 static void reset(void)
 {
 	nfns = 0;
@@ -378,17 +393,11 @@ static void msix_table_all_ones(void **state)
 	struct fake_fn *a;
 	struct pci_msix x;
 	uint32_t v;
-	uint16_t ctrl = 4;	/* table size 5 */
 
 	(void)state;
 	reset();
-	a = add(0, 7, 0, 0x8086, 0);
-	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
-	memcpy(a->cfg + 0x42, &ctrl, 2);
-	v = 0x0;		/* table at BAR0 + 0 */
-	memcpy(a->cfg + 0x44, &v, 4);
-	v = 0x800;		/* PBA at BAR0 + 0x800 */
-	memcpy(a->cfg + 0x48, &v, 4);
+	/* table at BAR0 + 0; PBA at BAR0 + 0x800 */
+	a = msix_fn(7, 5, 0x0, 0x800);
 	pci_enumerate(&r);
 	dev_at(0, 7, 0)->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar, sizeof(bar) };
 	memset(bar, 0, sizeof(bar));
@@ -487,21 +496,13 @@ static void msi_capability_layout(void **state)
 static void msix_table_and_pba_through_their_bars(void **state)
 {
 	static uint32_t bar0[1024], bar2[1024], bar4[4096];
-	struct fake_fn *a;
 	struct pci_msix x;
 	struct pci_dev *d;
-	uint32_t v;
-	uint16_t ctrl = 63;	/* 64 entries */
 
 	(void)state;
 	reset();
-	a = add(0, 7, 0, 0x8086, 0);
-	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
-	memcpy(a->cfg + 0x42, &ctrl, 2);
-	v = 0x2000 | 4;		/* table at BAR4 + 0x2000 */
-	memcpy(a->cfg + 0x44, &v, 4);
-	v = 0x0800 | 2;		/* PBA at BAR2 + 0x800 */
-	memcpy(a->cfg + 0x48, &v, 4);
+	/* table at BAR4 + 0x2000; PBA at BAR2 + 0x800 */
+	(void)msix_fn(7, 64, 0x2000 | 4, 0x0800 | 2);
 	pci_enumerate(&r);
 	d = dev_at(0, 7, 0);
 	d->bars[0] = (struct pci_bar){ BAR_MEM32, 0, (uintptr_t)bar0, sizeof(bar0) };
@@ -539,17 +540,11 @@ static void msix_table_past_its_bar(void **state)
 	struct pci_msix x;
 	struct pci_dev *d;
 	uint32_t v;
-	uint16_t ctrl = 127;	/* 128 entries: 2 KiB of table, a 16-byte PBA */
 
 	(void)state;
 	reset();
-	a = add(0, 7, 0, 0x8086, 0);
-	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
-	memcpy(a->cfg + 0x42, &ctrl, 2);
-	v = 0x0800;		/* table at BAR0 + 2 KiB: it ends where the BAR does */
-	memcpy(a->cfg + 0x44, &v, 4);
-	v = 0x07f0;		/* the PBA just below it */
-	memcpy(a->cfg + 0x48, &v, 4);
+	/* table at BAR0 + 2 KiB: it ends where the BAR does; the PBA just below it */
+	a = msix_fn(7, 128, 0x0800, 0x07f0);	/* 2 KiB of table, a 16-byte PBA */
 	pci_enumerate(&r);
 	d = dev_at(0, 7, 0);
 	memset(bar0, 0, sizeof(bar0));
@@ -661,22 +656,15 @@ static void msix_affinity_masks_around_update(void **state)
 {
 	struct sigaction sa = { .sa_flags = SA_SIGINFO | SA_NODEFER };
 	struct sigaction old_segv, old_trap;
-	struct fake_fn *a;
 	struct msi_device dev;
 	struct irq_desc *desc[2];
 	struct pci_msix x;
-	uint32_t v, addr;
-	uint16_t ctrl = 3;	/* 4 entries */
+	uint32_t addr;
 
 	(void)state;
 	reset();
-	a = add(0, 6, 0, 0x8086, 0);
-	cap(a, 0x40, PCI_CAP_ID_MSIX, 0);
-	memcpy(a->cfg + 0x42, &ctrl, 2);
-	v = 0;			/* table at BAR0 + 0 */
-	memcpy(a->cfg + 0x44, &v, 4);
-	v = 0x800;		/* PBA at BAR0 + 0x800 */
-	memcpy(a->cfg + 0x48, &v, 4);
+	/* table at BAR0 + 0; PBA at BAR0 + 0x800 */
+	(void)msix_fn(6, 4, 0, 0x800);
 	pci_enumerate(&r);
 	wtab = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(wtab != MAP_FAILED);
