@@ -62,7 +62,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run configs test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare symbolize deps help clean
+.PHONY: all run configs test mutate model-qemu host-test qemu-test bench bench-stats bench-ims soak lava report compare symbolize deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -73,6 +73,7 @@ help:
 	@echo "make configs    the configurations of tests/qemu/configs.toml, for make run CONFIG="
 	@echo "make test       host unit tests, then every QEMU configuration (prove)"
 	@echo "make mutate     every mutation of tests/mutations.toml caught by the test it names"
+	@echo "make model-qemu build/qemu-model: Debian's QEMU source with the DSA/IAA model (qemu/)"
 	@echo "                (MUTATIONS='vtd.*' runs those only; ends with 'caught N of M')"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
 	@echo "make bench-stats  a latency figure's memory, cost per sample (callgrind), percentile error"
@@ -210,7 +211,7 @@ configs:
 
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all host-test
+	@$(MAKE) --no-print-directory all host-test model-qemu
 	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t
 
 # The mutation gate (docs/design.md, "How we know a test can fail"): each
@@ -281,6 +282,20 @@ symbolize:
 
 clean:
 	rm -rf $(BUILD)
+
+# --- the QEMU with the DSA/IAA model (qemu/README.md) --------------------------
+# Rebuilt only when its inputs change. A failed build does not stop make
+# test: its reason goes to FAILED, and each configuration with qemu = "model"
+# is not ok with that reason (tests/qemu/harness.py).
+MODEL_DIR := $(BUILD)/qemu-model
+MODEL_INPUTS := qemu/build.sh qemu/msilab-devices.mak $(wildcard qemu/patches/*.patch qemu/hw/*)
+model-qemu: $(MODEL_DIR)/built
+$(MODEL_DIR)/built: $(MODEL_INPUTS)
+	@mkdir -p $(@D) && rm -f $(@D)/FAILED $@
+	@echo "msilab: building QEMU 10.0.2 with the DSA/IAA model into $(@D) (minutes, the first time)"
+	@if qemu/build.sh $(@D) 2>$(@D)/build.err; then touch $@; else \
+	  cat $(@D)/build.err >&2; grep 'msilab: qemu model:' $(@D)/build.err | tail -1 > $(@D)/FAILED; \
+	  [ -s $(@D)/FAILED ] || tail -1 $(@D)/build.err > $(@D)/FAILED; rm -f $(@D)/qemu-system-x86_64; fi
 
 -include $(shell find $(BUILD)/obj $(BUILD)/host -name '*.d' 2>/dev/null) $(wildcard $(BUILD)/*.d)
 

@@ -10,7 +10,7 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 cache=${MSILAB_CACHE:-$HOME/.cache/msilab}
 tarball=qemu_10.0.2+ds.orig.tar.xz
 sha256=0901da33844a331bf8b3602b9c1fbd178e60b737c8e3ade678255bd090c9b9f1
-url=http://deb.debian.org/debian/pool/main/q/qemu/$tarball
+url=${MSILAB_QEMU_URL:-http://deb.debian.org/debian/pool/main/q/qemu/$tarball}
 
 die() { echo "msilab: qemu model: $*" >&2; exit 1; }
 
@@ -44,17 +44,27 @@ if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$stamp" ]; then
   done
   echo "$stamp" > "$out/src.stamp"
 fi
-# The model's sources: copied only when changed, so ninja rebuilds only them.
+# The model's sources and the device list: copied only when changed, so
+# ninja rebuilds only what they touch.
 for f in "$here"/hw/*; do
   cmp -s "$f" "$src/hw/misc/$(basename "$f")" || cp "$f" "$src/hw/misc/"
 done
+mak=$src/configs/devices/x86_64-softmmu/msilab.mak
+cmp -s "$here/msilab-devices.mak" "$mak" || cp "$here/msilab-devices.mak" "$mak"
 
-if [ ! -f "$out/build/build.ninja" ]; then
+# Configure again only when these arguments change. Only the devices of
+# msilab-devices.mak, no debug information: the build is part of make test.
+args="--python=/usr/bin/python3 --target-list=x86_64-softmmu
+  --disable-download --without-default-features --without-default-devices
+  --with-devices-x86_64=msilab --disable-docs --disable-install-blobs
+  --disable-debug-info --enable-tcg --enable-kvm"
+if [ ! -f "$out/build/build.ninja" ] || [ "$(cat "$out/configure.args" 2>/dev/null)" != "$args" ]; then
+  rm -rf "$out/build" "$out/configure.args"
   mkdir -p "$out/build"
-  (cd "$out/build" && "$src/configure" --python=/usr/bin/python3 --prefix=/usr \
-      --target-list=x86_64-softmmu --disable-download --without-default-features \
-      --disable-docs --disable-install-blobs --enable-tcg --enable-kvm >"$out/configure.log" 2>&1) ||
+  # shellcheck disable=SC2086
+  (cd "$out/build" && "$src/configure" $args >"$out/configure.log" 2>&1) ||
     die "configure failed (see $out/configure.log)"
+  echo "$args" > "$out/configure.args"
 fi
 ninja -C "$out/build" qemu-system-x86_64 >"$out/ninja.log" 2>&1 ||
   { tail -30 "$out/ninja.log" >&2; die "build failed (see $out/ninja.log)"; }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Check (and, as root, install) what msilab needs to build and test.
-# Usage: tools/deps.sh [build|run|test|fuzz|report|lava]   (default: test)
+# Usage: tools/deps.sh [build|run|test|fuzz|report|lava|model]   (default: test)
 set -eu
 what=${1:-test}
 
@@ -12,14 +12,19 @@ need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 python3-yaml gnuplot-nox"
 # LAVA's dispatcher, and what it checks a bare-metal job's worker has.
 need_lava="lava-dispatcher telnet tftpd-hpa"
+# Building QEMU from Debian's source with the DSA/IAA model (qemu/build.sh).
+# QEMU 10 needs meson 1.5 or later and pycotap: both from bookworm-backports.
+need_model="ninja-build libglib2.0-dev libpixman-1-dev python3-venv flex bison pkg-config curl xz-utils patch"
+need_model_bpo="meson python3-pycotap"
 case $what in
   fuzz)  pkgs="$need_fuzz" ;;
   report) pkgs="$need_report" ;;
   build) pkgs="$need_build" ;;
   run)   pkgs="$need_build $need_run" ;;
   lava)  pkgs="$need_build $need_run $need_lava" ;;
-  test)  pkgs="$need_build $need_run $need_test $need_lava" ;;
-  *) echo "usage: $0 [build|run|test|fuzz|report|lava]" >&2; exit 2 ;;
+  model) pkgs="$need_model" ;;
+  test)  pkgs="$need_build $need_run $need_test $need_lava $need_model" ;;
+  *) echo "usage: $0 [build|run|test|fuzz|report|lava|model]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -39,11 +44,21 @@ if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ]; then
       echo "msilab: QEMU $qv found; tests that need QEMU 10 will SKIP" >&2; fi
   fi
 fi
-[ -z "$missing" ] && [ $want_qemu = 0 ] && exit 0
+missing_bpo=""
+if [ "$what" = model ] || [ "$what" = test ]; then
+  for p in $need_model_bpo; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing_bpo="$missing_bpo $p"
+  done
+  # bookworm's own meson (1.0) is installed but too old for QEMU 10.
+  case $(meson --version 2>/dev/null) in 1.[5-9]*|1.[1-9][0-9]*|[2-9]*) ;; *)
+    case $missing_bpo in *meson*) ;; *) missing_bpo="$missing_bpo meson" ;; esac ;;
+  esac
+fi
+[ -z "$missing" ] && [ -z "$missing_bpo" ] && [ $want_qemu = 0 ] && exit 0
 
 bp=/etc/apt/sources.list.d/bookworm-backports.sources
 if [ "$(id -u)" != 0 ]; then
-  echo "msilab: missing packages:$missing$( [ $want_qemu = 1 ] && echo ' qemu-system-x86')" >&2
+  echo "msilab: missing packages:$missing$missing_bpo$( [ $want_qemu = 1 ] && echo ' qemu-system-x86')" >&2
   echo "msilab: as root, run:" >&2
   echo "  tools/deps.sh $what" >&2
   echo "  (or: apt-get install$missing; QEMU 10 from bookworm-backports:" >&2
@@ -52,7 +67,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-if [ $want_qemu = 1 ] && [ ! -f $bp ] && grep -qs bookworm /etc/os-release; then
+if { [ $want_qemu = 1 ] || [ -n "$missing_bpo" ]; } && [ ! -f $bp ] && grep -qs bookworm /etc/os-release; then
   cat > $bp <<SRC
 Types: deb
 URIs: http://deb.debian.org/debian
@@ -63,6 +78,7 @@ SRC
 fi
 apt-get update -q || echo "msilab: apt-get update reported errors; trying to install anyway" >&2
 [ -n "$missing" ] && apt-get install -y -q --no-install-recommends $missing
+[ -n "$missing_bpo" ] && apt-get install -y -q --no-install-recommends -t bookworm-backports $missing_bpo
 if [ $want_qemu = 1 ]; then
   apt-get install -y -q --no-install-recommends -t bookworm-backports qemu-system-x86 ||
     apt-get install -y -q --no-install-recommends qemu-system-x86

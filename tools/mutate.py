@@ -191,7 +191,7 @@ class Worker:
         # The main tree's build, so that a mutation rebuilds only what it touches.
         build = os.path.join(ROOT, "build")
         shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
-                        ignore=lambda d, names: ["mutate", "qemu", "run", "report", "compare",
+                        ignore=lambda d, names: ["mutate", "qemu", "qemu-model", "run", "report", "compare",
                                                  "fuzz", "lava", "iso"] if d == build else [])
 
     def build(self, e):
@@ -201,7 +201,17 @@ class Worker:
             boot = self.configs[e.d["config"]]["boot"]
             targets = ["build/msilab.efi"] if boot.startswith("ovmf-") and boot != "ovmf-grub" \
                 else ["build/msilab.iso"] if boot.endswith("grub") else ["build/msilab.elf"]
+        if e.file.startswith("qemu/"):      # the model: this tree's own QEMU (ccache helps)
+            status, out = sh(["qemu/build.sh", "build/qemu-model"], self.dir, 1800)
+            if status != 0:
+                return status, out
         return sh(["make", "--no-print-directory", "-s", "WERROR="] + targets, self.dir, 600)
+
+    def model_dir(self, e):
+        """The model QEMU a configuration runs on: this tree's when the
+        mutation is in the model, else the main tree's (not rebuilt here)."""
+        tree = self.dir if e.file.startswith("qemu/") else ROOT
+        return os.path.join(tree, "build", "qemu-model")
 
     def run(self, e):
         """'pass', 'fail' or 'died', and the output that says so."""
@@ -212,7 +222,8 @@ class Worker:
         bound = e.d.get("timeout", FW_TIMEOUT - 20)
         status, out = sh([sys.executable, "tests/qemu/harness.py", config] +
                          (["tests=" + test] if test else []),
-                         self.dir, bound + 20, {"MSILAB_TIMEOUT": str(bound)})
+                         self.dir, bound + 20, {"MSILAB_TIMEOUT": str(bound),
+                                                "MSILAB_MODEL_DIR": self.model_dir(e)})
         if not test:        # the whole configuration: any of its points
             return ("fail" if status != 0 or re.search(r"^not ok ", out, re.M) else "pass"), out
         # The harness's point for the test: its status, or what the
