@@ -192,7 +192,10 @@ class Worker:
         build = os.path.join(ROOT, "build")
         shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
                         ignore=lambda d, names: ["mutate", "qemu", "run", "report", "compare",
-                                                 "fuzz", "lava", "iso"] if d == build else [])
+                                                 "fuzz", "lava", "iso", "qemu-model"] if d == build else [])
+        # The QEMU built with the DSA/IAA model (gigabytes, never mutated): shared, not copied.
+        if os.path.exists(os.path.join(build, "qemu-model")):
+            os.symlink(os.path.join(build, "qemu-model"), os.path.join(self.dir, "build", "qemu-model"))
 
     def build(self, e):
         if "host" in e.d:
