@@ -36,7 +36,8 @@ got=$(sha256sum "$cache/$tarball" | cut -d' ' -f1)
 stamp=$( (echo $sha256; cat "$here"/patches/*.patch) | sha256sum | cut -d' ' -f1)
 src=$out/src
 if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$stamp" ]; then
-  rm -rf "$src" "$out/build" "$out/src.stamp"
+  # The build directory stays: ccache finds its objects under the same paths.
+  rm -rf "$src" "$out/src.stamp"
   mkdir -p "$src"
   tar -xJf "$cache/$tarball" -C "$src" --strip-components=1
   for p in "$here"/patches/*.patch; do

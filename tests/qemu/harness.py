@@ -20,7 +20,10 @@ valid TAP, plan and done line agree with the points, the exit status agrees,
 the expected tests ran, every YAML block parses (PyYAML). Each run leaves
 build/qemu/CONFIG/{serial.log,serial.log.cmd,qemu.stderr,summary.json}
 (serial.log.cmd: the QEMU command, for tools/report.py). QEMU=path picks another QEMU binary and
-QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
+QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files). A configuration with
+qemu = "model" runs the QEMU that qemu/build.sh built with the DSA/IAA model,
+build/qemu-model/qemu-system-x86_64 (MSILAB_MODEL_DIR=dir picks another build); without
+it the configuration is not ok with the build's reason (its FAILED file), never skipped.
 """
 import fnmatch
 import json
@@ -39,6 +42,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 QEMU_ARGS = shlex.split(os.environ.get("QEMU_ARGS", ""))   # e.g. -L for another QEMU's data
+# make model-qemu's output; FAILED there says why the last build did not make it.
+MODEL_DIR = os.environ.get("MSILAB_MODEL_DIR", os.path.join(BUILD, "qemu-model"))
+QEMU_MODEL = os.path.join(MODEL_DIR, "qemu-system-x86_64")
 OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 
 CONFIG_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs.toml")
@@ -517,10 +523,36 @@ def with_tests(cmdline, globs):
     return " ".join(opts + ["tests=" + globs])
 
 
+def use_model_qemu(cfg):
+    """A configuration with qemu = "model" runs the QEMU built with the
+    DSA/IAA model (qemu/build.sh): switch to it, or say why it cannot run."""
+    global QEMU
+    if cfg.get("qemu") != "model":
+        return None
+    if not os.access(QEMU_MODEL, os.X_OK):
+        try:
+            with open(os.path.join(MODEL_DIR, "FAILED")) as f:
+                return "the model's QEMU did not build: " + f.read().strip()
+        except OSError:
+            return "the model's QEMU %s is missing (make model-qemu builds it)" % QEMU_MODEL
+    QEMU = QEMU_MODEL
+    # Built without firmware blobs (qemu/build.sh): Debian's, as docs/qemu.md says.
+    for d in ("/usr/share/qemu", "/usr/share/seabios"):
+        if os.path.isdir(d) and d not in QEMU_ARGS:
+            QEMU_ARGS.extend(["-L", d])
+    if qemu_version() == "unknown":
+        return "the model's QEMU %s does not start" % QEMU_MODEL
+    return None
+
+
 def run_check(name, timeout, tests=None):
     cfg = CONFIGS[name]
     if tests is not None:
         cfg = dict(cfg, cmdline=with_tests(cfg["cmdline"], tests))
+    why = use_model_qemu(cfg)
+    if why:
+        print("TAP version 13\n1..1\nnot ok 1 - %s: %s" % (name, why))
+        return 1
     if qemu_major() < cfg.get("min_qemu", 0):
         print("1..0 # SKIP %s needs QEMU %d (%s)" % (name, cfg["min_qemu"], qemu_version()))
         return 0
@@ -908,7 +940,7 @@ def soak_run(log, cmdline, total):
 def main(argv):
     if argv[:1] == ["--list"]:
         for k, v in CONFIGS.items():
-            print("%-14s %s" % (k, v["doc"]))
+            print("%-14s %s%s" % (k, "[model] " if v.get("qemu") == "model" else "", v["doc"]))
         return 0
     if argv[:1] == ["--run"] and len(argv) <= 2:
         return run_live(argv[1] if len(argv) == 2 else "")
