@@ -39,15 +39,16 @@ FW_SRC := \
 	drivers/serial/uart16550.c drivers/timer/hpet.c drivers/timer/pmtimer.c \
 	drivers/timer/hpet_fsb.c drivers/misc/edu.c drivers/net/e1000e.c drivers/net/igb.c \
 	drivers/iommu/intel/irte.c drivers/iommu/intel/vtd.c drivers/iommu/intel/irq_remap.c \
-	drivers/iommu/intel/events.c drivers/iommu/amd/irte.c drivers/iommu/amd/amdvi.c \
-	drivers/iommu/amd/irq_remap.c drivers/iommu/iommu.c \
+	drivers/iommu/intel/events.c drivers/iommu/intel/ops.c drivers/iommu/amd/irte.c \
+	drivers/iommu/amd/amdvi.c drivers/iommu/amd/irq_remap.c drivers/iommu/amd/ops.c \
+	drivers/iommu/iommu.c \
 	drivers/idxd/device.c drivers/idxd/ids.c drivers/idxd/ims.c drivers/idxd/instance.c \
 	kernel/main.c kernel/cmdline.c \
 	tests/harness/main.c tests/harness/report.c tests/harness/registry.c tests/harness/runner.c \
 	tests/harness/gaps.c tests/harness/measure.c tests/harness/mover.c tests/harness/sources.c tests/harness/lava.c \
 	tests/fw/boot.c tests/fw/cpu.c tests/fw/timer.c tests/fw/lapic.c \
 	tests/fw/smp.c tests/fw/vector.c tests/fw/acpi.c tests/fw/pci.c tests/fw/msi.c tests/fw/iommu.c \
-	tests/fw/iommu_amd.c tests/fw/remap_util.c tests/fw/ims.c \
+	tests/fw/remap_util.c tests/fw/ims.c \
 	tests/fw/selftest.c
 FW_ASM := arch/x86/entry.asm arch/x86/trampoline.asm
 MB_SRC := boot/multiboot.c boot/multiboot_main.c boot/relocate.c

@@ -28,7 +28,6 @@
 #include "drivers/acpi/ivrs.h"
 #include "drivers/acpi/tables.h"
 #include "drivers/iommu/iommu.h"
-#include "drivers/iommu/intel/irq_remap.h"
 #include "drivers/pci/pci.h"
 #include "drivers/serial/uart16550.h"
 #include "drivers/timer/hpet.h"
@@ -386,15 +385,6 @@ void kernel_init(void)
 	cpus_init(&kernel_config);
 	pci_init();
 	iommu_init(kernel_config.ir, kernel_boot->memmap, kernel_boot->nregions);
-	if (ir.error[0])
-		warn("iommu: %s", ir.error);
-	for (uint32_t i = 0; i < ir.dmar.warn.n && i < ACPI_ERRORS_MAX; i++)
-		if (!ir.rejected)	/* a rejection already named the unit */
-			warn("dmar: %s", ir.dmar.warn.msg[i]);
-	if (ir.dmar.ntype[DMAR_RMRR] || ir.dmar.ntype[DMAR_SATC])
-		warn("dmar: %u RMRR and %u SATC structures not applied: msilab leaves DMA "
-		     "untranslated, so what they reserve stays reachable", ir.dmar.ntype[DMAR_RMRR],
-		     ir.dmar.ntype[DMAR_SATC]);
 	msi_reach_check();
 	vector_domain_init();
 }

@@ -1,31 +1,92 @@
 // SPDX-License-Identifier: MIT
-/* Which IOMMU family, and whether it remaps (drivers/iommu/iommu.h). */
+/* The family the firmware describes, and what is the same on every one
+ * (drivers/iommu/iommu.h). */
 #include "drivers/iommu/iommu.h"
-#include "drivers/iommu/amd/irq_remap.h"
-#include "drivers/iommu/intel/irq_remap.h"
-#include "lib/console.h"
+#include "lib/printf.h"
+
+/* In the order they are probed: a machine has one kind. */
+static const struct iommu_ops *const families[] = { &vtd_iommu_ops, &amdvi_iommu_ops };
+static const struct iommu_ops *found;
 
 void iommu_init(int want_ir, const struct mem_region *map, uint32_t nregions)
 {
-	ir_init(want_ir, map, nregions);
-	if (ir.have_dmar)
-		return;
-	amd_ir_init(want_ir, map, nregions);
-	for (uint32_t i = 0; i < amd_ir.ivrs.warn.n && i < ACPI_ERRORS_MAX; i++)
-		warn("ivrs: %s", amd_ir.ivrs.warn.msg[i]);
+	found = 0;
+	for (uint32_t i = 0; i < sizeof(families) / sizeof(families[0]) && !found; i++)
+		if (families[i]->init(want_ir, map, nregions))
+			found = families[i];
+}
+
+const struct iommu_ops *iommu(void)
+{
+	return found;
 }
 
 const char *iommu_name(void)
 {
-	return ir.have_dmar ? "vt-d" : amd_ir.have_ivrs ? "amd-vi" : "none";
+	return found ? found->name : "none";
+}
+
+const char *iommu_qemu_device(void)
+{
+	return found ? found->qemu_device : "";
+}
+
+struct iommu_unit *iommu_remapping_unit(void)
+{
+	return found ? found->remapping_unit() : 0;
 }
 
 int iommu_ir_enabled(void)
 {
-	return ir_remapping_unit() || amd_ir_remapping_unit();
+	return iommu_remapping_unit() != 0;
 }
 
 const char *iommu_ir_off_reason(void)
 {
-	return amd_ir.have_ivrs ? amd_ir_off_reason() : ir_off_reason();
+	return found ? found->off_reason() : "no DMAR or IVRS table";
+}
+
+uint32_t iommu_entries_in_use(void)
+{
+	return found ? found->entries_in_use() : 0;
+}
+
+struct iommu_unit *iommu_entry_of(const struct irq_desc *irq, struct iommu_entry *e)
+{
+	return found ? found->entry_of(irq, e) : 0;
+}
+
+int iommu_entry_mask(struct irq_desc *irq, int masked)
+{
+	return found->entry_mask(irq, masked);
+}
+
+int iommu_platform_covered(const struct msi_device *dev)
+{
+	return !found || found->platform_covered(dev);
+}
+
+void iommu_yaml(struct iommu_report *r, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	r->yaml(r->arg, line);
+}
+
+int iommu_check(struct iommu_report *r, int cond, const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+
+	if (cond)
+		return 1;
+	va_start(ap, fmt);
+	kvsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	r->fail(r->arg, why);
+	return 0;
 }

@@ -8,11 +8,12 @@
  * QEMU models no DSA or IAA: under it every test SKIPs, naming the IDs
  * looked for. On a lab machine they are the figures docs/lab.md describes.
  */
+#include "tests/fw/remap_util.h"
 #include "tests/harness/test.h"
 #include "tests/harness/mover.h"
 #include "kernel/kernel.h"
 #include "drivers/idxd/instance.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 #include "drivers/pci/pci.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -146,15 +147,15 @@ static void errors_after(struct test_ctx *t, struct idxd_instance *x)
 	t_yaml(t, "misc_interrupts: %lu  # MSI-X vector 0: errors and halt", x->misc_irqs);
 }
 
-/* The IMS entry holds the message the hierarchy composed; with VT-d
- * remapping on it is remappable and its IRTE checks the device's
+/* The IMS entry holds the message the hierarchy composed; with remapping
+ * on it names the interrupt's remapping entry, which checks the device's
  * requester ID (a DSA or IAA is an RCiEP: no alias). */
 static void entry_format(struct test_ctx *t, struct idxd_instance *x, struct irq_desc *irq,
 			 uint32_t slot)
 {
 	struct msi_msg held, composed;
-	uint32_t index;
-	struct ir_unit *u;
+	struct iommu_entry ent;
+	struct iommu_unit *u;
 
 	idxd_ims_read(&x->hw, slot, &held);
 	if (irq_data_compose_msg(&irq->levels[0], &composed) == 0)
@@ -162,18 +163,15 @@ static void entry_format(struct test_ctx *t, struct idxd_instance *x, struct irq
 			   held.address_hi == composed.address_hi && held.data == composed.data,
 			"IMS entry %u holds 0x%x/0x%x, the hierarchy composed 0x%x/0x%x", slot,
 			held.address_lo, held.data, composed.address_lo, composed.data);
-	u = ir_of(irq, &index);
+	u = iommu_entry_of(irq, &ent);
 	t_yaml(t, "ims_entry: {slot: %u, address: 0x%x, data: 0x%x, format: %s}", slot,
 	       held.address_lo, held.data, u ? "remappable" : "compatibility");
 	if (u) {
-		struct irte e = ir_irte_read(u, index);
+		t_check(t, iommu()->msg_names(&ent, &held), "the entry does not name IRTE %u",
+			ent.index);
+		struct iommu_report r = rt_report(t);
 
-		t_check(t, ir_msg_index(&held) == (int)index, "the entry's handle is not IRTE %u",
-			index);
-		t_check(t, IRTE_SID_OF(e.hi) == pci_requester_id(x->pci) &&
-			   (e.hi & IRTE_SVT_MASK) == IRTE_SVT_RID,
-			"IRTE %u does not check requester ID 0x%04x: 0x%lx", index,
-			pci_requester_id(x->pci), e.hi);
+		iommu()->requester_report(irq, x->pci, &r);
 	}
 }
 

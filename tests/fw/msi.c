@@ -95,7 +95,8 @@ static struct irq_source *source(struct test_ctx *t, const char *name)
 	struct irq_source *s = source_get(name);
 
 	if (!s || s->absent[0]) {
-		t_skip(t, "%s", s ? s->absent : "unknown source");
+		t_skip(t, "%s", s ? s->absent : "no such source on this machine (the IOMMU's own is its "
+		       "family's)");
 		return 0;
 	}
 	return s;

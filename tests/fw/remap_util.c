@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * What the iommu.* tests share on both IOMMU families (tests/fw/remap_util.h):
- * an edu's deliveries counted, bounded waits, the edu latency loop, and
- * triggers while masked at the source or at the IRTE.
+ * What the iommu.* tests lean on (tests/fw/remap_util.h): an edu's
+ * deliveries counted, bounded waits, the edu latency loop, triggers while
+ * masked at the source or at the remapping entry, and the report the
+ * IOMMU family's hooks write to.
  */
 #include "tests/fw/remap_util.h"
-#include "drivers/iommu/amd/irq_remap.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 #include "drivers/misc/edu.h"
 #include "drivers/pci/pci.h"
 #include "arch/x86/cpu.h"
@@ -96,9 +96,21 @@ uint64_t rt_source_samples(struct irq_source *s, struct series *smp, uint64_t n)
 	return k;
 }
 
+/* Remapping on, then off for the unit and the same device domain given
+ * its parent again from the topology (now the vector domain), then on. */
+static int remap(struct test_ctx *t, struct iommu_unit *u, struct msi_device *dev, int on)
+{
+	int e = iommu()->set_remapping(u, on);
+
+	if (!t_check(t, e == 0, "remapping %s: %s", on ? "on" : "off", iommu()->unit_error(u)))
+		return e;
+	e = msi_device_update_parent(dev);
+	t_check(t, e == 0, "edu's domain kept its parent: %s", err_name(e));
+	return e;
+}
+
 void rt_cost_ratio(struct test_ctx *t, struct irq_source *s, const char *label,
-		   int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
-		   void *unit)
+		   struct iommu_unit *unit)
 {
 	uint64_t n = t->samples < 5000 ? t->samples : 5000, kon, koff = 0;
 	struct series *on = t_series(t), *off = t_series(t);
@@ -125,15 +137,13 @@ void rt_cost_ratio(struct test_ctx *t, struct irq_source *s, const char *label,
 	       son.p50, soff.p50, soff.p50 ? son.p50 * 100 / soff.p50 : 0);
 }
 
-void rt_cost_ratios(struct test_ctx *t,
-		    int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
-		    void *unit)
+void rt_cost_ratios(struct test_ctx *t, struct iommu_unit *unit)
 {
 	struct irq_source *igb = source_get("igb");
 
-	rt_cost_ratio(t, source_get("edu"), NULL, remap, unit);
+	rt_cost_ratio(t, source_get("edu"), NULL, unit);
 	if (igb && !igb->absent[0])
-		rt_cost_ratio(t, igb, "igb", remap, unit);
+		rt_cost_ratio(t, igb, "igb", unit);
 	else
 		t_yaml(t, "igb: absent  # %s", igb ? igb->absent : "no such source");
 }
@@ -167,7 +177,7 @@ void rt_on_src(uint64_t tsc_now, void *arg)
 static int mask(struct irq_desc *irq, int at_irte, int masked)
 {
 	if (at_irte)
-		return amd_ir.have_ivrs ? amd_ir_irte_mask(irq, masked) : ir_irte_mask(irq, masked);
+		return iommu_entry_mask(irq, masked);
 	return masked ? irq_mask(irq) : irq_unmask(irq);
 }
 
@@ -189,9 +199,9 @@ int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte)
 	return rt_src_hits != h;
 }
 
-void rt_mask_source_vs_irte(struct test_ctx *t, const char *irte_off,
-			    void (*drain)(struct test_ctx *t, void *unit), void *unit)
+void rt_mask_source_vs_irte(struct test_ctx *t, struct iommu_unit *unit)
 {
+	const char *irte_off = iommu()->entry_off;
 	struct irq_source *s = rt_maskable_source();
 	struct series *ms = t_series(t), *mi = t_series(t);
 	uint32_t n = 500, bad = 0;
@@ -218,7 +228,7 @@ void rt_mask_source_vs_irte(struct test_ctx *t, const char *irte_off,
 	}
 	held_src = rt_masked_trigger(s, irq, 0);
 	held_irte = rt_masked_trigger(s, irq, 1);
-	drain(t, unit);
+	rt_faults(t, unit, 0, 0, 0);
 	msi_free_irqs(&irq, 1);
 	t_yaml(t, "source: %s", s->name);
 	t_yaml(t, "trigger_while_source_masked: %s", rt_held_name(held_src));
@@ -235,14 +245,11 @@ const char *rt_held_name(int held)
 	return held > 0 ? "held" : held == 0 ? "dropped" : held == -1 ? "delivered" : "mask failed";
 }
 
-void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e,
-				    uint32_t (*irte_on_cpu1)(struct test_ctx *t, void *unit,
-							     struct irq_desc *irq),
-				    void *unit)
+void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e)
 {
 	struct msi_msg before, after;
+	struct iommu_entry ent = { 0 };
 	struct irq_desc *irq;
-	uint32_t index;
 	uint64_t h;
 
 	if (cpus_online < 2) {
@@ -258,12 +265,50 @@ void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e,
 	t_check(t, before.address_lo == after.address_lo && before.data == after.data,
 		"device message changed: 0x%x/0x%x -> 0x%x/0x%x", before.address_lo, before.data,
 		after.address_lo, after.data);
-	index = irte_on_cpu1(t, unit, irq);
+	if (t_check(t, iommu_entry_of(irq, &ent) != 0, "edu is not remapped"))
+		t_check(t, ent.present && ent.dest == cpus[1].apic_id && ent.vector == irq_vector(irq),
+			"IRTE names APIC ID %u vector 0x%x, not cpu1's %u and 0x%x", ent.dest,
+			ent.vector, cpus[1].apic_id, irq_vector(irq));
 	h = rt_hits;
 	edu_raise(e);
 	t_check(t, rt_wait_hit(h, WAIT_MS) == 1 && rt_hit_cpu == 1, "delivered %lu times, on cpu%u",
 		rt_hits - h, rt_hit_cpu);
-	t_yaml(t, "irte_index: %u", index);
+	t_yaml(t, "irte_index: %u", ent.index);
 	t_yaml(t, "delivered_on: cpu%u", rt_hit_cpu);
 	msi_free_irqs(&irq, 1);
+}
+
+/* --- the report the family's hooks write to ----------------------------- */
+
+static void report_yaml(void *arg, const char *line)
+{
+	t_yaml(arg, "%s", line);
+}
+
+static void report_fail(void *arg, const char *why)
+{
+	t_fail(arg, "%s", why);
+}
+
+struct iommu_report rt_report(struct test_ctx *t)
+{
+	return (struct iommu_report){ .arg = t, .yaml = report_yaml, .fail = report_fail };
+}
+
+uint32_t rt_faults(struct test_ctx *t, struct iommu_unit *u, int why, const struct pci_dev *sender,
+		   struct rt_faults *out)
+{
+	struct iommu_fault f;
+	struct rt_faults n = { 0 };
+
+	while (n.total < RT_FAULTS_MAX && iommu()->fault_take(u, &f)) {
+		if (n.total++ < 4)
+			t_yaml(t, "fault%u: %s", n.total - 1, f.text);
+		n.matching += sender && iommu()->fault_is(&f, (enum iommu_block)why, sender);
+		n.overflows += f.overflow;
+		n.last = f;
+	}
+	if (out)
+		*out = n;
+	return n.matching;
 }

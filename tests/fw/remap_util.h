@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* What the iommu.* tests of VT-d (tests/fw/iommu.c) and AMD-Vi
- * (tests/fw/iommu_amd.c) share. */
+/* What the iommu.* tests (tests/fw/iommu.c) lean on, written against the
+ * IOMMU interface (drivers/iommu/iommu.h). */
 #ifndef TESTS_FW_REMAP_UTIL_H
 #define TESTS_FW_REMAP_UTIL_H
 
 #include "tests/harness/test.h"
 #include "tests/harness/sources.h"
+#include "drivers/iommu/iommu.h"
 
 #define QUIET_MS	20
 #define WAIT_MS		1000
@@ -30,27 +31,19 @@ void rt_quiet(void);
 /* n interrupts of the source's vector 0 (edu, igb) measured through
  * whatever its domain's parent is now: the samples taken, in ns. */
 uint64_t rt_source_samples(struct irq_source *s, struct series *smp, uint64_t n);
-/* The source remapped, then in compatibility format, in one run:
- * remap(t, unit, dev, on) turns the unit's remapping off or on and gives
- * the device's domain its parent again. Figures at the top level (label
- * NULL: remapped, compatibility, on_over_off_p50_pct) or on one line under
- * `label`. */
+/* The source remapped, then in compatibility format, in one run (the
+ * unit's remapping off and the device's domain given its parent again).
+ * Figures at the top level (label NULL: remapped, compatibility,
+ * on_over_off_p50_pct) or on one line under `label`. */
 void rt_cost_ratio(struct test_ctx *t, struct irq_source *s, const char *label,
-		   int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
-		   void *unit);
+		   struct iommu_unit *unit);
 /* That for the edu (top level) and the igb (`igb:`, or why it is absent). */
-void rt_cost_ratios(struct test_ctx *t,
-		    int (*remap)(struct test_ctx *t, void *unit, struct msi_device *dev, int on),
-		    void *unit);
+void rt_cost_ratios(struct test_ctx *t, struct iommu_unit *unit);
 
-/* With remapping, a move rewrites the IRTE and the device's message
+/* With remapping, a move rewrites the entry and the device's message
  * stays: edu e's interrupt moved to CPU 1, its message read before and
- * after, one delivery on CPU 1. irte_on_cpu1(t, unit, irq) checks that
- * the family's entry names CPU 1 and returns its index. */
-void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e,
-				    uint32_t (*irte_on_cpu1)(struct test_ctx *t, void *unit,
-							     struct irq_desc *irq),
-				    void *unit);
+ * after, the entry naming CPU 1, one delivery on CPU 1. */
+void rt_affinity_rewrites_only_irte(struct test_ctx *t, struct edu *e);
 
 /* igb, else e1000e (MSI-X: masked at the source), or NULL. */
 struct irq_source *rt_maskable_source(void);
@@ -61,11 +54,22 @@ void rt_on_src(uint64_t tsc_now, void *arg);
  * (un)masking failed; and that as a word. */
 int rt_masked_trigger(struct irq_source *s, struct irq_desc *irq, int at_irte);
 const char *rt_held_name(int held);
-/* Masking at the source against at the IRTE on the igb or e1000e: 500
- * (un)mask pairs of each timed, a trigger while masked each way; `drain`
- * reports what the unit logged before the interrupt is freed; irte_off
- * names the masked IRTE ("a non-present IRTE"). */
-void rt_mask_source_vs_irte(struct test_ctx *t, const char *irte_off,
-			    void (*drain)(struct test_ctx *t, void *unit), void *unit);
+/* Masking at the source against at the entry on the igb or e1000e: 500
+ * (un)mask pairs of each timed, a trigger while masked each way, what the
+ * unit recorded reported before the interrupt is freed. */
+void rt_mask_source_vs_irte(struct test_ctx *t, struct iommu_unit *unit);
+
+/* The report a family's hooks write into: t's YAML and t_fail. */
+struct iommu_report rt_report(struct test_ctx *t);
+
+/* The unit's records of blocked requests taken (the first four into the
+ * report): how many record `why` sent by `sender` (none without a sender). */
+#define RT_FAULTS_MAX	4096
+struct rt_faults {
+	uint32_t total, matching, overflows;
+	struct iommu_fault last;
+};
+uint32_t rt_faults(struct test_ctx *t, struct iommu_unit *u, int why, const struct pci_dev *sender,
+		   struct rt_faults *out);
 
 #endif

@@ -12,12 +12,12 @@
 #define TESTS_HARNESS_GAPS_H
 
 enum gap {
-	GAP_VTD_IR_FAULTS,	/* VT-d: interrupt-remapping faults recorded (FRCD) */
-	GAP_VTD_CFI,		/* VT-d: GCMD.CFI blocks compatibility-format messages */
-	GAP_DMA_SOURCE_ID,	/* a device's DMA write to 0xFEExxxxx checked by source-id */
-	GAP_AMDVI_EVENTS,	/* AMD-Vi: an event-log entry for a blocked interrupt */
-	GAP_AMDVI_INTTABLEN,	/* AMD-Vi: IntTabLen bounds the interrupt table */
-	GAP_AMDVI_INTCAPXT,	/* AMD-Vi: the XT interrupt control registers (0x170) */
+	/* The IOMMU's (drivers/iommu/iommu.h), by QEMU's model of it: */
+	GAP_IR_FAULTS,		/* a blocked interrupt recorded (a fault record, an event) */
+	GAP_IR_COMPAT,		/* a compatibility-format message blocked */
+	GAP_IR_DMA_SOURCE_ID,	/* a device's DMA write to 0xFEExxxxx checked by source */
+	GAP_IR_TABLE_BOUND,	/* an index beyond the table's length blocked */
+	GAP_IOMMU_OWN_IRQ_X2APIC, /* the unit's own interrupt's x2APIC register */
 	GAP_TSC_ADJUST,		/* a write to IA32_TSC_ADJUST moves the TSC */
 };
 

@@ -24,8 +24,7 @@
 #include "msi/irqdomain.h"
 #include "msi/device.h"
 #include "arch/x86/vector.h"
-#include "drivers/iommu/amd/irq_remap.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 
 static struct recover *runner_point;	/* where the watchdog unwinds to */
 static struct test_ctx ctx;		/* large: not on the stack */
@@ -184,7 +183,7 @@ struct holdings {
 	uint32_t interrupts;	/* irq descriptors (msi/irqdomain.h) */
 	uint32_t vectors;	/* allocated vectors, all CPUs (arch/x86/vector.h) */
 	uint32_t handlers;	/* handlers on allocatable vectors (arch/x86/irq.h) */
-	uint32_t irtes;		/* reserved remapping entries (drivers/iommu/intel) */
+	uint32_t irtes;		/* reserved remapping entries (drivers/iommu/iommu.h) */
 	uint32_t dev_msi_domains, dev_msi_slots;	/* msi/device.h */
 };
 
@@ -193,7 +192,7 @@ static void holdings_take(struct holdings *h)
 	h->interrupts = irq_stats.descs_in_use;
 	h->vectors = vector_in_use(&vectors);
 	h->handlers = irq_handlers_dynamic();
-	h->irtes = ir_irtes_in_use() + amd_ir_irtes_in_use();
+	h->irtes = iommu_entries_in_use();
 	dev_msi_usage(&h->dev_msi_domains, &h->dev_msi_slots);
 }
 

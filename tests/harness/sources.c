@@ -13,8 +13,7 @@
 #include "tests/harness/sources.h"
 #include "tests/harness/gaps.h"
 #include "drivers/idxd/instance.h"
-#include "drivers/iommu/amd/irq_remap.h"
-#include "drivers/iommu/intel/irq_remap.h"
+#include "drivers/iommu/iommu.h"
 #include "drivers/misc/edu.h"
 #include "drivers/net/e1000e.h"
 #include "drivers/net/igb.h"
@@ -32,7 +31,6 @@ static struct edu *edu;
 static struct e1000e e1000e;
 static struct igb igb;
 static struct hpet_fsb hpet;
-static struct ir_unit *inv_unit;
 
 /* --- edu: PCI-MSI ------------------------------------------------------ */
 
@@ -241,92 +239,71 @@ static void hpet_source(struct irq_source *s)
 		ksnprintf(s->absent, sizeof(s->absent), "%s (QEMU: -global hpet.msi=on)", hpet.error);
 	else if (e)
 		ksnprintf(s->absent, sizeof(s->absent), "%s", hpet.error);
-	else if (ir_enabled() && !ir_platform_covered(&hpet.dev))
+	else if (iommu_ir_enabled() && !iommu_platform_covered(&hpet.dev))
 		/* QEMU's DMAR has no HPET scope, and QEMU sends HPET messages past
 		 * the IOMMU: on hardware a compatibility-format one is blocked. */
-		ksnprintf(s->absent, sizeof(s->absent), "interrupt remapping is on and no DMAR "
-			  "device scope names HPET %u: its messages cannot be remapped", hpet_number());
+		ksnprintf(s->absent, sizeof(s->absent), "interrupt remapping is on and no IOMMU "
+			  "unit's scope names HPET %u: its messages cannot be remapped", hpet_number());
 	else
 		s->dev = &hpet.dev;
 }
 
-/* --- vtd-inv: a VT-d unit's invalidation completion event, DEV-MSI --------- */
+/* --- the IOMMU unit's own interrupt (drivers/iommu/iommu.h: its name and
+ * route are the family's) ------------------------------------------------- */
 
-static uint64_t inv_trigger(struct irq_source *s, uint32_t i)
+static struct iommu_own_irq own;
+static struct iommu_unit *own_unit;
+
+static uint64_t own_trigger(struct irq_source *s, uint32_t i)
 {
 	(void)s;
 	(void)i;
-	return ir_inv_event_raise(inv_unit);
+	return own.raise(own_unit);
 }
 
-static int inv_ack(struct irq_source *s, uint32_t i)
+static int own_ack(struct irq_source *s, uint32_t i)
 {
 	(void)s;
 	(void)i;
-	ir_inv_event_ack(inv_unit);
+	own.ack(own_unit);
 	return 1;
 }
 
-static void vtd_inv_source(struct irq_source *s)
+static void iommu_source(struct irq_source *s)
 {
-	*s = (struct irq_source){ .name = "vtd-inv", .kind = "DEV-MSI", .nvec = 1, .has_pending = 1,
-				  .trigger = inv_trigger, .ack = inv_ack };
-	s->dev = ir_inv_event_device(&inv_unit);
-	if (!s->dev)
-		ksnprintf(s->absent, sizeof(s->absent), "no VT-d unit with queued invalidation on "
-			  "(QEMU: -device intel-iommu,intremap=on; ir=off turns it off)");
-}
+	const struct iommu_ops *f = iommu();
+	const char *gap;
 
-/* --- amdvi-cw: an AMD-Vi unit's completion interrupt, PCI MSI or (x2APIC
- * mode) its XT interrupt control register ---------------------------------- */
-
-static struct amd_ir_unit *cw_unit;
-
-static uint64_t cw_trigger(struct irq_source *s, uint32_t i)
-{
-	(void)s;
-	(void)i;
-	return amd_ir_comwait_raise(cw_unit);
-}
-
-static int cw_ack(struct irq_source *s, uint32_t i)
-{
-	(void)s;
-	(void)i;
-	amd_ir_comwait_ack(cw_unit);
-	return 1;
-}
-
-static void amdvi_cw_source(struct irq_source *s)
-{
-	struct amd_ir_unit *u = amd_ir_remapping_unit();
-	const char *gap = u && u->hw.xt ? platform_gap(GAP_AMDVI_INTCAPXT) : 0;
-
-	*s = (struct irq_source){ .name = "amdvi-cw", .kind = u && u->hw.xt ? "AMD-Vi-XT" : "PCI-MSI",
-				  .nvec = 1, .trigger = cw_trigger, .ack = cw_ack };
+	if (!f) {
+		*s = (struct irq_source){ .name = "iommu", .kind = "none", .nvec = 1 };
+		ksnprintf(s->absent, sizeof(s->absent), "no IOMMU: %s", iommu_ir_off_reason());
+		return;
+	}
+	f->own_irq(&own);
+	gap = own.x2apic_register ? platform_gap(GAP_IOMMU_OWN_IRQ_X2APIC) : 0;
+	*s = (struct irq_source){ .name = own.name, .kind = own.kind, .nvec = 1,
+				  .has_pending = own.has_pending, .trigger = own_trigger,
+				  .ack = own_ack };
 	/* Decided from the platform before anything is measured. */
 	if (gap) {
 		ksnprintf(s->absent, sizeof(s->absent), "%s", gap);
 		return;
 	}
-	s->dev = amd_ir_event_device(&cw_unit);
+	s->dev = own.device(&own_unit);
 	if (!s->dev)
-		ksnprintf(s->absent, sizeof(s->absent), "no AMD-Vi unit with remapping on and its "
-			  "PCI function found (QEMU: -device amd-iommu,intremap=on; ir=off turns it "
-			  "off)");
+		ksnprintf(s->absent, sizeof(s->absent), "%s", own.absent);
 }
 
 /* --- the registry ---------------------------------------------------------- */
 
-static struct irq_source sources[6];
+static struct irq_source sources[5];
 
-/* The VT-d fault event's DEV_MSI device lives as long as its unit: made
- * here, before any test, like every source's (the runner counts domains). */
-static void vtd_fault_device(void)
+/* The unit's fault event's device lives as long as its unit: made here,
+ * before any test, like every source's (the runner counts domains). */
+static void iommu_fault_device(void)
 {
-	struct ir_unit *u;
-
-	(void)ir_fault_event_device(&u);
+	if (iommu())
+		(void)iommu()->fault_device(iommu_remapping_unit());
 }
 
 void sources_init(void)
@@ -335,10 +312,9 @@ void sources_init(void)
 	e1000e_source(&sources[1]);
 	igb_source(&sources[2]);
 	hpet_source(&sources[3]);
-	vtd_inv_source(&sources[4]);
-	amdvi_cw_source(&sources[5]);
+	iommu_source(&sources[4]);
 	idxd_init();	/* DSA/IAA: their IMS domains live as long as the run */
-	vtd_fault_device();
+	iommu_fault_device();
 }
 
 struct irq_source *source_get(const char *name)
