@@ -34,6 +34,9 @@ import tomllib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGUE = os.path.join(ROOT, "tests", "mutations.toml")
 SCRATCH = os.path.join(ROOT, "build", "mutate")
+# The QEMU of qemu/ with a mutation in the model: kept between runs, so
+# only the first builds it whole (minutes); each mutant recompiles one file.
+MODEL_SCRATCH = os.path.join(SCRATCH, "qemu-model")
 HOST_TIMEOUT = 30
 FW_TIMEOUT = 180
 CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
@@ -201,17 +204,16 @@ class Worker:
             boot = self.configs[e.d["config"]]["boot"]
             targets = ["build/msilab.efi"] if boot.startswith("ovmf-") and boot != "ovmf-grub" \
                 else ["build/msilab.iso"] if boot.endswith("grub") else ["build/msilab.elf"]
-        if e.file.startswith("qemu/"):      # the model: this tree's own QEMU (ccache helps)
-            status, out = sh(["qemu/build.sh", "build/qemu-model"], self.dir, 1800)
+        if e.file.startswith("qemu/"):      # the model: the one mutant QEMU (MODEL_SCRATCH)
+            status, out = sh(["qemu/build.sh", MODEL_SCRATCH], self.dir, 1800)
             if status != 0:
                 return status, out
         return sh(["make", "--no-print-directory", "-s", "WERROR="] + targets, self.dir, 600)
 
     def model_dir(self, e):
-        """The model QEMU a configuration runs on: this tree's when the
+        """The model QEMU a configuration runs on: the mutant one when the
         mutation is in the model, else the main tree's (not rebuilt here)."""
-        tree = self.dir if e.file.startswith("qemu/") else ROOT
-        return os.path.join(tree, "build", "qemu-model")
+        return MODEL_SCRATCH if e.file.startswith("qemu/") else os.path.join(ROOT, "build", "qemu-model")
 
     def run(self, e):
         """'pass', 'fail' or 'died', and the output that says so."""
@@ -292,6 +294,7 @@ def main(argv):
         bad[n] = bad.get(n, []) + ["name used by more than one entry"]
     runnable = [e for e in entries if not bad[e.name] and "hardware_only" not in e.d]
     lock = threading.Lock()
+    model_lock = threading.Lock()
     baselines = {}      # target -> (why it is unusable or None, output): one run per test
     nworkers = 0 if check_only or not runnable else max(1, min(len(runnable), int(
         os.environ.get("MUTATE_JOBS", os.cpu_count() or 1))))
@@ -307,6 +310,8 @@ def main(argv):
     def one(e):
         with lock:
             w = free.pop()
+        # One mutant QEMU for every model mutation, built and run in turn.
+        held_model = e.file.startswith("qemu/") and model_lock.acquire()
         try:
             with lock:
                 known = baselines.get(e.target())
@@ -322,6 +327,8 @@ def main(argv):
             verdict, out = w.mutate(e)
             return verdict, None, out + "\n# mutant built and run in %.1f s" % (time.monotonic() - t)
         finally:
+            if held_model:
+                model_lock.release()
             with lock:
                 free.append(w)
 
