@@ -484,11 +484,6 @@ static void idxd_grpcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
     hwaddr g = (off - IDXD_GRPCFG) / 64, q = (off - IDXD_GRPCFG) % 64 / 8;
     uint64_t mask = 0;
 
-    if (idxd_state(s) != IDXD_STATE_DISABLED) {
-        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: GRPCFG written while "
-                      "the device is enabled: ignored\n");
-        return;
-    }
     if (q == 0) {
         mask = (1ull << IDXD_NWQS) - 1;
     } else if (q == 4) {
@@ -503,6 +498,19 @@ static void idxd_grpcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
                       (uint32_t)(val & ~idxd_lo_hi(mask, off)));
     }
     val = idxd_lo_hi(mask, off) & val;
+    /*
+     * Read-only while the device is not disabled. Linux's drv_enable_wq
+     * writes every group again (idxd_device_config) with the device
+     * enabled, the same values: only a change that is lost is reported.
+     */
+    if (idxd_state(s) != IDXD_STATE_DISABLED) {
+        if (val != idxd_lo_hi(s->grpcfg[g][q] & mask, off)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: GRPCFG +%#"
+                          HWADDR_PRIx " changed to %#x while the device is "
+                          "enabled: ignored\n", off - IDXD_GRPCFG, val);
+        }
+        return;
+    }
     s->grpcfg[g][q] = (s->grpcfg[g][q] & ~mask) |
                       ((off & 4) ? (uint64_t)val << 32 : val);
 }
@@ -515,8 +523,12 @@ static void idxd_wqcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
     unsigned n = (off - IDXD_WQCFG) / 32, dw = (off % 32) / 4;
 
     if (idxd_wq_enabled(s, n)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: WQCFG of enabled WQ %u "
-                      "written: ignored\n", n);
+        /* Linux's idxd_wqs_config_write rewrites enabled WQs unchanged. */
+        if ((val ^ s->wqcfg[n][dw]) & rw[dw]) {
+            qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: WQCFG %u dword %u "
+                          "changed to %#x while the WQ is enabled: ignored\n",
+                          n, dw, val);
+        }
         return;
     }
     if ((val ^ s->wqcfg[n][dw]) & ~rw[dw]) {
