@@ -62,7 +62,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run configs test mutate host-test qemu-test bench bench-stats bench-ims soak lava report compare symbolize deps help clean
+.PHONY: all run configs test mutate host-test qemu-test model-qemu bench bench-stats bench-ims soak lava report compare symbolize deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -71,7 +71,8 @@ help:
 	@echo "                kept as build/run/DATE-TIME-CONFIG.log (ARGS=\"tests=lapic.* samples=100000\""
 	@echo "                sets the command line; CONFIG=amd-xapic boots a configuration instead)"
 	@echo "make configs    the configurations of tests/qemu/configs.toml, for make run CONFIG="
-	@echo "make test       host unit tests, then every QEMU configuration (prove)"
+	@echo "make test       host unit tests, then every QEMU configuration (prove), and the"
+	@echo "                oracle: Debian's Linux idxd on the DSA model (tests/model)"
 	@echo "make mutate     every mutation of tests/mutations.toml caught by the test it names"
 	@echo "                (MUTATIONS='vtd.*' runs those only; ends with 'caught N of M')"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
@@ -210,8 +211,13 @@ configs:
 
 test:
 	@tools/deps.sh test
-	@$(MAKE) --no-print-directory all host-test
-	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t
+	@$(MAKE) --no-print-directory all host-test model-qemu
+	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t tests/model/*.t
+
+# The QEMU with the DSA/IAA model (qemu/build.sh: ninja rebuilds only what
+# changed). A failed build stops nothing: what needs it is not ok, saying why.
+model-qemu:
+	@qemu/build.sh $(BUILD)/qemu-model || echo "msilab: the model's QEMU is not built; tests/model and the model's configurations will say so" >&2
 
 # The mutation gate (docs/design.md, "How we know a test can fail"): each
 # mutation in a scratch tree, only its test run. CI runs it after make test.

@@ -12,22 +12,31 @@ cache=${MSILAB_CACHE:-$HOME/.cache/msilab}/debian-linux
 die() { echo "msilab: oracle kernel: $*" >&2; exit 1; }
 command -v apt-get >/dev/null 2>&1 || die "apt-get is missing: Debian's kernel packages cannot be fetched"
 
-abi=${MSILAB_LINUX_ABI:-}
-if [ -z "$abi" ]; then
+newest_61() {
   # linux-image-amd64's 6.1 versions (bookworm, bookworm-security), newest
   # first; its Depends names the ABI package (linux-image-6.1.0-NN-amd64).
-  ver=$(apt-cache madison linux-image-amd64 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' |
-        grep '^6\.1\.' | sort -V -r | head -1)
+  apt-cache madison linux-image-amd64 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); print $2}' |
+    grep '^6\.1\.' | sort -V -r | head -1
+}
+abi=${MSILAB_LINUX_ABI:-}
+if [ -z "$abi" ]; then
+  ver=$(newest_61)
+  if [ -z "$ver" ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -q >/dev/null 2>&1 || true
+    ver=$(newest_61)
+  fi
   if [ -n "$ver" ]; then
     abi=$(apt-cache depends "linux-image-amd64=$ver" 2>/dev/null |
           sed -n 's/.*Depends: linux-image-\(6\.1\.0-[0-9]*-amd64\)$/\1/p' | head -1)
   fi
-  if [ -z "$abi" ]; then
-    # Offline, or apt's lists not fetched: the newest one already here.
-    abi=$(ls "$cache" 2>/dev/null | grep '^6\.1\.0-[0-9]*-amd64$' | sort -V -r | head -1)
-    [ -n "$abi" ] && [ -f "$cache/$abi/.done" ] ||
-      die "apt knows no 6.1 linux-image-amd64 (Debian 12) and none is cached in $cache (run apt-get update)"
-  fi
+fi
+cached() { for d in $(ls "$cache" 2>/dev/null | grep '^6\.1\.0-[0-9]*-amd64$' | sort -V -r); do
+             [ -f "$cache/$d/.done" ] && { echo "$d"; return; }; done; true; }
+if [ -z "$abi" ]; then
+  # Offline, or apt's lists not fetched: the newest one already here.
+  abi=$(cached)
+  [ -n "$abi" ] || die "apt knows no 6.1 linux-image-amd64 (Debian 12) and none is cached in $cache (run apt-get update)"
+  echo "msilab: oracle kernel: apt names no 6.1 kernel; using the cached $abi" >&2
 fi
 case $abi in 6.1.0-*-amd64) ;; *) die "kernel ABI '$abi' is not Debian 12's 6.1.0-NN-amd64";; esac
 dir=$cache/$abi
@@ -35,8 +44,13 @@ if [ -f "$dir/.done" ]; then echo "$dir"; exit 0; fi
 
 rm -rf "$dir" && mkdir -p "$dir/debs"
 ( cd "$dir/debs" && apt-get download "linux-image-$abi" "linux-headers-$abi" \
-    "linux-headers-${abi%-amd64}-common" linux-kbuild-6.1 busybox-static ) >"$dir/download.log" 2>&1 ||
-  die "apt-get download failed for linux-image-$abi and its headers (see $dir/download.log)"
+    "linux-headers-${abi%-amd64}-common" linux-kbuild-6.1 busybox-static ) >"$dir/download.log" 2>&1 || {
+  old=$(cached)
+  if [ -z "$MSILAB_LINUX_ABI" ] && [ -n "$old" ]; then
+    echo "msilab: oracle kernel: apt-get download of linux-image-$abi failed; using the cached $old" >&2
+    rm -rf "$dir"; echo "$cache/$old"; exit 0
+  fi
+  die "apt-get download failed for linux-image-$abi and its headers (see $dir/download.log)"; }
 # The kbuild package must be the very version the headers were built with.
 hv=$(dpkg-deb -f "$dir"/debs/linux-headers-"$abi"_*.deb Version)
 kv=$(dpkg-deb -f "$dir"/debs/linux-kbuild-6.1_*.deb Version)
