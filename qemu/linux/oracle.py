@@ -122,11 +122,14 @@ def boot(args, tag):
     machine = "q35,kernel-irqchip=split" if args.iommu == "intel" else "q35"
     append = "console=ttyS0 quiet panic=-1 msilab.count=%d" % args.count
     cmd = [QEMU, "-M", machine, "-accel", "tcg", "-cpu", "max", "-m", "512", "-smp", "2",
-           "-display", "none", "-no-reboot", "-serial", "file:" + serial,
+           "-display", "none", "-vga", "none", "-net", "none", "-no-reboot", "-serial", "file:" + serial,
            "-d", "guest_errors,unimp", "-D", qlog,
            "-kernel", os.path.join(OUT, "vmlinuz"), "-initrd", os.path.join(OUT, "initrd.cpio")]
-    if os.path.isdir("/usr/share/qemu"):
-        cmd += ["-L", "/usr/share/qemu"]
+    # The +ds source installs no firmware: SeaBIOS and the option ROMs from
+    # Debian's packages (as tests/qemu/harness.py).
+    for d in ("/usr/share/qemu", "/usr/share/seabios"):
+        if os.path.isdir(d):
+            cmd += ["-L", d]
     if args.iommu == "intel":
         cmd += ["-device", "intel-iommu,intremap=on"]
         append += " intel_iommu=on"
