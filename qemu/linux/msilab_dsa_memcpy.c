@@ -2,7 +2,7 @@
 /*
  * msilab's oracle module: memcpy through an idxd kernel work queue's
  * dmaengine channel, each descriptor with a completion interrupt
- * (DMA_PREP_INTERRUPT: idxd sets IDXD_OP_FLAG_RCI, drivers/dma/idxd/dma.c
+ * (DMA_PREP_INTERRUPT: idxd sets IDXD_OP_FLAG_RCI, Linux's drivers/dma/idxd/dma.c
  * op_flag_setup), and the copied data checked. Debian's kernel has no
  * dmatest (CONFIG_DMATEST is not set), hence this module.
  *
