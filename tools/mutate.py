@@ -39,7 +39,15 @@ FW_TIMEOUT = 180
 CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
 FW_TEST_RE = re.compile(r"^TEST\((\w+),\s*(\w+)\b", re.M)
 KEYS = {"name", "file", "find", "replace", "func", "returns", "host", "config", "tests", "why",
-        "hardware_only", "timeout"}
+        "hardware_only", "timeout", "oracle"}
+# The model's QEMU (qemu/build.sh): a meson build directory names its
+# source by absolute path, so it cannot be copied into a scratch tree. An
+# oracle entry builds its mutated qemu/hw/ into the main tree's directory
+# (only the model's objects recompile) under this lock, runs the oracle,
+# and builds the unmutated model back.
+MODEL_QEMU = os.path.join(ROOT, "build", "qemu-model")
+MODEL_LOCK = threading.Lock()
+ORACLE_TIMEOUT = 300
 
 
 class Entry:
@@ -52,6 +60,8 @@ class Entry:
         """What must catch it, as the TAP line says it."""
         if "host" in self.d:
             return "host test_%s" % self.d["host"]
+        if "oracle" in self.d:
+            return "oracle tests/model/%s.t" % self.d["oracle"]
         if "tests" not in self.d:
             return "configuration %s" % self.d.get("config")
         return "%s: %s" % (self.d.get("config"), self.d.get("tests"))
@@ -119,13 +129,16 @@ def problems(e, configs, tests, host_tests):
         elif not case or not re.search(r"cmocka_unit_test\w*\(\s*%s\b" % re.escape(case),
                                        open(os.path.join(ROOT, "tests/host/test_%s.c" % binary)).read()):
             out.append("no case %r in tests/host/test_%s.c" % (case, binary))
+    elif "oracle" in d:
+        if not os.path.isfile(os.path.join(ROOT, "tests", "model", d["oracle"] + ".t")):
+            out.append("no oracle test tests/model/%s.t" % d["oracle"])
     elif "config" in d:
         if d["config"] not in configs:
             out.append("no configuration %r in tests/qemu/configs.toml" % d["config"])
         if "tests" in d and d["tests"] not in tests:
             out.append("no firmware test %r (tests=suite.name, one test)" % d["tests"])
     else:
-        out.append("no test: host, config with tests, or hardware_only")
+        out.append("no test: host, config with tests, oracle, or hardware_only")
     return out
 
 
@@ -192,9 +205,12 @@ class Worker:
         build = os.path.join(ROOT, "build")
         shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
                         ignore=lambda d, names: ["mutate", "qemu", "run", "report", "compare",
-                                                 "fuzz", "lava", "iso"] if d == build else [])
+                                                 "fuzz", "lava", "iso", "qemu-model",
+                                                 "oracle"] if d == build else [])
 
     def build(self, e):
+        if "oracle" in e.d:     # under MODEL_LOCK (baseline, mutate)
+            return sh(["qemu/build.sh", MODEL_QEMU], self.dir, 1800)
         if "host" in e.d:
             targets = ["build/host/test_" + e.d["host"].partition(":")[0]]
         else:
@@ -208,6 +224,11 @@ class Worker:
         if "host" in e.d:
             binary, _, case = e.d["host"].partition(":")
             return host_case("build/host/test_" + binary, case, self.dir)
+        if "oracle" in e.d:     # any of its points
+            status, out = sh(["sh", "tests/model/%s.t" % e.d["oracle"]], self.dir,
+                             e.d.get("timeout", ORACLE_TIMEOUT),
+                             {"QEMU_MODEL": os.path.join(MODEL_QEMU, "qemu-system-x86_64")})
+            return ("fail" if status != 0 or re.search(r"^not ok ", out, re.M) else "pass"), out
         config, test = e.d["config"], e.d.get("tests")
         bound = e.d.get("timeout", FW_TIMEOUT - 20)
         status, out = sh([sys.executable, "tests/qemu/harness.py", config] +
@@ -228,6 +249,12 @@ class Worker:
         return ("died" if died else "absent"), out
 
     def baseline(self, e):
+        if "oracle" in e.d:
+            with MODEL_LOCK:
+                return self._baseline(e)
+        return self._baseline(e)
+
+    def _baseline(self, e):
         ok, out = self.build(e)
         if ok != 0:
             return "does not build unmutated", out
@@ -238,6 +265,15 @@ class Worker:
         return (None if verdict == "pass" else "the test is %s without the mutation" % verdict), out
 
     def mutate(self, e):
+        if "oracle" not in e.d:
+            return self._mutate(e)
+        with MODEL_LOCK:
+            try:
+                return self._mutate(e)
+            finally:
+                self.build(e)       # the unmutated model back in build/qemu-model
+
+    def _mutate(self, e):
         path = os.path.join(self.dir, e.file)
         original = open(path).read()
         try:
