@@ -207,6 +207,10 @@ class Worker:
                         ignore=lambda d, names: ["mutate", "qemu", "run", "report", "compare",
                                                  "fuzz", "lava", "iso", "qemu-model",
                                                  "oracle"] if d == build else [])
+        # The QEMU built with the DSA/IAA model (gigabytes): shared, not copied; only
+        # oracle entries build a mutated model into it, under MODEL_LOCK.
+        if os.path.exists(os.path.join(build, "qemu-model")):
+            os.symlink(os.path.join(build, "qemu-model"), os.path.join(self.dir, "build", "qemu-model"))
 
     def build(self, e):
         if "oracle" in e.d:     # under MODEL_LOCK (baseline, mutate)

@@ -255,6 +255,20 @@ static void config_wq(struct idxd *d, uint32_t wq, uint32_t size)
 			     (uint32_t)(d->opcap[i / 2] >> (32 * (i % 2))));
 }
 
+/* Every group's flags as Linux's idxd_groups_clear_state and
+ * idxd_group_flags_setup leave them: read buffers allowed = GRPCAP's total,
+ * none reserved, no limit; traffic classes A and B 1 up to version 2.0
+ * (Linux commit "dmaengine: idxd: Set traffic class values in GRPCFG on
+ * DSA 2.0"), so that figures compare with Linux's. */
+uint64_t idxd_grpcfg_flags(const struct idxd *d)
+{
+	uint64_t f = (uint64_t)IDXD_GRPCAP_RDBUFS(d->grpcap) << IDXD_GRPFLG_RDBUFS_ALLOWED_SHIFT;
+
+	if (d->version <= 0x200)
+		f |= IDXD_GRPFLG_TC_A(1) | IDXD_GRPFLG_TC_B(1);
+	return f;
+}
+
 static void config_groups(struct idxd *d, uint32_t nwqs)
 {
 	for (uint32_t g = 0; g < d->ngroups; g++) {
@@ -263,8 +277,7 @@ static void config_groups(struct idxd *d, uint32_t nwqs)
 		for (uint32_t q = 0; q < 4; q++)
 			wr64(d, base + 8 * q, g || q ? 0 : (1ull << nwqs) - 1);
 		wr64(d, base + IDXD_GRPCFG_ENGINES, g ? 0 : 1);
-		/* Flags (traffic classes, read buffers) stay as reset left them,
-		 * as the VFIO selftest driver leaves them. */
+		wr64(d, base + IDXD_GRPCFG_FLAGS, idxd_grpcfg_flags(d));
 	}
 }
 

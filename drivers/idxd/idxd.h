@@ -88,6 +88,8 @@ int idxd_takeover(struct idxd *d) MUST_CHECK;
 int idxd_enable(struct idxd *d, uint32_t nwqs) MUST_CHECK;
 /* DISABLE_DEVICE. */
 int idxd_disable(struct idxd *d) MUST_CHECK;
+/* The GRPCFG flags every group gets (Linux's defaults). */
+uint64_t idxd_grpcfg_flags(const struct idxd *d);
 
 /* The device's state: "disabled", "enabled", "draining", "halted". */
 const char *idxd_state_name(uint32_t gensts);

@@ -26,6 +26,11 @@
 #define EXT_CAP_PASID		0x1b
 # define PASID_CTRL		0x06
 # define PASID_CTRL_ENABLE	0x0001
+#define EXT_CAP_DVSEC		0x23
+# define DVSEC_HDR1		0x04	/* 15:0 vendor */
+# define DVSEC_HDR2		0x08	/* 15:0 DVSEC ID */
+# define SIOV_DVSEC_ID		5	/* Intel Scalable IOV (D. Jiang's 2020 IMS RFC) */
+# define SIOV_CAP		0x14	/* bit 0: IMS supported */
 #define CPUID7_ECX_MOVDIR64B	(1u << 28)
 
 struct idxd_instance idxd_instances[IDXD_INSTANCES_MAX];
@@ -80,6 +85,19 @@ static void ext_cap_clear(struct pci_dev *p, uint16_t id, uint16_t reg, uint16_t
 
 	if (off)
 		pci_write16(p, off + reg, pci_read16(p, off + reg) & ~bit);
+}
+
+/* Intel's SIOV DVSEC, reported by ims.inventory where the first DVSEC is
+ * it (Linux's IMS RFC reads IMS support from +0x14 bit 0). */
+static void siov_find(struct idxd_instance *x)
+{
+	uint16_t off = pci_find_ext_cap(x->pci, EXT_CAP_DVSEC);
+
+	if (off && (pci_read32(x->pci, off + DVSEC_HDR1) & 0xffff) == 0x8086 &&
+	    (pci_read32(x->pci, off + DVSEC_HDR2) & 0xffff) == SIOV_DVSEC_ID) {
+		x->siov_dvsec = off;
+		x->siov_ims = pci_read32(x->pci, off + SIOV_CAP) & 1;
+	}
 }
 
 static int fail(struct idxd_instance *x, const char *what)
@@ -146,6 +164,7 @@ static int bring_up(struct idxd_instance *x, const struct idxd_id *id)
 	const struct pci_bar *b0 = &p->bars[0], *b2 = &p->bars[2];
 	const char *why;
 
+	siov_find(x);
 	pci_enable_memory_and_master(p);
 	if (b0->kind == BAR_NONE || b2->kind == BAR_NONE || b0->kind == BAR_IO || b2->kind == BAR_IO)
 		return fail(x, "BAR0 or BAR2 is not memory");

@@ -28,6 +28,8 @@ struct idxd_instance {
 	volatile uint64_t misc_irqs;	/* taken on it */
 	volatile uint32_t misc_causes;	/* INTCAUSE bits seen there */
 	uint32_t nwqs;
+	uint16_t siov_dvsec;		/* Intel SIOV DVSEC offset, 0 absent */
+	uint8_t siov_ims;		/* its "IMS supported" bit */
 	int up;				/* enabled, WQs running */
 	char error[160];		/* why not, else "" */
 };

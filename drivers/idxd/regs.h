@@ -28,6 +28,7 @@
 # define IDXD_WQCAP_OP_CONFIG	(1ull << 54)
 #define IDXD_GRPCAP		0x30
 # define IDXD_GRPCAP_NGROUPS(g)	((uint32_t)((g) & 0xff))
+# define IDXD_GRPCAP_RDBUFS(g)	((uint32_t)(((g) >> 8) & 0xff))	/* total read buffers */
 #define IDXD_ENGCAP		0x38
 # define IDXD_ENGCAP_NENGINES(e)	((uint32_t)((e) & 0xff))
 #define IDXD_OPCAP		0x40	/* 256 bits: bit n = opcode n */
@@ -77,7 +78,10 @@
 /* Tables (BAR0 + OFFSETS). */
 #define IDXD_GRPCFG_SIZE	64	/* +0 WQ bitmap (4 qwords), +32 engines, +40 flags */
 #define IDXD_GRPCFG_ENGINES	32
-#define IDXD_GRPCFG_FLAGS	40
+#define IDXD_GRPCFG_FLAGS	40	/* 2:0 TC-A, 5:3 TC-B, 27:20 read buffers allowed */
+# define IDXD_GRPFLG_TC_A(t)	((uint64_t)(t) << 0)
+# define IDXD_GRPFLG_TC_B(t)	((uint64_t)(t) << 3)
+# define IDXD_GRPFLG_RDBUFS_ALLOWED_SHIFT	20
 /* WQCFG dwords. */
 #define IDXD_WQCFG_SIZE		0	/* dw0 15:0 */
 #define IDXD_WQCFG_THRESHOLD	1

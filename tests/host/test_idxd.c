@@ -399,6 +399,10 @@ static void spr_dsa_and_iaa_come_up(void **state)
 	assert_int_equal(g64(GRPCFG), 0xf);		/* WQs 0-3 in group 0 */
 	assert_int_equal(g64(GRPCFG + 32), 1);	/* engine 0 */
 	assert_int_equal(g64(GRPCFG + 64), 0);	/* group 1 empty */
+	/* Linux's group defaults on every group: TC-A = TC-B = 1 (version
+	 * 0x100), read buffers allowed = GRPCAP's 96. */
+	assert_int_equal(g64(GRPCFG + 40), 0x6000009);
+	assert_int_equal(g64(GRPCFG + 64 + 40), 0x6000009);
 	assert_int_equal((g32(wq(0, IDXD_WQCFG_MAXES)) >> 5) & 0xf, 10);	/* batch shift */
 	/* IAA: no batch, NOOP offered. */
 	up(&iaa, 8);
@@ -406,6 +410,25 @@ static void spr_dsa_and_iaa_come_up(void **state)
 	assert_int_equal((g32(wq(0, IDXD_WQCFG_MAXES)) >> 5) & 0xf, 0);
 	assert_true(idxd_has_op(&d, IDXD_OP_NOOP));
 	assert_true(idxd_has_op(&d, 0x42));	/* DECOMPRESS */
+}
+
+/* After version 2.0 Linux leaves the traffic classes at 0 (its tc_a = -1
+ * writes nothing); the read buffers stay GRPCAP's. */
+static void grpcfg_traffic_classes_up_to_version_2(void **state)
+{
+	(void)state;
+	seed(&dsa);
+	s32(IDXD_VERSION, 0x200);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	assert_int_equal(idxd_takeover(&d), 0);
+	assert_int_equal(idxd_enable(&d, 1), 0);
+	assert_int_equal(g64(GRPCFG + 40), 0x6000009);
+	seed(&dsa);
+	s32(IDXD_VERSION, 0x300);
+	assert_int_equal(idxd_probe(&d, &ops, 0, &dsa, BAR0, BAR2), 0);
+	assert_int_equal(idxd_takeover(&d), 0);
+	assert_int_equal(idxd_enable(&d, 1), 0);
+	assert_int_equal(g64(GRPCFG + 40), 0x6000000);
 }
 
 static void command_errors_are_named(void **state)
@@ -967,6 +990,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(spr_dsa_and_iaa_come_up),
+		cmocka_unit_test(grpcfg_traffic_classes_up_to_version_2),
 		cmocka_unit_test(command_errors_are_named),
 		cmocka_unit_test(wq_errors_are_named),
 		cmocka_unit_test(deaf_device_is_bounded),

@@ -20,7 +20,10 @@ valid TAP, plan and done line agree with the points, the exit status agrees,
 the expected tests ran, every YAML block parses (PyYAML). Each run leaves
 build/qemu/CONFIG/{serial.log,serial.log.cmd,qemu.stderr,summary.json}
 (serial.log.cmd: the QEMU command, for tools/report.py). QEMU=path picks another QEMU binary and
-QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files).
+QEMU_ARGS adds arguments (e.g. -L DIR for its firmware files). A configuration with
+qemu = "model" runs the QEMU that qemu/build.sh built with the DSA/IAA model,
+build/qemu-model/qemu-system-x86_64 (QEMU_MODEL=path picks another); without it the
+configuration is not ok, never skipped.
 """
 import fnmatch
 import json
@@ -39,6 +42,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(ROOT, "build")
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 QEMU_ARGS = shlex.split(os.environ.get("QEMU_ARGS", ""))   # e.g. -L for another QEMU's data
+QEMU_MODEL = os.environ.get("QEMU_MODEL", os.path.join(BUILD, "qemu-model", "qemu-system-x86_64"))
 OVMF = ["/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd"]
 
 CONFIG_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "configs.toml")
@@ -517,10 +521,32 @@ def with_tests(cmdline, globs):
     return " ".join(opts + ["tests=" + globs])
 
 
+def use_model_qemu(cfg):
+    """A configuration with qemu = "model" runs the QEMU built with the
+    DSA/IAA model (qemu/build.sh): switch to it, or say why it cannot run."""
+    global QEMU
+    if cfg.get("qemu") != "model":
+        return None
+    if not os.access(QEMU_MODEL, os.X_OK):
+        return "the model's QEMU %s is missing (qemu/build.sh builds it)" % QEMU_MODEL
+    QEMU = QEMU_MODEL
+    # Built without firmware blobs (qemu/build.sh): Debian's, as docs/qemu.md says.
+    for d in ("/usr/share/qemu", "/usr/share/seabios"):
+        if os.path.isdir(d) and d not in QEMU_ARGS:
+            QEMU_ARGS.extend(["-L", d])
+    if qemu_version() == "unknown":
+        return "the model's QEMU %s does not start" % QEMU_MODEL
+    return None
+
+
 def run_check(name, timeout, tests=None):
     cfg = CONFIGS[name]
     if tests is not None:
         cfg = dict(cfg, cmdline=with_tests(cfg["cmdline"], tests))
+    why = use_model_qemu(cfg)
+    if why:
+        print("1..1\nnot ok 1 - %s: %s" % (name, why))
+        return 1
     if qemu_major() < cfg.get("min_qemu", 0):
         print("1..0 # SKIP %s needs QEMU %d (%s)" % (name, cfg["min_qemu"], qemu_version()))
         return 0
