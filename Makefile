@@ -72,10 +72,11 @@ help:
 	@echo "                kept as build/run/DATE-TIME-CONFIG.log (ARGS=\"tests=lapic.* samples=100000\""
 	@echo "                sets the command line; CONFIG=amd-xapic boots a configuration instead)"
 	@echo "make configs    the configurations of tests/qemu/configs.toml, for make run CONFIG="
-	@echo "make test       host unit tests, then every QEMU configuration (prove)"
+	@echo "make test       host unit tests, then every QEMU configuration (prove), and the"
+	@echo "                oracle: Debian's Linux idxd on the DSA model (tests/model)"
 	@echo "make mutate     every mutation of tests/mutations.toml caught by the test it names"
-	@echo "make model-qemu build/qemu-model: Debian's QEMU source with the DSA/IAA model (qemu/)"
 	@echo "                (MUTATIONS='vtd.*' runs those only; ends with 'caught N of M')"
+	@echo "make model-qemu build/qemu-model: Debian's QEMU source with the DSA/IAA model (qemu/)"
 	@echo "make bench      latency tests under QEMU -icount (deterministic path lengths)"
 	@echo "make bench-stats  a latency figure's memory, cost per sample (callgrind), percentile error"
 	@echo "make bench-ims    the DSA/IAA submission path in instructions (callgrind)"
@@ -213,7 +214,7 @@ configs:
 test:
 	@tools/deps.sh test
 	@$(MAKE) --no-print-directory all host-test model-qemu
-	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t
+	@CMOCKA_MESSAGE_OUTPUT=TAP prove $(PROVE_FLAGS) tests/check/*.t $(HOST_BIN) tests/qemu/*.t tests/lava/*.t tests/model/*.t
 
 # The mutation gate (docs/design.md, "How we know a test can fail"): each
 # mutation in a scratch tree, only its test run. CI runs it after make test.

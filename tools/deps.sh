@@ -8,6 +8,9 @@ what=${1:-test}
 need_build="gcc make nasm gnu-efi grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools"
 need_run="ovmf seabios"
 need_test="libcmocka-dev perl python3 python3-yaml python3-jsonschema acpica-tools tappy"
+# The oracle (tests/model, qemu/linux/): Debian's kernel's compiler, the
+# initramfs, modinfo.
+need_test="$need_test gcc-12 cpio kmod"
 need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 python3-yaml gnuplot-nox"
 # LAVA's dispatcher, and what it checks a bare-metal job's worker has.

@@ -42,7 +42,8 @@ FW_TIMEOUT = 180
 CASE_RE = re.compile(r"^(ok|not ok) \d+ - (\S+)")
 FW_TEST_RE = re.compile(r"^TEST\((\w+),\s*(\w+)\b", re.M)
 KEYS = {"name", "file", "find", "replace", "func", "returns", "host", "config", "tests", "why",
-        "hardware_only", "timeout"}
+        "hardware_only", "timeout", "oracle"}
+ORACLE_TIMEOUT = 300
 
 
 class Entry:
@@ -55,6 +56,8 @@ class Entry:
         """What must catch it, as the TAP line says it."""
         if "host" in self.d:
             return "host test_%s" % self.d["host"]
+        if "oracle" in self.d:
+            return "oracle tests/model/%s.t" % self.d["oracle"]
         if "tests" not in self.d:
             return "configuration %s" % self.d.get("config")
         return "%s: %s" % (self.d.get("config"), self.d.get("tests"))
@@ -122,13 +125,16 @@ def problems(e, configs, tests, host_tests):
         elif not case or not re.search(r"cmocka_unit_test\w*\(\s*%s\b" % re.escape(case),
                                        open(os.path.join(ROOT, "tests/host/test_%s.c" % binary)).read()):
             out.append("no case %r in tests/host/test_%s.c" % (case, binary))
+    elif "oracle" in d:
+        if not os.path.isfile(os.path.join(ROOT, "tests", "model", d["oracle"] + ".t")):
+            out.append("no oracle test tests/model/%s.t" % d["oracle"])
     elif "config" in d:
         if d["config"] not in configs:
             out.append("no configuration %r in tests/qemu/configs.toml" % d["config"])
         if "tests" in d and d["tests"] not in tests:
             out.append("no firmware test %r (tests=suite.name, one test)" % d["tests"])
     else:
-        out.append("no test: host, config with tests, or hardware_only")
+        out.append("no test: host, config with tests, oracle, or hardware_only")
     return out
 
 
@@ -194,12 +200,14 @@ class Worker:
         # The main tree's build, so that a mutation rebuilds only what it touches.
         build = os.path.join(ROOT, "build")
         shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
-                        ignore=lambda d, names: ["mutate", "qemu", "qemu-model", "run", "report", "compare",
-                                                 "fuzz", "lava", "iso"] if d == build else [])
+                        ignore=lambda d, names: ["mutate", "qemu", "qemu-model", "oracle", "run", "report",
+                                                 "compare", "fuzz", "lava", "iso"] if d == build else [])
 
     def build(self, e):
         if "host" in e.d:
             targets = ["build/host/test_" + e.d["host"].partition(":")[0]]
+        elif "oracle" in e.d:               # Linux on the model: no firmware
+            targets = []
         else:
             boot = self.configs[e.d["config"]]["boot"]
             targets = ["build/msilab.efi"] if boot.startswith("ovmf-") and boot != "ovmf-grub" \
@@ -208,6 +216,8 @@ class Worker:
             status, out = sh(["qemu/build.sh", MODEL_SCRATCH], self.dir, 1800)
             if status != 0:
                 return status, out
+        if not targets:
+            return 0, ""
         return sh(["make", "--no-print-directory", "-s", "WERROR="] + targets, self.dir, 600)
 
     def model_dir(self, e):
@@ -220,6 +230,11 @@ class Worker:
         if "host" in e.d:
             binary, _, case = e.d["host"].partition(":")
             return host_case("build/host/test_" + binary, case, self.dir)
+        if "oracle" in e.d:     # any of its points
+            status, out = sh(["sh", "tests/model/%s.t" % e.d["oracle"]], self.dir,
+                             e.d.get("timeout", ORACLE_TIMEOUT),
+                             {"MSILAB_MODEL_DIR": self.model_dir(e)})
+            return ("fail" if status != 0 or re.search(r"^not ok ", out, re.M) else "pass"), out
         config, test = e.d["config"], e.d.get("tests")
         bound = e.d.get("timeout", FW_TIMEOUT - 20)
         status, out = sh([sys.executable, "tests/qemu/harness.py", config] +

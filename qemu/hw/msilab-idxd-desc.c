@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
+#include "qemu/log.h"
 #include "msilab-idxd.h"
 
 #define DESC_OPCODE(d)      ((d)[7])
@@ -177,6 +178,10 @@ void idxd_desc_submit(MsilabIdxdState *s, unsigned wq, bool ims,
         idxd_run(s, wq, d, &o);
     }
 
+    if (o.status != DSA_COMP_SUCCESS && o.status != DSA_COMP_SUCCESS_PRED) {
+        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: WQ %u opcode %u "
+                      "completed with status %#x\n", wq, op, o.status);
+    }
     /* The record, then the interrupt: both posted writes, in order. */
     if ((flags & FLAG_CRAV) && ((flags & FLAG_RCR) ||
                                 o.status != DSA_COMP_SUCCESS)) {

@@ -45,6 +45,9 @@ void idxd_swerr(MsilabIdxdState *s, uint8_t err, int wq, const uint8_t *desc,
 {
     uint64_t q0 = IDXD_SWERR_VALID | (uint64_t)err << 8;
 
+    qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: software error %#x "
+                  "(WQ %d, opcode %d, address %#" PRIx64 ")\n", err, wq,
+                  desc ? desc[7] : -1, fault);
     if (s->swerr[0] & IDXD_SWERR_VALID) {
         s->swerr[0] |= IDXD_SWERR_OVERFLOW;
         return;
@@ -385,6 +388,10 @@ static void idxd_cmd_run(MsilabIdxdState *s)
             err = 0x01;                     /* INVAL_CMD */
         }
     }
+    if (err) {
+        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: command %u operand "
+                      "%#x refused: CMDSTS error %#x\n", cmd, op, err);
+    }
     s->cmdsts = (uint32_t)result << 8 | err;
     if (s->cmd & IDXD_CMD_INT_REQ) {
         idxd_misc_notify(s, IDXD_INTC_CMD);
@@ -463,6 +470,8 @@ static uint64_t idxd_read(void *opaque, hwaddr off, unsigned size)
     if (off == IDXD_TESTREG) {
         return IDXD_TEST_MAGIC;
     }
+    qemu_log_mask(LOG_UNIMP, "msilab-idxd: read of BAR0 +%#" HWADDR_PRIx
+                  ": no register there, reads 0\n", off);
     return 0;
 }
 
@@ -475,11 +484,6 @@ static void idxd_grpcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
     hwaddr g = (off - IDXD_GRPCFG) / 64, q = (off - IDXD_GRPCFG) % 64 / 8;
     uint64_t mask = 0;
 
-    if (idxd_state(s) != IDXD_STATE_DISABLED) {
-        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: GRPCFG written while "
-                      "the device is enabled: ignored\n");
-        return;
-    }
     if (q == 0) {
         mask = (1ull << IDXD_NWQS) - 1;
     } else if (q == 4) {
@@ -488,7 +492,25 @@ static void idxd_grpcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
         mask = GRPFLAGS_RW;
     }
     mask = (off & 4) ? mask & 0xffffffff00000000ull : mask & 0xffffffffull;
+    if (val & ~idxd_lo_hi(mask, off)) {
+        qemu_log_mask(LOG_UNIMP, "msilab-idxd: GRPCFG +%#" HWADDR_PRIx
+                      " bits %#x ignored\n", off - IDXD_GRPCFG,
+                      (uint32_t)(val & ~idxd_lo_hi(mask, off)));
+    }
     val = idxd_lo_hi(mask, off) & val;
+    /*
+     * Read-only while the device is not disabled. Linux's drv_enable_wq
+     * writes every group again (idxd_device_config) with the device
+     * enabled, the same values: only a change that is lost is reported.
+     */
+    if (idxd_state(s) != IDXD_STATE_DISABLED) {
+        if (val != idxd_lo_hi(s->grpcfg[g][q] & mask, off)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: GRPCFG +%#"
+                          HWADDR_PRIx " changed to %#x while the device is "
+                          "enabled: ignored\n", off - IDXD_GRPCFG, val);
+        }
+        return;
+    }
     s->grpcfg[g][q] = (s->grpcfg[g][q] & ~mask) |
                       ((off & 4) ? (uint64_t)val << 32 : val);
 }
@@ -501,9 +523,18 @@ static void idxd_wqcfg_write(MsilabIdxdState *s, hwaddr off, uint32_t val)
     unsigned n = (off - IDXD_WQCFG) / 32, dw = (off % 32) / 4;
 
     if (idxd_wq_enabled(s, n)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: WQCFG of enabled WQ %u "
-                      "written: ignored\n", n);
+        /* Linux's idxd_wqs_config_write rewrites enabled WQs unchanged. */
+        if ((val ^ s->wqcfg[n][dw]) & rw[dw]) {
+            qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: WQCFG %u dword %u "
+                          "changed to %#x while the WQ is enabled: ignored\n",
+                          n, dw, val);
+        }
         return;
+    }
+    if ((val ^ s->wqcfg[n][dw]) & ~rw[dw]) {
+        qemu_log_mask(LOG_UNIMP, "msilab-idxd: WQCFG %u dword %u: read-only "
+                      "bits %#x written as %#x, ignored\n", n, dw, ~rw[dw],
+                      val & ~rw[dw]);
     }
     s->wqcfg[n][dw] = (s->wqcfg[n][dw] & ~rw[dw]) | (val & rw[dw]);
 }
@@ -517,6 +548,9 @@ static void idxd_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
     case IDXD_GENCFG:
         if (idxd_state(s) == IDXD_STATE_DISABLED) {
             s->gencfg = val & 0x10ff;       /* read-buffer limit, user int */
+        } else {
+            qemu_log_mask(LOG_GUEST_ERROR, "msilab-idxd: GENCFG written "
+                          "while the device is enabled: ignored\n");
         }
         return;
     case IDXD_GENCTRL:
@@ -549,6 +583,10 @@ static void idxd_write(void *opaque, hwaddr off, uint64_t val, unsigned size)
         idxd_wqcfg_write(s, off, val);
     } else if (off >= IDXD_IMS && off < ims_end) {
         idxd_ims_write(s, off - IDXD_IMS, val);
+    } else if (off != IDXD_SWERR + 4 || val) {
+        /* SWERR's upper half: written by an 8-byte acknowledgement. */
+        qemu_log_mask(LOG_UNIMP, "msilab-idxd: write of %#" PRIx64 " to BAR0 +%#"
+                      HWADDR_PRIx ": not a writable register, ignored\n", val, off);
     }
 }
 
