@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Check (and, as root, install) what msilab needs to build and test.
-# Usage: tools/deps.sh [build|run|test|fuzz|report|lava]   (default: test)
+# Usage: tools/deps.sh [build|run|test|fuzz|report|lava|lava-lab]   (default: test)
 set -eu
 what=${1:-test}
 
@@ -12,14 +12,18 @@ need_fuzz="clang libclang-rt-14-dev"
 need_report="python3 python3-yaml gnuplot-nox"
 # LAVA's dispatcher, and what it checks a bare-metal job's worker has.
 need_lava="lava-dispatcher telnet tftpd-hpa"
+# make lava-lab: a LAVA server, its client and its database on this machine
+# (their services are started by tools/lava/lab_server.py, never by systemd).
+need_lava_lab="lava-server lavacli postgresql-15"
 case $what in
   fuzz)  pkgs="$need_fuzz" ;;
   report) pkgs="$need_report" ;;
   build) pkgs="$need_build" ;;
   run)   pkgs="$need_build $need_run" ;;
   lava)  pkgs="$need_build $need_run $need_lava" ;;
+  lava-lab) pkgs="$need_build $need_run $need_lava $need_lava_lab" ;;
   test)  pkgs="$need_build $need_run $need_test $need_lava" ;;
-  *) echo "usage: $0 [build|run|test|fuzz|report|lava]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|fuzz|report|lava|lava-lab]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -30,7 +34,7 @@ done
 # remapping faults and has igb; Debian 12's own 7.2 does not (see
 # docs/qemu.md). An older QEMU is upgraded when we are root.
 want_qemu=0
-if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ]; then
+if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ] || [ "$what" = lava-lab ]; then
   qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
   if [ -z "$qv" ]; then
     want_qemu=1
