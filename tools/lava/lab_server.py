@@ -99,7 +99,7 @@ def lab_processes(lab, sessions=()):
         if d.isdigit() and int(d) != os.getpid():
             c = cmdline(int(d))
             if c and (lab in c or session(int(d)) in sessions) and alive(int(d)):
-                out.append((int(d), c))
+                out.append((int(d), c.strip()))
     return out
 
 
