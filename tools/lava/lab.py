@@ -32,7 +32,7 @@ import yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import lava  # noqa: E402
-from lab_client import Client  # noqa: E402
+from lab_client import Client, Unreachable  # noqa: E402
 from lab_server import Lab, LabError, free_port, lab_processes  # noqa: E402
 
 ROOT = lava.ROOT
@@ -321,7 +321,7 @@ class Run:
             try:
                 version = self.client.rest("system/version/")["version"]
                 break
-            except LabError:
+            except Unreachable:     # gunicorn still starting; anything else is an answer
                 if time.monotonic() > end:
                     raise
                 time.sleep(0.5)

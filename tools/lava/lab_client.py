@@ -12,6 +12,10 @@ import urllib.request
 from lab_server import LabError
 
 
+class Unreachable(LabError):
+    """Nothing answered at the address (yet)."""
+
+
 class Client:
     def __init__(self, url, user, token):
         self.url = url.rstrip("/")
@@ -61,7 +65,7 @@ class Client:
                                % (url, self.who(), e.code, detail))
             raise LabError("GET %s (%s): HTTP %d %s" % (url, self.who(), e.code, detail))
         except (urllib.error.URLError, OSError) as e:
-            raise LabError("GET %s: server not reachable: %s" % (url, getattr(e, "reason", e)))
+            raise Unreachable("GET %s: server not reachable: %s" % (url, getattr(e, "reason", e)))
         if path.endswith("/logs/"):
             return body
         return json.loads(body)
