@@ -8,9 +8,10 @@ units (/lib/systemd/system/lava-*.service), with every path in
 build/lava-lab: the server takes its settings from LAVA_JSON_SETTINGS
 (lava_server/settings/prod.py), so nothing under /etc is touched.
 
-Every process started is written to build/lava-lab/pids as it starts and
-stopped by its id (its process group: each is started in a session of its
-own); the next run stops what a run that died left there before it starts.
+Every process started is written to build/lava-lab/pids as it starts (its
+id and start time) and stopped by its id (its process group: each is
+started in a session of its own); the next run stops what a run that died
+left there, where the id still has that start time, before it starts.
 """
 import base64
 import json
@@ -81,12 +82,22 @@ def stop_pid(pid, group=True, sig=signal.SIGTERM, bound=20.0):
     return not alive(pid)
 
 
-def session(pid):
+def stat(pid, field):
+    """A field of /proc/PID/stat, counted from the state after the name
+    (3: the session, 19: the start time in clock ticks since boot)."""
     try:
         with open("/proc/%d/stat" % pid) as f:
-            return int(f.read().rsplit(")", 1)[1].split()[3])
+            return int(f.read().rsplit(")", 1)[1].split()[field])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def session(pid):
+    return stat(pid, 3)
+
+
+def started_at(pid):
+    return stat(pid, 19)
 
 
 def lab_processes(lab, sessions=()):
@@ -129,13 +140,21 @@ class Lab:
         if os.path.exists(self.pids_file):
             with open(self.pids_file) as f:
                 for line in f:
-                    name, pid, group, marker = line.rstrip("\n").split(" ", 3)
-                    c = cmdline(int(pid))
-                    if group == "group":
-                        sessions.add(int(pid))
-                    if c and marker in c:
-                        stop_pid(int(pid), group == "group")
-                        stopped.append("%s (pid %s)" % (name, pid))
+                    try:
+                        name, pid, group, start = line.split()
+                        pid, start = int(pid), int(start)
+                    except ValueError:
+                        stopped.append("(a line of %s not understood, left: %r)" % (self.pids_file, line))
+                        continue
+                    # The same process: the same id and the same start
+                    # time. A session whose leader is gone is still ours
+                    # (Linux keeps an id in use while a session has it).
+                    ours = started_at(pid) == start
+                    if group == "group" and (ours or started_at(pid) is None):
+                        sessions.add(pid)
+                    if ours:
+                        stop_pid(pid, group == "group")
+                        stopped.append("%s (pid %d)" % (name, pid))
         for pid, c in lab_processes(self.dir, sessions):
             stop_pid(pid, group=False)
             stopped.append("pid %d: %s" % (pid, c[:100]))
@@ -143,16 +162,16 @@ class Lab:
         os.makedirs(self.dir)
         return stopped
 
-    def record(self, name, pid, group, marker):
+    def record(self, name, pid, group):
         self.started.append((name, pid, group))
         with open(self.pids_file, "a") as f:
-            f.write("%s %d %s %s\n" % (name, pid, "group" if group else "single", marker))
+            f.write("%s %d %s %d\n" % (name, pid, "group" if group else "single", started_at(pid)))
 
     def spawn(self, name, cmd, env=None):
         log = open(self.path(name + ".out"), "w")
         p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                              env=env, start_new_session=True, cwd=self.dir)
-        self.record(name, p.pid, True, cmd[1] if len(cmd) > 1 else cmd[0])
+        self.record(name, p.pid, True)
         return p
 
     # --- PostgreSQL -----------------------------------------------------
@@ -168,7 +187,7 @@ class Lab:
             "pg_ctl start (PostgreSQL 15, socket in %s)" % self.pg, self.path("pg_ctl.log"))
         with open(self.pg + "/data/postmaster.pid") as f:
             pid = int(f.readline())
-        self.record("postgres", pid, False, self.pg)
+        self.record("postgres", pid, False)
         run([PG_BIN + "/createdb", "-h", self.pg, "-U", "lava", "lavaserver"],
             "createdb lavaserver", self.path("createdb.log"))
 
