@@ -308,8 +308,11 @@ class Run:
 
     def main(self):
         leftovers = self.lab.clean_leftovers()
-        self.tap.point(True, "a clean start%s" % (": stopped what a previous run left: %s"
-                                                   % "; ".join(leftovers) if leftovers else ""))
+        still = lab_processes(self.lab.dir)
+        self.tap.point(not still and not os.listdir(self.lab.dir),
+                       "a clean start: nothing naming build/lava-lab running, the directory empty%s"
+                       % ("; stopped what a previous run left: %s" % "; ".join(leftovers) if leftovers else ""),
+                       ["still running: %s" % still, "in it: %s" % os.listdir(self.lab.dir)])
         self.bad_server()
         t0 = time.monotonic()
         self.lab.start_postgres()
@@ -379,7 +382,6 @@ def main():
     tap = lava.Tap()
     run = Run(tap)
     t0 = time.monotonic()
-    status = 0
     try:
         run.main()
     except LabError as e:
@@ -395,7 +397,7 @@ def main():
         print("# figure: " + f)
     print("# lava-lab: %.0f s" % (time.monotonic() - t0))
     print("1..%d" % tap.n)
-    return 1 if tap.failed or status else 0
+    return 1 if tap.failed else 0
 
 
 if __name__ == "__main__":
