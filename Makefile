@@ -63,7 +63,7 @@ EFI_OBJ := $(call obj,$(EFI_SRC))
 GNUEFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 GNUEFI_LIB  := /usr/lib/libgnuefi.a
 
-.PHONY: all run configs test mutate model-qemu host-test qemu-test bench bench-stats bench-ims soak lava report compare symbolize deps help clean
+.PHONY: all run configs test mutate model-qemu host-test qemu-test bench bench-stats bench-ims soak lava lava-lab report compare symbolize deps help clean
 all: $(BUILD)/msilab.elf $(BUILD)/msilab.efi $(BUILD)/msilab.iso $(BUILD)/msilab-acpi
 
 help:
@@ -84,6 +84,8 @@ help:
 	@echo "                triggers each, nothing lost, duplicated or spurious"
 	@echo "make lava       the QEMU job of lava/qemu/ through lava-run, checked against the"
 	@echo "                report of the same run (ARGS= sets the command line)"
+	@echo "make lava-lab   a LAVA lab here (PostgreSQL, server, scheduler, worker): msilab's"
+	@echo "                jobs submitted with lavacli, results read back through the REST API"
 	@echo "make fuzz       libFuzzer on every ACPI table parser (FUZZ_SECONDS=30 each; seeds:"
 	@echo "                QEMU's tables and, where present, ../shared/corpus/acpi)"
 	@echo "make report     JSON and latency plots of the last run of any kind: the newest serial"
@@ -263,6 +265,12 @@ lava:
 	@tools/deps.sh lava
 	@$(MAKE) --no-print-directory all
 	@python3 tools/lava/lava.py run "$(ARGS)"
+
+# A LAVA lab on this machine (lava/README.md): CI runs it after make test.
+lava-lab:
+	@tools/deps.sh lava-lab
+	@$(MAKE) --no-print-directory all
+	@python3 tools/lava/lab.py
 
 bench:
 	@tools/deps.sh run

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Check (and, as root, install) what msilab needs to build and test.
-# Usage: tools/deps.sh [build|run|test|fuzz|report|lava|model]   (default: test)
+# Usage: tools/deps.sh [build|run|test|fuzz|report|lava|lava-lab|model]   (default: test)
 set -eu
 what=${1:-test}
 
@@ -19,15 +19,19 @@ need_lava="lava-dispatcher telnet tftpd-hpa"
 # QEMU 10 needs meson 1.5 or later and pycotap: both from bookworm-backports.
 need_model="ninja-build libglib2.0-dev libpixman-1-dev python3-venv flex bison pkg-config curl xz-utils patch"
 need_model_bpo="meson python3-pycotap"
+# make lava-lab: a LAVA server, its client and its database on this machine
+# (their services are started by tools/lava/lab_server.py, never by systemd).
+need_lava_lab="lava-server lavacli postgresql-15"
 case $what in
   fuzz)  pkgs="$need_fuzz" ;;
   report) pkgs="$need_report" ;;
   build) pkgs="$need_build" ;;
   run)   pkgs="$need_build $need_run" ;;
   lava)  pkgs="$need_build $need_run $need_lava" ;;
+  lava-lab) pkgs="$need_build $need_run $need_lava $need_lava_lab" ;;
   model) pkgs="$need_model" ;;
   test)  pkgs="$need_build $need_run $need_test $need_lava $need_model" ;;
-  *) echo "usage: $0 [build|run|test|fuzz|report|lava|model]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|run|test|fuzz|report|lava|lava-lab|model]" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -38,7 +42,7 @@ done
 # remapping faults and has igb; Debian 12's own 7.2 does not (see
 # docs/qemu.md). An older QEMU is upgraded when we are root.
 want_qemu=0
-if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ]; then
+if [ "$what" = run ] || [ "$what" = test ] || [ "$what" = lava ] || [ "$what" = lava-lab ]; then
   qv=$(qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
   if [ -z "$qv" ]; then
     want_qemu=1

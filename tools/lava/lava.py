@@ -42,11 +42,11 @@ def case_id(*parts):
     return re.sub(r"[^a-z0-9_.]", "_", ".".join(p for p in parts if p).lower())
 
 
-def render(name, cmdline, wrap=None, kind="qemu", job="job.yaml"):
-    """build/lava/NAME/{device,job}.yaml from lava/KIND/ with the paths
-    filled in; wrap: arguments of tools/lava/noisy-console, which then
-    stands between QEMU and LAVA."""
-    d = os.path.join(OUT, name)
+def render(name, cmdline, wrap=None, kind="qemu", job="job.yaml", out=OUT):
+    """OUT/NAME/{device,job}.yaml (OUT: build/lava) from lava/KIND/ with
+    the paths filled in; wrap: arguments of tools/lava/noisy-console, which
+    then stands between QEMU and LAVA."""
+    d = os.path.join(out, name)
     os.makedirs(d, exist_ok=True)
     subst = {"@SERIAL_LOG@": os.path.join(d, "serial.log"), "@QEMU@": "qemu-system-x86_64",
              "@IMAGE@": os.path.join(BUILD, "msilab.efi"), "@CMDLINE@": cmdline}
