@@ -32,8 +32,10 @@ fi
 got=$(sha256sum "$cache/$tarball" | cut -d' ' -f1)
 [ "$got" = "$sha256" ] || die "$cache/$tarball has sha256 $got, want $sha256 (delete it to fetch again)"
 
-# Unpack and patch again only when the tarball or a patch changed.
-stamp=$( (echo $sha256; cat "$here"/patches/*.patch) | sha256sum | cut -d' ' -f1)
+# Unpack and patch again only when the tarball or a patch's diff changed
+# (not its header).
+stamp=$( (echo $sha256; for p in "$here"/patches/*.patch; do sed -n '/^diff /,$p' "$p"; done) |
+  sha256sum | cut -d' ' -f1)
 src=$out/src
 if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$stamp" ]; then
   # The build directory stays: ccache finds its objects under the same paths.
