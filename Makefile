@@ -174,6 +174,9 @@ HOST_BIN := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 # depending on the headers it includes (-MMD): a change rebuilds what it
 # touches and no more, which make mutate relies on.
 host_obj = $(patsubst %.c,$(BUILD)/host/obj/%.o,$(1))
+# Keep the objects (make deletes a pattern rule's intermediates): the next
+# build, and each mutation's scratch tree, rebuilds only what changed.
+.SECONDARY:
 $(BUILD)/host/obj/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
