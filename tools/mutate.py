@@ -200,7 +200,7 @@ class Worker:
         # The main tree's build, so that a mutation rebuilds only what it touches.
         build = os.path.join(ROOT, "build")
         shutil.copytree(build, os.path.join(self.dir, "build"), copy_function=shutil.copy2,
-                        ignore=lambda d, names: ["mutate", "qemu", "qemu-model", "oracle", "run", "report",
+                        ignore=lambda d, names: ["mutate", "qemu", "qemu-model", "oracle", "lava-lab", "run", "report",
                                                  "compare", "fuzz", "lava", "iso"] if d == build else [])
 
     def build(self, e):
