@@ -465,7 +465,7 @@ static void every_change_is_invalidated(void **state)
 }
 
 /* A present entry whose upper half changes (a test giving it another
- * source ID, ir_irte_write): written with 64-bit stores only (no
+ * source ID through the IOMMU interface): written with 64-bit stores only (no
  * CMPXCHG16B, which KVM cannot emulate), so it goes not present while the
  * upper half changes and present again after; the unit then uses the new
  * entry whole. An upper half left alone keeps its one-store path. */

@@ -392,16 +392,6 @@ int ir_rejected(void)
 	return ir.rejected;
 }
 
-const char *ir_iommu_name(void)
-{
-	return ir.have_dmar ? "vt-d" : "none";
-}
-
-int ir_enabled(void)
-{
-	return ir_remapping_unit() != 0;
-}
-
 struct ir_unit *ir_remapping_unit(void)
 {
 	for (uint32_t i = 0; i < ir.nunits; i++)
@@ -421,37 +411,6 @@ const char *ir_off_reason(void)
 	if (ir.error[0])
 		return ir.error;
 	return "the DMAR does not offer interrupt remapping";
-}
-
-uint32_t ir_unit_count(void)
-{
-	return ir.nunits;
-}
-
-int ir_unit_info(uint32_t i, struct ir_unit_info *info)
-{
-	const struct ir_unit *u = &ir.units[i];
-
-	if (i >= ir.nunits)
-		return -ENOENT;
-	*info = (struct ir_unit_info){
-		.base = u->drhd->base, .ver = u->vtd.ver, .cap = u->vtd.cap, .ecap = u->vtd.ecap,
-		.nscopes = u->drhd->nscopes,
-		.include_pci_all = !!(u->drhd->flags & DRHD_INCLUDE_PCI_ALL),
-		.probed = u->probed, .remapping = u->ir_on, .x2apic = u->vtd.x2apic,
-		.cfi = !!(u->vtd.gcmd & VTD_GCMD_CFI), .invalidations = u->vtd.invalidations,
-		.coherent = !!(u->vtd.ecap & VTD_ECAP_C), .flushes = u->vtd.flushes,
-		.found_gsts = u->vtd.found_gsts, .found_fsts = u->vtd.found_fsts,
-		.found_pmen = u->vtd.found_pmen, .found_faults = u->vtd.found_faults,
-		.unresolved_scopes = u->unresolved,
-		.error = u->vtd.error,
-	};
-	return 0;
-}
-
-const struct dmar *ir_dmar(void)
-{
-	return &ir.dmar;
 }
 
 int ir_handover(struct ir_unit *u)
@@ -481,11 +440,6 @@ const char *ir_unit_error(const struct ir_unit *u)
 struct irte ir_irte_read(const struct ir_unit *u, uint32_t index)
 {
 	return vtd_irte_read(&u->vtd, index);
-}
-
-int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e)
-{
-	return vtd_irte_write(&u->vtd, index, e);
 }
 
 int ir_irte_reserve(struct ir_unit *u)

@@ -47,36 +47,11 @@ extern struct ir_state ir;
 void ir_init(int want_ir, const struct mem_region *map, uint32_t nregions);
 /* Remapping was turned off because the firmware described a unit wrongly. */
 int ir_rejected(void);
-/* "vt-d", or "none"; and whether any unit remaps. */
-const char *ir_iommu_name(void);
-int ir_enabled(void);
 /* The first unit that remaps, or NULL; then why none does: "no DMAR
  * table", "ir=off", the DMAR's own "no interrupt remapping", or the error
  * that stopped a unit. */
 struct ir_unit *ir_remapping_unit(void);
 const char *ir_off_reason(void);
-
-/* What a unit is, for the report. */
-struct ir_unit_info {
-	uint64_t base;
-	uint32_t ver;
-	uint64_t cap, ecap;
-	uint32_t nscopes;
-	int include_pci_all;
-	int probed, remapping, x2apic, cfi;
-	int coherent;			/* ECAP.C: table reads snoop the CPU caches */
-	uint64_t invalidations;		/* entry-cache invalidations issued */
-	uint64_t flushes;		/* table write-backs (not coherent) */
-	uint32_t found_gsts, found_fsts, found_pmen, found_faults;	/* as taken over */
-	uint32_t unresolved_scopes;	/* scopes naming a bus or function not there */
-	const char *error;		/* "" when none */
-};
-
-uint32_t ir_unit_count(void);
-/* 0, or -ENOENT beyond the last unit. */
-int ir_unit_info(uint32_t i, struct ir_unit_info *info);
-/* The parsed DMAR (its flags and parse errors). */
-const struct dmar *ir_dmar(void);
 
 /* Take the unit over again and bring remapping back up on it, its table
  * kept: what a second owner does after the first (a kexec-like
@@ -92,7 +67,6 @@ const char *ir_unit_error(const struct ir_unit *u);
 /* The unit's interrupt remapping table and fault log, for tests that
  * check what the hardware was told and what it refused. */
 struct irte ir_irte_read(const struct ir_unit *u, uint32_t index);
-int ir_irte_write(struct ir_unit *u, uint32_t index, struct irte e) MUST_CHECK;
 int ir_irte_reserve(struct ir_unit *u);			/* index, or -ENOSPC */
 void ir_irte_release(struct ir_unit *u, uint32_t index);
 /* IRTEs reserved now, every unit together. */
