@@ -95,8 +95,8 @@ static struct irq_source *source(struct test_ctx *t, const char *name)
 	struct irq_source *s = source_get(name);
 
 	if (!s || s->absent[0]) {
-		t_skip(t, "%s", s ? s->absent : "no such source on this machine (the IOMMU's own is its "
-		       "family's)");
+		t_skip(t, "%s", s ? s->absent : "this machine has no such source: it is the own "
+		       "interrupt of an IOMMU family that is not remapping here");
 		return 0;
 	}
 	return s;
