@@ -13,7 +13,7 @@ per condition: Linux probes the device, enables it and a dedicated kernel
 work queue, N memcpy descriptors through that queue's dmaengine channel
 complete with correct data, their completion interrupts are counted in
 /proc/interrupts, idxd logs no error, and the model logged nothing it
-refused or ignored. Logs: build/oracle/CONFIG.serial, CONFIG.qemu.
+refused or ignored. Logs: build/oracle/DEVICE-IOMMU.serial and .qemu (dsa-none, ...).
 """
 import argparse
 import os
@@ -258,7 +258,7 @@ def main():
     ap.add_argument("--device", default=DEVICE)
     args = ap.parse_args()
     tap = Tap()
-    tag = "dsa-" + args.iommu
+    tag = "%s-%s" % (args.device.split(",")[0].replace("msilab-", ""), args.iommu)  # dsa-none ...
     os.makedirs(OUT, exist_ok=True)
     if build_guest(tap) and check_qemu(tap, args.device):
         status, serial, qlog, out, took = boot(args, tag)
