@@ -134,6 +134,24 @@ static void handle_put(struct test_ctx *t, struct fire *f)
 	t_check(t, e == 0, "releasing handle %u: %s", f->handle, f->x->hw.error);
 }
 
+/* IMS slot `slot` of WQ 0's domain with fn(arg) as its handler, and f's
+ * handle for it: the interrupt, or NULL (nothing left allocated) with the
+ * test failed. f names the WQ it submits to and the record. */
+static struct irq_desc *slot_ready(struct test_ctx *t, struct fire *f, irq_fn fn, void *arg)
+{
+	struct irq_desc *irq;
+
+	if (!t_check(t, msi_alloc_irqs(&f->x->ims.wqs[0], f->slot, 1, 0, &irq) == 0,
+		     "IMS slot %u of WQ 0", f->slot))
+		return 0;
+	irq_request(irq, fn, arg);
+	if (handle_get(t, f)) {
+		msi_free_irqs(&irq, 1);
+		return 0;
+	}
+	return irq;
+}
+
 static void report_error(const char *text, void *arg)
 {
 	t_fail(arg, "device: %s", text);
@@ -274,14 +292,10 @@ TEST(ims, masked_completion, .needs = "DSA or IAA with IMS")
 
 	if (!x || !t_check(t, record != NULL, "no memory"))
 		return;
-	if (!t_check(t, msi_alloc_irqs(&x->ims.wqs[0], 0, 1, 0, &irq) == 0, "IMS slot 0"))
-		return;
-	irq_request(irq, on_hit, (void *)&stamp);
 	f = (struct fire){ .x = x, .wq = 0, .slot = 0, .record = record };
-	if (handle_get(t, &f)) {
-		msi_free_irqs(&irq, 1);
+	irq = slot_ready(t, &f, on_hit, (void *)&stamp);
+	if (!irq)
 		return;
-	}
 	/* One completion while masked. */
 	h = hits;
 	(void)irq_mask(irq);
@@ -396,14 +410,10 @@ TEST(ims, foreign_handle, .needs = "DSA or IAA with IMS, 2 WQs")
 		return;
 	}
 	owner = 0;
-	if (!t_check(t, msi_alloc_irqs(&x->ims.wqs[0], 3, 1, 0, &irq) == 0, "IMS slot 3 for WQ 0"))
-		return;
-	irq_request(irq, on_count, (void *)&owner);
 	f = (struct fire){ .x = x, .wq = 1, .slot = 3, .record = record };
-	if (handle_get(t, &f)) {
-		msi_free_irqs(&irq, 1);
+	irq = slot_ready(t, &f, on_count, (void *)&owner);
+	if (!irq)
 		return;
-	}
 	trigger(&f);
 	delay_ms(QUIET_MS);
 	handle_put(t, &f);
@@ -557,14 +567,10 @@ TEST(ims, halt_recovery, .needs = "the DSA/IAA model (it halts on command)")
 		return;
 	}
 	count = 0;
-	if (!t_check(t, msi_alloc_irqs(&x->ims.wqs[0], 2, 1, 0, &irq) == 0, "IMS slot 2"))
-		return;
-	irq_request(irq, on_count, (void *)&count);
 	f = (struct fire){ .x = x, .wq = 0, .slot = 2, .record = record };
-	if (handle_get(t, &f)) {
-		msi_free_irqs(&irq, 1);
+	irq = slot_ready(t, &f, on_count, (void *)&count);
+	if (!irq)
 		return;
-	}
 	trigger(&f);
 	t_check(t, wait_ms(count == 1, WAIT_MS) == 0, "no message before the halt");
 	x->misc_causes = 0;
